@@ -1,0 +1,136 @@
+package io.scalemanager.core.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.json.Json;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP server with what every component serves: {@code /health}, {@code /ready}, {@code /metrics}, JSON
+ * errors from one exception mapper, bearer tokens on changes, request timing. Components add their
+ * {@link Routes}; the all-in-one adds every component's routes to one server.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final String START_NANOS = "scalemanager.startNanos";
+
+    private final HttpSettings settings;
+    private final Javalin app;
+    private final List<ReadinessCheck> checks = new ArrayList<>();
+    private volatile boolean stopping;
+
+    public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
+        this.settings = settings;
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        });
+        BearerTokenAuth auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
+        app.before(ctx -> {
+            ctx.attribute(START_NANOS, System.nanoTime());
+            if (auth != null) {
+                auth.check(ctx);
+            }
+        });
+        app.after(ctx -> {
+            Long start = ctx.attribute(START_NANOS);
+            if (start != null) {
+                Timer.builder("scalemanager_http_requests")
+                        .tag("method", ctx.method().name())
+                        .tag("route", ctx.endpointHandlerPath())
+                        .tag("status", Integer.toString(ctx.statusCode()))
+                        .register(registry)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
+        app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+                .json(new ApiError(describe(e), List.of())));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+            ctx.status(500).json(new ApiError("internal error; the server log has the details", List.of()));
+        });
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.res().getContentType().contains("json")) {
+                ctx.json(new ApiError("not found: " + ctx.method() + " " + ctx.path(), List.of()));
+            }
+        });
+        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ctx.json(new ApiError("method not allowed", List.of())));
+        app.get("/health", ctx -> ctx.json(Map.of("status", stopping ? "stopping" : "ok")));
+        app.get("/ready", ctx -> {
+            Map<String, String> status = new LinkedHashMap<>();
+            boolean ready = !stopping;
+            for (ReadinessCheck check : checks) {
+                boolean ok = safeReady(check);
+                status.put(check.name(), ok ? "ok" : "unavailable");
+                ready &= ok;
+            }
+            ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "checks", status));
+        });
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(registry.scrape()));
+    }
+
+    private static String describe(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 413 -> "request body too large";
+            case 415 -> "unsupported media type";
+            default -> e.getMessage();
+        };
+    }
+
+    private static boolean safeReady(ReadinessCheck check) {
+        try {
+            return check.ready();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    public ApiServer add(Routes routes) {
+        routes.addTo(app);
+        return this;
+    }
+
+    public ApiServer addReadinessCheck(ReadinessCheck check) {
+        checks.add(check);
+        return this;
+    }
+
+    public ApiServer start() {
+        app.start(settings.host(), settings.port());
+        log.info("Listening on http://{}:{}", settings.host(), port());
+        return this;
+    }
+
+    /** The bound port (useful when the settings asked for port 0). */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** Stop answering /ready with 200 so load balancers drain us, before the server stops. */
+    public void markStopping() {
+        stopping = true;
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        app.stop();
+    }
+}
