@@ -25,6 +25,8 @@ CREATE TABLE action_log (
     component   VARCHAR(16)      NOT NULL,
     mode        VARCHAR(16)      NOT NULL,
     val         DOUBLE PRECISION NOT NULL,
+    from_value  BIGINT,                    -- size of the component before, once known
+    to_value    BIGINT,                    -- size the command asked for, after limits
     status      VARCHAR(16)      NOT NULL,
     reason      VARCHAR(1000)    NOT NULL,
     created_at  BIGINT           NOT NULL, -- epoch milliseconds

@@ -1,0 +1,91 @@
+package io.scalemanager.history.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.scalemanager.core.condition.Operator;
+import io.scalemanager.core.time.EpochSeconds;
+import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.Routes;
+import io.scalemanager.history.EventLog;
+import io.scalemanager.history.Sample;
+import io.scalemanager.history.SampleStats;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The History API: samples over a window, and whether a condition held over it. */
+public final class HistoryRoutes implements Routes {
+    private static final long DEFAULT_SPAN_MS = 3_600_000;
+    private static final int DEFAULT_LIMIT = 1000;
+    private static final int MAX_LIMIT = 100_000;
+
+    private final EventLog eventLog;
+    private final Clock clock;
+
+    public HistoryRoutes(EventLog eventLog, Clock clock) {
+        this.eventLog = eventLog;
+        this.clock = clock;
+    }
+
+    @Override
+    public void addTo(Javalin app) {
+        app.get("/v1/history", this::samples);
+        app.get("/v1/history/query", this::query);
+    }
+
+    private void samples(Context ctx) {
+        QueryParams params = new QueryParams(ctx);
+        String instance = params.instance();
+        String type = params.type();
+        Window window = window(params);
+        int limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT);
+        // One more than asked tells whether the answer was cut.
+        List<Sample> samples = eventLog.samples(instance, type, window.fromMs, window.toMs, limit + 1);
+        List<Map<String, Object>> body = new ArrayList<>(Math.min(samples.size(), limit));
+        for (int i = 0; i < samples.size() && i < limit; i++) {
+            Sample s = samples.get(i);
+            body.add(Map.of("timestamp", EpochSeconds.fromMillis(s.timestampMs()), "value", s.value()));
+        }
+        ctx.json(Map.of("samples", body, "truncated", samples.size() > limit));
+    }
+
+    private void query(Context ctx) {
+        QueryParams params = new QueryParams(ctx);
+        String instance = params.instance();
+        String type = params.type();
+        String opText = params.required("op");
+        Operator op = Operator.parse(opText).orElseThrow(
+                () -> ApiException.badRequest("op", "must be one of > >= < <= == !=, got '" + opText + "'"));
+        double threshold = params.finite("value");
+        Window window = window(params);
+        SampleStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("held", stats.held());
+        body.put("matched", stats.matched());
+        body.put("unmatched", stats.unmatched());
+        body.put("count", stats.count());
+        body.put("avg", finiteOrNull(stats.avg()));
+        body.put("min", finiteOrNull(stats.min()));
+        body.put("max", finiteOrNull(stats.max()));
+        ctx.json(body);
+    }
+
+    private Window window(QueryParams params) {
+        long to = params.epochMillis("to", clock.millis());
+        long from = params.epochMillis("from", to - DEFAULT_SPAN_MS);
+        if (from > to) {
+            throw ApiException.badRequest("from", "must not be after 'to'");
+        }
+        return new Window(from, to);
+    }
+
+    private static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private record Window(long fromMs, long toMs) {
+    }
+}

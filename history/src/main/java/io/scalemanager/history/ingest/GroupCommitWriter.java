@@ -1,0 +1,197 @@
+package io.scalemanager.history.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.EventSequence;
+import io.scalemanager.core.state.State;
+import io.scalemanager.history.EventLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes accepted states to the EventLog with group commit: one writer thread takes every request waiting at
+ * that moment and commits them in one transaction, then hands the events to the {@link CommitListener} in
+ * the same order. A caller returns only after its states are committed, so an answered request survives
+ * {@code kill -9}; a caller that gave up before the writer took its states is guaranteed they were not stored.
+ */
+public final class GroupCommitWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+    private static final int WAITING = 0;
+    private static final int TAKEN = 1;
+    private static final int ABANDONED = 2;
+
+    private final EventLog eventLog;
+    private final CommitListener listener;
+    private final int maxRowsPerCommit;
+    private final EventSequence sequence;
+    private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final Timer commitTimer;
+    private final DistributionSummary commitRows;
+    private final Counter failures;
+    private volatile boolean accepting = true;
+    private volatile boolean running = true;
+
+    public GroupCommitWriter(EventLog eventLog, CommitListener listener, Clock clock, int maxRowsPerCommit,
+                             MeterRegistry registry) {
+        this.eventLog = eventLog;
+        this.listener = listener;
+        this.maxRowsPerCommit = maxRowsPerCommit;
+        this.sequence = new EventSequence(clock, eventLog.lastSeq());
+        this.commitTimer = Timer.builder("scalemanager_history_commit").publishPercentileHistogram(false)
+                .register(registry);
+        this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows").register(registry);
+        this.failures = Counter.builder("scalemanager_history_commit_failures").register(registry);
+        this.thread = new Thread(this::run, "eventlog-writer");
+    }
+
+    public GroupCommitWriter start() {
+        thread.start();
+        return this;
+    }
+
+    /**
+     * Stores the states and returns once they are committed and handed on.
+     *
+     * @throws WriteUnavailableException when they were not stored (and never will be by this call)
+     */
+    public void write(List<State> states, Duration timeout) {
+        if (!accepting) {
+            throw new WriteUnavailableException("the server is shutting down", null);
+        }
+        Request request = new Request(states);
+        pending.add(request);
+        try {
+            request.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (request.state.compareAndSet(WAITING, ABANDONED)) {
+                throw new WriteUnavailableException("storage did not take the states within " + timeout, null);
+            }
+            // The writer already has them: their fate is being decided now, so wait for it.
+            awaitTaken(request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (request.state.compareAndSet(WAITING, ABANDONED)) {
+                throw new WriteUnavailableException("interrupted", e);
+            }
+            awaitTaken(request);
+        } catch (ExecutionException e) {
+            throw unavailable(e.getCause());
+        }
+    }
+
+    private static void awaitTaken(Request request) {
+        try {
+            request.done.join();
+        } catch (RuntimeException e) {
+            throw unavailable(e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    private static WriteUnavailableException unavailable(Throwable cause) {
+        if (cause instanceof WriteUnavailableException w) {
+            return w;
+        }
+        return new WriteUnavailableException("storage failed: " + cause.getMessage(), cause);
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        while (running || !pending.isEmpty()) {
+            try {
+                Request first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                int rows = take(first, batch);
+                Request next;
+                while (rows < maxRowsPerCommit && (next = pending.poll()) != null) {
+                    rows += take(next, batch);
+                }
+                if (!batch.isEmpty()) {
+                    commit(batch, rows);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static int take(Request request, List<Request> batch) {
+        if (request.state.compareAndSet(WAITING, TAKEN)) {
+            batch.add(request);
+            return request.states.size();
+        }
+        return 0;
+    }
+
+    private void commit(List<Request> batch, int rows) {
+        List<Event> events = new ArrayList<>(rows);
+        for (Request r : batch) {
+            for (State s : r.states) {
+                events.add(new Event(sequence.next(), s));
+            }
+        }
+        long start = System.nanoTime();
+        try {
+            eventLog.append(events);
+        } catch (RuntimeException e) {
+            failures.increment();
+            log.warn("Could not store {} states: {}", rows, e.getMessage());
+            WriteUnavailableException failure = new WriteUnavailableException("storage failed: " + e.getMessage(), e);
+            for (Request r : batch) {
+                r.done.completeExceptionally(failure);
+            }
+            return;
+        }
+        commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        commitRows.record(rows);
+        try {
+            listener.committed(events);
+        } catch (RuntimeException e) {
+            // The events are durable; the queue replays them from the EventLog after a restart.
+            log.error("Committed events could not be handed to the queue", e);
+        }
+        for (Request r : batch) {
+            r.done.complete(null);
+        }
+    }
+
+    /** Stops accepting, writes everything already waiting, then stops. */
+    @Override
+    public void close() {
+        accepting = false;
+        running = false;
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class Request {
+        final List<State> states;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final AtomicInteger state = new AtomicInteger(WAITING);
+
+        Request(List<State> states) {
+            this.states = states;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.scalemanager.manager;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.NewAction;
+import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.RuleAlertThrottle;
+import io.scalemanager.manager.alert.Severity;
+import io.scalemanager.manager.command.CommandExecutor;
+import io.scalemanager.manager.decide.Decider;
+import io.scalemanager.manager.decide.Decision;
+import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.rules.Rule;
+import io.scalemanager.manager.rules.RuleAction;
+import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.window.Window;
+import io.scalemanager.manager.window.Windows;
+import io.scalemanager.queue.EventHandler;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The manager's handling of one event: remember it in the fleet view and its window, ask the {@link Decider}
+ * which rules fire, and for each start an action in the ActionLog (which takes the lock of the instance's
+ * component) and hand it to the {@link CommandExecutor}, or raise the rule's alert. Each queue partition has
+ * its own windows and is handled by one thread, so windows need no locks.
+ */
+public final class Manager implements EventHandler {
+    private final Ruleset ruleset;
+    private final Windows[] windows;
+    private final Decider decider = new Decider();
+    private final ActionLog actionLog;
+    private final ActionLocks locks;
+    private final CommandExecutor executor;
+    private final AlertLog alerts;
+    private final RuleAlertThrottle alertThrottle = new RuleAlertThrottle();
+    private final Fleet fleet;
+    private final Clock clock;
+    private final Counter events;
+    private final Counter fired;
+
+    public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
+                   AlertLog alerts, Fleet fleet, Clock clock, MeterRegistry registry) {
+        this.ruleset = ruleset;
+        this.windows = new Windows[partitions];
+        for (int p = 0; p < partitions; p++) {
+            windows[p] = new Windows(ruleset);
+        }
+        this.actionLog = actionLog;
+        this.locks = locks;
+        this.executor = executor;
+        this.alerts = alerts;
+        this.fleet = fleet;
+        this.clock = clock;
+        this.events = registry.counter("scalemanager_manager_events");
+        this.fired = registry.counter("scalemanager_manager_rules_fired");
+    }
+
+    /** Adds a past event to the windows without deciding anything: warming up after a start. */
+    public void warm(int partition, Event event) {
+        fleet.record(event);
+        if (ruleset.types().contains(event.state().type())) {
+            windows[partition].add(event.state());
+        }
+    }
+
+    @Override
+    public void handle(int partition, Event event) {
+        events.increment();
+        fleet.record(event);
+        String type = event.state().type();
+        if (!ruleset.types().contains(type)) {
+            return;
+        }
+        Window window = windows[partition].add(event.state());
+        List<Rule> rules = ruleset.rulesFor(event.instance(), type);
+        if (rules.isEmpty()) {
+            return;
+        }
+        List<Decision> decisions = decider.decide(event, window, rules);
+        for (int i = 0; i < decisions.size(); i++) {
+            act(decisions.get(i));
+        }
+    }
+
+    private void act(Decision d) {
+        Rule rule = d.rule();
+        long now = clock.millis();
+        if (rule.then() instanceof RuleAction.Resize resize) {
+            Change change = resize.change();
+            if (locks.knownBlocked(d.event().instance(), change.component(), now)) {
+                return;
+            }
+            StartResult result = actionLog.start(new NewAction(rule.name(), change, d.reason(), rule.cooldown(),
+                    d.event()));
+            if (result instanceof StartResult.Started started) {
+                fired.increment();
+                locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE);
+                executor.execute(started.action());
+            } else if (result instanceof StartResult.Blocked blocked) {
+                locks.remember(d.event().instance(), change.component(), blocked.untilMs());
+            }
+        } else if (alertThrottle.tryRaise(d.event().instance(), rule.name(), now, rule.cooldown().toMillis())) {
+            fired.increment();
+            alerts.raise(Severity.WARNING, d.event().instance(), rule.name(), "rule",
+                    d.event().instance() + ": rule " + rule.name() + " fired: " + d.reason());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.scalemanager.manager.actionlog;
+
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.state.Event;
+
+/**
+ * One row of the ActionLog: a command the manager decided to send, why, and what became of it.
+ *
+ * @param change     the rule's change as written ({@code ram +1024})
+ * @param fromValue  size of the component before, once read (null before)
+ * @param toValue    size the command asks for after limits (null before it was planned)
+ * @param reason     why the rule fired, in words
+ * @param operation  the instance API's operation id, once sent
+ * @param cooldownMs how long the lock stays after the action finishes
+ */
+public record Action(long id, String instance, String rule, Change change, Long fromValue, Long toValue,
+                     ActionStatus status, String reason, long createdAtMs, Long finishedAtMs, long cooldownMs,
+                     String operation, String error, Event event) {
+
+    public String lockKey() {
+        return ActionLocks.key(instance, change.component());
+    }
+}

@@ -1,0 +1,316 @@
+package io.scalemanager.manager.actionlog;
+
+import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.State;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ActionLog, tables {@code action_log} and {@code action_lock}. The lock of an (instance, component) is a
+ * row whose {@code blocked_until} is NULL while an action is pending or running and the end of the cooldown
+ * afterwards; taking it is an atomic conditional update or a primary-key insert, so two managers on one
+ * database can never both start an action for the same component of the same instance.
+ */
+public final class ActionLog {
+    private static final String COLUMNS = "id, instance, rule, component, mode, val, from_value, to_value, status, "
+            + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
+            + "event_ts";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public ActionLog(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Writes the action and takes its lock in one transaction, or tells why not. */
+    public StartResult start(NewAction a) {
+        long now = clock.millis();
+        String component = a.change().component().wireName();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (!takeLock(c, a.instance(), component, now)) {
+                    c.rollback();
+                    return new StartResult.Blocked(blockedUntil(c, a.instance(), component).orElse(now));
+                }
+                long id = insertAction(c, a, now);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, a.instance());
+                    ps.setString(3, component);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new StartResult.Started(get(id).orElseThrow());
+            } catch (SQLException e) {
+                c.rollback();
+                if (isUniqueViolation(e)) {
+                    return new StartResult.AlreadyDecided();
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot start an action: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean takeLock(Connection c, String instance, String component, long now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = NULL, action_id = 0 "
+                + "WHERE instance = ? AND component = ? AND blocked_until IS NOT NULL AND blocked_until <= ?")) {
+            ps.setString(1, instance);
+            ps.setString(2, component);
+            ps.setLong(3, now);
+            if (ps.executeUpdate() == 1) {
+                return true;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO action_lock (instance, component, action_id, blocked_until) VALUES (?, ?, 0, NULL)")) {
+            ps.setString(1, instance);
+            ps.setString(2, component);
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static Optional<Long> blockedUntil(Connection c, String instance, String component) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT blocked_until FROM action_lock WHERE instance = ? AND component = ?")) {
+            ps.setString(1, instance);
+            ps.setString(2, component);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long until = rs.getLong(1);
+                return Optional.of(rs.wasNull() ? Long.MAX_VALUE : until);
+            }
+        }
+    }
+
+    private static long insertAction(Connection c, NewAction a, long now) throws SQLException {
+        Event e = a.event();
+        State s = e.state();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO action_log (instance, rule, component, mode, "
+                + "val, status, reason, created_at, updated_at, cooldown_ms, event_seq, event_type, event_value, "
+                + "event_ts) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, a.instance());
+            ps.setString(2, a.rule());
+            ps.setString(3, a.change().component().wireName());
+            ps.setString(4, a.change().mode().wireName());
+            ps.setDouble(5, a.change().value());
+            ps.setString(6, truncate(a.reason(), 1000));
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            ps.setLong(9, a.cooldown().toMillis());
+            ps.setLong(10, e.seq());
+            ps.setString(11, s.type());
+            ps.setDouble(12, s.value());
+            ps.setLong(13, s.timestampMs());
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Records the sizes the command goes from and to, before it is sent, so a resend asks for the same. */
+    public void plan(long id, long fromValue, long toValue) {
+        update("UPDATE action_log SET from_value = ?, to_value = ?, updated_at = ? WHERE id = ? AND status = 'pending'",
+                ps -> {
+                    ps.setLong(1, fromValue);
+                    ps.setLong(2, toValue);
+                    ps.setLong(3, clock.millis());
+                    ps.setLong(4, id);
+                });
+    }
+
+    /** The instance API accepted the command as the given operation. */
+    public void markRunning(long id, String operation) {
+        update("UPDATE action_log SET status = 'running', operation = ?, updated_at = ? "
+                + "WHERE id = ? AND status IN ('pending', 'running')", ps -> {
+                    ps.setString(1, operation);
+                    ps.setLong(2, clock.millis());
+                    ps.setLong(3, id);
+                });
+    }
+
+    /**
+     * Finishes the action and turns its lock into a cooldown. Returns the end of the cooldown, or empty when the
+     * action was already finished (by another manager or the cleaner).
+     */
+    public Optional<Long> finish(long id, ActionStatus status, String error) {
+        if (!status.finished()) {
+            throw new IllegalArgumentException("not a final status: " + status);
+        }
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Optional<Action> action = get(c, id);
+                if (action.isEmpty() || action.get().status().finished()) {
+                    c.rollback();
+                    return Optional.empty();
+                }
+                Action a = action.get();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE action_log SET status = ?, error = ?, "
+                        + "finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'running')")) {
+                    ps.setString(1, status.wireName());
+                    if (error == null) {
+                        ps.setNull(2, Types.VARCHAR);
+                    } else {
+                        ps.setString(2, truncate(error, 2000));
+                    }
+                    ps.setLong(3, now);
+                    ps.setLong(4, now);
+                    ps.setLong(5, id);
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return Optional.empty();
+                    }
+                }
+                long until = now + a.cooldownMs();
+                try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = ? "
+                        + "WHERE instance = ? AND component = ? AND action_id = ?")) {
+                    ps.setLong(1, until);
+                    ps.setString(2, a.instance());
+                    ps.setString(3, a.change().component().wireName());
+                    ps.setLong(4, id);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return Optional.of(until);
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot finish action " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<Action> get(long id) {
+        try (Connection c = dataSource.getConnection()) {
+            return get(c, id);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read action " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Action> get(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM action_log WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Newest first; instance and status are optional filters. */
+    public List<Action> list(Optional<String> instance, Optional<ActionStatus> status, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM action_log WHERE 1 = 1");
+        instance.ifPresent(i -> sql.append(" AND instance = ?"));
+        status.ifPresent(s -> sql.append(" AND status = ?"));
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int p = 1;
+            if (instance.isPresent()) {
+                ps.setString(p++, instance.get());
+            }
+            if (status.isPresent()) {
+                ps.setString(p++, status.get().wireName());
+            }
+            ps.setInt(p, limit);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list actions: " + e.getMessage(), e);
+        }
+    }
+
+    /** Actions left pending or running, oldest first: resumed after a restart. */
+    public List<Action> unfinished() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM action_log WHERE status IN ('pending', 'running') ORDER BY id")) {
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list unfinished actions: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Action> readAll(PreparedStatement ps) throws SQLException {
+        List<Action> actions = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                actions.add(read(rs));
+            }
+        }
+        return actions;
+    }
+
+    private static Action read(ResultSet rs) throws SQLException {
+        Change change = new Change(
+                Component.parse(rs.getString("component")).orElseThrow(),
+                ChangeMode.parse(rs.getString("mode")).orElseThrow(),
+                rs.getDouble("val"));
+        Event event = new Event(rs.getLong("event_seq"), new State(rs.getString("instance"),
+                rs.getString("event_type"), rs.getDouble("event_value"), rs.getLong("event_ts")));
+        return new Action(rs.getLong("id"), rs.getString("instance"), rs.getString("rule"), change,
+                nullableLong(rs, "from_value"), nullableLong(rs, "to_value"),
+                ActionStatus.parse(rs.getString("status")).orElseThrow(), rs.getString("reason"),
+                rs.getLong("created_at"), nullableLong(rs, "finished_at"), rs.getLong("cooldown_ms"),
+                rs.getString("operation"), rs.getString("error"), event);
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private void update(String sql, StatementBinder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot update the action log: " + e.getMessage(), e);
+        }
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        // 23xxx is integrity constraint violation in every SQL dialect we support.
+        String state = e.getSQLState();
+        return state != null && state.startsWith("23");
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    @FunctionalInterface
+    private interface StatementBinder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+}

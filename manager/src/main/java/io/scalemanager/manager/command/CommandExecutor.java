@@ -1,0 +1,223 @@
+package io.scalemanager.manager.command;
+
+import io.scalemanager.core.sizing.Bounds;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.Size;
+import io.scalemanager.manager.actionlog.Action;
+import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.Severity;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Carries out started actions without holding up rule evaluation: reads the instance's size, applies the limits,
+ * records the plan, sends the command, follows the operation to its end, finishes the action (which starts the
+ * cooldown) and raises an alert when it failed. Every step is written to the ActionLog first, so after a
+ * restart {@link #resumeUnfinished()} continues each action where it stood and never sends a second command.
+ */
+public final class CommandExecutor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+    private static final long MAX_BACKOFF_MS = 30_000;
+
+    private final ActionLog actionLog;
+    private final ActionLocks locks;
+    private final InstanceApiClient client;
+    private final AlertLog alerts;
+    private final Supplier<Limits> limits;
+    private final Clock clock;
+    private final CommandSettings settings;
+    private final MeterRegistry registry;
+    private final ScheduledExecutorService scheduler;
+
+    public CommandExecutor(ActionLog actionLog, ActionLocks locks, InstanceApiClient client, AlertLog alerts,
+                           Supplier<Limits> limits, Clock clock, CommandSettings settings, MeterRegistry registry) {
+        this.actionLog = actionLog;
+        this.locks = locks;
+        this.client = client;
+        this.alerts = alerts;
+        this.limits = limits;
+        this.clock = clock;
+        this.settings = settings;
+        this.registry = registry;
+        this.scheduler = Executors.newScheduledThreadPool(4, r -> {
+            Thread t = new Thread(r, "command-executor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts carrying out an action that was just written to the ActionLog. */
+    public void execute(Action action) {
+        scheduler.execute(() -> send(action.id(), 1));
+    }
+
+    /** Continues every action a previous run left pending or running. */
+    public void resumeUnfinished() {
+        for (Action a : actionLog.unfinished()) {
+            log.info("Resuming action {} ({} {} on {}), left {} by the last run",
+                    a.id(), a.rule(), a.change().describe(), a.instance(), a.status().wireName());
+            if (a.operation() != null) {
+                scheduler.execute(() -> poll(a.id(), a.operation()));
+            } else {
+                scheduler.execute(() -> send(a.id(), 1));
+            }
+        }
+    }
+
+    private void send(long id, int attempt) {
+        Optional<Action> found = readAction(id, () -> send(id, attempt));
+        if (found.isEmpty() || found.get().status().finished()) {
+            return;
+        }
+        Action a = found.get();
+        Component component = a.change().component();
+        try {
+            long from;
+            long to;
+            if (a.toValue() != null) {
+                // Planned before a restart: ask for exactly the same, so the Idempotency-Key replays.
+                from = a.fromValue();
+                to = a.toValue();
+            } else {
+                Optional<Size> size = client.size(a.instance());
+                if (size.isEmpty()) {
+                    fail(a, "the instance API does not know instance " + a.instance(), "command_failed");
+                    return;
+                }
+                from = size.get().get(component);
+                long wanted = a.change().target(size.get());
+                Bounds bounds = limits.get().boundsFor(a.instance(), component);
+                to = bounds.clamp(wanted);
+                if (to == from) {
+                    fail(a, nothingToChange(a, from, wanted, bounds), "limit_reached");
+                    return;
+                }
+                actionLog.plan(id, from, to);
+            }
+            String operation = client.resize(a.instance(), component, to, "action-" + id);
+            actionLog.markRunning(id, operation);
+            schedule(() -> poll(id, operation), settings.pollInterval().toMillis());
+        } catch (CommandException e) {
+            if (e.retryable() && attempt < settings.maxAttempts()) {
+                long backoff = backoffMs(attempt);
+                log.info("Action {} on {}: {}; trying again in {} ms", id, a.instance(), e.getMessage(), backoff);
+                schedule(() -> send(id, attempt + 1), backoff);
+            } else {
+                fail(a, "the instance API refused the command: " + e.getMessage(), "command_failed");
+            }
+        } catch (RuntimeException e) {
+            log.warn("Action {}: {}; trying again", id, e.getMessage());
+            schedule(() -> send(id, attempt), backoffMs(attempt));
+        }
+    }
+
+    private static String nothingToChange(Action a, long current, long wanted, Bounds bounds) {
+        Component c = a.change().component();
+        if (wanted == current) {
+            return String.format("%s is already %d %s; nothing to change", c, current, c.unit());
+        }
+        return String.format("%s is %d %s and %s would make it %d, beyond the bounds [%d, %d]; nothing left to change",
+                c, current, c.unit(), a.change().describe(), wanted, bounds.min(), bounds.max());
+    }
+
+    private void poll(long id, String operation) {
+        Optional<Action> found = readAction(id, () -> poll(id, operation));
+        if (found.isEmpty() || found.get().status().finished()) {
+            return;
+        }
+        Action a = found.get();
+        boolean timedOut = clock.millis() - a.createdAtMs() > settings.actionTimeout().toMillis();
+        try {
+            InstanceApiClient.OperationState state = client.operation(operation);
+            if ("succeeded".equals(state.status())) {
+                succeed(a);
+            } else if ("failed".equals(state.status())) {
+                fail(a, "operation " + operation + " failed: " + state.error(), "command_failed");
+            } else if (timedOut) {
+                fail(a, "operation " + operation + " still " + state.status() + " after "
+                        + settings.actionTimeout().toMinutes() + " minutes", "command_failed");
+            } else {
+                schedule(() -> poll(id, operation), settings.pollInterval().toMillis());
+            }
+        } catch (RuntimeException e) {
+            if (timedOut) {
+                fail(a, "no result for operation " + operation + ": " + e.getMessage(), "command_failed");
+            } else {
+                schedule(() -> poll(id, operation), backoffMs(2));
+            }
+        }
+    }
+
+    private void succeed(Action a) {
+        finish(a, ActionStatus.SUCCEEDED, null).ifPresent(until -> {
+            Action done = actionLog.get(a.id()).orElse(a);
+            log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
+                    done.toValue(), a.rule(), a.reason());
+        });
+    }
+
+    private void fail(Action a, String error, String kind) {
+        finish(a, ActionStatus.FAILED, error).ifPresent(until -> {
+            Severity severity = "limit_reached".equals(kind) ? Severity.WARNING : Severity.CRITICAL;
+            String message = String.format("%s: %s (rule %s: %s) was not carried out: %s", a.instance(),
+                    a.change().describe(), a.rule(), a.reason(), error);
+            try {
+                alerts.raise(severity, a.instance(), a.rule(), kind, message);
+            } catch (RuntimeException e) {
+                log.error("Could not record alert: {}", message, e);
+            }
+        });
+    }
+
+    private Optional<Long> finish(Action a, ActionStatus status, String error) {
+        try {
+            Optional<Long> until = actionLog.finish(a.id(), status, error);
+            until.ifPresent(u -> locks.remember(a.instance(), a.change().component(), u));
+            registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
+            return until;
+        } catch (RuntimeException e) {
+            log.warn("Could not finish action {}: {}; trying again", a.id(), e.getMessage());
+            schedule(() -> finish(a, status, error), backoffMs(3));
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Action> readAction(long id, Runnable retry) {
+        try {
+            return actionLog.get(id);
+        } catch (RuntimeException e) {
+            log.warn("Could not read action {}: {}; trying again", id, e.getMessage());
+            schedule(retry, backoffMs(3));
+            return Optional.empty();
+        }
+    }
+
+    private long backoffMs(int attempt) {
+        long base = settings.retryBackoff().toMillis();
+        return Math.min(MAX_BACKOFF_MS, base << Math.min(attempt - 1, 10));
+    }
+
+    private void schedule(Runnable task, long delayMs) {
+        if (!scheduler.isShutdown()) {
+            scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stops; actions in flight stay pending or running in the ActionLog and are resumed on the next start. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

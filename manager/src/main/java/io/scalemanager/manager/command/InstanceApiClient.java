@@ -1,0 +1,125 @@
+package io.scalemanager.manager.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.Size;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * The manager's side of the instance API, over HTTP even inside the all-in-one, so the two can be split.
+ * Commands are always sent as absolute sizes the manager computed, which makes a resend with the same
+ * {@code Idempotency-Key} byte-for-byte the same request. The base address is read per request, as the
+ * all-in-one knows its own port only once it listens.
+ */
+public final class InstanceApiClient {
+    private final Supplier<URI> base;
+    private final Optional<String> token;
+    private final Duration timeout;
+    private final HttpClient http;
+
+    public InstanceApiClient(Supplier<URI> base, Optional<String> token, Duration timeout) {
+        this.base = base;
+        this.token = token;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The instance's current size, or empty when the instance API does not know it. */
+    public Optional<Size> size(String instance) {
+        HttpResponse<String> response = send(request("/v1/instances/" + encode(instance)).GET().build());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        JsonNode body = expect(response, 200);
+        return Optional.of(toSize(body));
+    }
+
+    /** The same, without blocking: for listing many instances at once. Completes empty on any failure. */
+    public CompletableFuture<Optional<Size>> sizeAsync(String instance) {
+        return http.sendAsync(request("/v1/instances/" + encode(instance)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .thenApply(r -> r.statusCode() == 200 ? Optional.of(toSize(parse(r.body()))) : Optional.<Size>empty())
+                .exceptionally(e -> Optional.empty());
+    }
+
+    /** Asks for the component to be set to the absolute value; returns the operation id. */
+    public String resize(String instance, Component component, long value, String idempotencyKey) {
+        String json = "{\"component\":\"" + component.wireName() + "\",\"mode\":\"abs\",\"value\":" + value + "}";
+        HttpResponse<String> response = send(request("/v1/instances/" + encode(instance) + "/resize")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        return expect(response, 202).path("operation").asText();
+    }
+
+    /** The state of an operation: status and error. */
+    public OperationState operation(String id) {
+        HttpResponse<String> response = send(request("/v1/operations/" + encode(id)).GET().build());
+        JsonNode body = expect(response, 200);
+        return new OperationState(body.path("status").asText(), body.path("error").isNull()
+                ? null : body.path("error").asText(null));
+    }
+
+    /** Status and error of an operation as the instance API reports it. */
+    public record OperationState(String status, String error) {
+        public boolean finished() {
+            return "succeeded".equals(status) || "failed".equals(status);
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.get().resolve(path)).timeout(timeout);
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        return b;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CommandException(true, 0, "instance API unreachable at " + base.get() + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException(true, 0, "interrupted");
+        }
+    }
+
+    private static JsonNode expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() == status) {
+            return parse(response.body());
+        }
+        String message = parse(response.body()).path("error").asText("HTTP " + response.statusCode());
+        boolean retryable = response.statusCode() >= 500 || response.statusCode() == 409
+                || response.statusCode() == 429;
+        throw new CommandException(retryable, response.statusCode(), message);
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return Json.mapper().readTree(body == null || body.isEmpty() ? "{}" : body);
+        } catch (IOException e) {
+            return Json.mapper().valueToTree(Map.of("error", "unreadable answer: " + body));
+        }
+    }
+
+    private static Size toSize(JsonNode body) {
+        return new Size(body.path("cpu").asLong(), body.path("ram").asLong(), body.path("storage").asLong());
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,143 @@
+package io.scalemanager.manager.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.time.EpochSeconds;
+import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.Routes;
+import io.scalemanager.manager.actionlog.Action;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.alert.Alert;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.fleet.Fleet;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The manager's read API: the ActionLog, the alerts, and the fleet with its sizes. */
+public final class ManagerRoutes implements Routes {
+    private static final int MAX_LIMIT = 10_000;
+
+    private final ActionLog actionLog;
+    private final AlertLog alertLog;
+    private final Fleet fleet;
+    private final InstanceApiClient instanceApi;
+
+    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi) {
+        this.actionLog = actionLog;
+        this.alertLog = alertLog;
+        this.fleet = fleet;
+        this.instanceApi = instanceApi;
+    }
+
+    @Override
+    public void addTo(Javalin app) {
+        app.get("/v1/actions", this::actions);
+        app.get("/v1/alerts", this::alerts);
+        app.get("/v1/instances", this::instances);
+    }
+
+    private void actions(Context ctx) {
+        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
+        Optional<ActionStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
+                .map(s -> ActionStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
+                        "must be one of pending, running, succeeded, failed; got '" + s + "'")));
+        List<Map<String, Object>> body = new ArrayList<>();
+        for (Action a : actionLog.list(instance, status, limit(ctx, 100))) {
+            body.add(toJson(a));
+        }
+        ctx.json(Map.of("actions", body));
+    }
+
+    static Map<String, Object> toJson(Action a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", a.id());
+        m.put("instance", a.instance());
+        m.put("rule", a.rule());
+        m.put("component", a.change().component().wireName());
+        m.put("mode", a.change().mode().wireName());
+        m.put("value", a.change().value());
+        m.put("status", a.status().wireName());
+        m.put("created_at", EpochSeconds.fromMillis(a.createdAtMs()));
+        m.put("finished_at", a.finishedAtMs() == null ? null : EpochSeconds.fromMillis(a.finishedAtMs()));
+        m.put("error", a.error());
+        Event e = a.event();
+        m.put("event", Map.of("seq", e.seq(), "instance", e.instance(), "type", e.state().type(),
+                "value", e.state().value(), "timestamp", EpochSeconds.fromMillis(e.state().timestampMs())));
+        m.put("reason", a.reason());
+        m.put("from", a.fromValue());
+        m.put("to", a.toValue());
+        m.put("operation", a.operation());
+        return m;
+    }
+
+    private void alerts(Context ctx) {
+        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
+        List<Map<String, Object>> body = new ArrayList<>();
+        for (Alert a : alertLog.list(instance, limit(ctx, 100))) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", a.id());
+            m.put("time", EpochSeconds.fromMillis(a.timeMs()));
+            m.put("severity", a.severity().wireName());
+            m.put("instance", a.instance());
+            m.put("rule", a.rule());
+            m.put("kind", a.kind());
+            m.put("message", a.message());
+            body.add(m);
+        }
+        ctx.json(Map.of("alerts", body));
+    }
+
+    private void instances(Context ctx) {
+        List<Fleet.InstanceView> views = fleet.list(ctx.queryParam("after"), limit(ctx, 1000));
+        List<CompletableFuture<Optional<Size>>> sizes = new ArrayList<>(views.size());
+        for (Fleet.InstanceView v : views) {
+            sizes.add(instanceApi.sizeAsync(v.instance()));
+        }
+        List<Map<String, Object>> body = new ArrayList<>(views.size());
+        for (int i = 0; i < views.size(); i++) {
+            Fleet.InstanceView v = views.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("instance", v.instance());
+            m.put("last_seen", EpochSeconds.fromMillis(v.lastSeenMs()));
+            m.put("values", v.values());
+            m.put("size", awaitSize(sizes.get(i)).map(s -> (Object) Map.of("cpu", s.cpu(), "ram", s.ram(),
+                    "storage", s.storage())).orElse(null));
+            body.add(m);
+        }
+        ctx.json(Map.of("instances", body));
+    }
+
+    private static Optional<Size> awaitSize(CompletableFuture<Optional<Size>> f) {
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int limit(Context ctx, int defaultLimit) {
+        String text = ctx.queryParam("limit");
+        if (text == null || text.isEmpty()) {
+            return defaultLimit;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + text + "'");
+    }
+}

@@ -1,0 +1,241 @@
+package io.scalemanager.queue.embedded;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.queue.EventHandler;
+import io.scalemanager.queue.EventQueue;
+import io.scalemanager.queue.QueueUnavailableException;
+import io.scalemanager.queue.ReplaySource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The queue of the all-in-one: in-memory partitions keyed by instance, each drained by one thread, with the
+ * EventLog as its durable log. Each partition's position is saved every second; after a restart the events
+ * after the saved positions are read back from the EventLog and delivered again before live ones.
+ */
+public final class EmbeddedQueue implements EventQueue {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedQueue.class);
+
+    private final List<Partition> partitions = new ArrayList<>();
+    private final OffsetStore offsets;
+    private final ReplaySource replaySource;
+    private final Clock clock;
+    private final Timer delay;
+    private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "queue-offset-committer"));
+    private volatile boolean accepting = true;
+
+    public EmbeddedQueue(int partitionCount, int capacityPerPartition, OffsetStore offsets, ReplaySource replaySource,
+                         Clock clock, MeterRegistry registry) {
+        this.offsets = offsets;
+        this.replaySource = replaySource;
+        this.clock = clock;
+        for (int p = 0; p < partitionCount; p++) {
+            partitions.add(new Partition(p, capacityPerPartition));
+        }
+        this.delay = Timer.builder("scalemanager_queue_delivery_delay")
+                .description("Time from an event's commit to the end of its handling")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        Gauge.builder("scalemanager_queue_lag_seconds", this, q -> q.lagMillis() / 1000.0)
+                .description("Age of the oldest event not yet handled").register(registry);
+        Gauge.builder("scalemanager_queue_pending_events", this, EmbeddedQueue::pendingEvents).register(registry);
+    }
+
+    /** The partition of an instance: stable across restarts, since String.hashCode is specified. */
+    public int partitionOf(String instance) {
+        return Math.floorMod(instance.hashCode(), partitions.size());
+    }
+
+    @Override
+    public void publish(List<Event> events) {
+        if (!accepting) {
+            throw new QueueUnavailableException("the queue is stopping");
+        }
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            partitions.get(partitionOf(e.instance())).put(e);
+        }
+    }
+
+    @Override
+    public void start(EventHandler handler) {
+        Map<Integer, Long> saved = offsets.load();
+        long lowest = Long.MAX_VALUE;
+        for (Partition p : partitions) {
+            // A partition without a saved position (new, or more partitions than before) starts where the
+            // least advanced known one stands; decisions are idempotent, so re-delivery is safe.
+            p.handled = saved.getOrDefault(p.number, saved.values().stream().min(Long::compare).orElse(0L));
+            p.committed = p.handled;
+            lowest = Math.min(lowest, p.handled);
+        }
+        for (Partition p : partitions) {
+            p.start(handler);
+        }
+        long head = replaySource.lastSeq();
+        if (head > lowest) {
+            long[] replayed = {0};
+            replaySource.scan(lowest, head, e -> {
+                Partition p = partitions.get(partitionOf(e.instance()));
+                if (e.seq() > p.handled) {
+                    p.put(e);
+                    replayed[0]++;
+                }
+            });
+            log.info("Replaying {} events that were accepted but not yet decided before the last stop", replayed[0]);
+        }
+        committer.scheduleWithFixedDelay(this::commitOffsets, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void commitOffsets() {
+        for (Partition p : partitions) {
+            long handled = p.handled;
+            if (handled > p.committed) {
+                try {
+                    offsets.save(p.number, handled);
+                    p.committed = handled;
+                } catch (RuntimeException e) {
+                    log.warn("Could not save the position of partition {}: {}", p.number, e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public long lagMillis() {
+        long now = clock.millis();
+        long lag = 0;
+        for (Partition p : partitions) {
+            Event head = p.events.peek();
+            if (head != null) {
+                lag = Math.max(lag, now - head.arrivedAtMs());
+            }
+        }
+        return lag;
+    }
+
+    private double pendingEvents() {
+        long n = 0;
+        for (Partition p : partitions) {
+            n += p.events.size();
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        accepting = false;
+        for (Partition p : partitions) {
+            p.stopWhenDrained();
+        }
+        for (Partition p : partitions) {
+            p.join(Duration.ofSeconds(20));
+        }
+        committer.shutdown();
+        try {
+            committer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commitOffsets();
+    }
+
+    private final class Partition {
+        final int number;
+        final ArrayBlockingQueue<Event> events;
+        volatile long handled;
+        volatile long committed;
+        volatile boolean draining;
+        Thread thread;
+
+        Partition(int number, int capacity) {
+            this.number = number;
+            this.events = new ArrayBlockingQueue<>(capacity);
+        }
+
+        void put(Event e) {
+            try {
+                events.put(e);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new QueueUnavailableException("interrupted while publishing");
+            }
+        }
+
+        void start(EventHandler handler) {
+            thread = new Thread(() -> run(handler), "queue-partition-" + number);
+            thread.start();
+        }
+
+        private void run(EventHandler handler) {
+            while (true) {
+                Event e;
+                try {
+                    e = events.poll(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ex) {
+                    return;
+                }
+                if (e == null) {
+                    if (draining) {
+                        return;
+                    }
+                    continue;
+                }
+                if (!deliver(handler, e)) {
+                    return;
+                }
+                handled = e.seq();
+                delay.record(Math.max(0, clock.millis() - e.arrivedAtMs()), TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** Offers the event until the handler takes it; false only when interrupted. */
+        private boolean deliver(EventHandler handler, Event e) {
+            long backoffMs = 100;
+            while (true) {
+                try {
+                    handler.handle(number, e);
+                    return true;
+                } catch (RuntimeException ex) {
+                    log.warn("Handling event {} of {} failed, retrying in {} ms: {}",
+                            e.seq(), e.instance(), backoffMs, ex.getMessage());
+                    try {
+                        Thread.sleep(backoffMs);
+                    } catch (InterruptedException ie) {
+                        return false;
+                    }
+                    backoffMs = Math.min(5000, backoffMs * 2);
+                }
+            }
+        }
+
+        void stopWhenDrained() {
+            draining = true;
+        }
+
+        void join(Duration timeout) {
+            try {
+                thread.join(timeout.toMillis());
+                if (thread.isAlive()) {
+                    log.warn("Partition {} did not drain in {}; the rest is replayed after restart", number, timeout);
+                    thread.interrupt();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

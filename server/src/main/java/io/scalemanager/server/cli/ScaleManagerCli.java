@@ -1,0 +1,23 @@
+package io.scalemanager.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code scalemanager} launcher. */
+@Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
+        description = "Autoscaler for fleets of virtual machines.",
+        subcommands = {RunCommand.class, DemoCommand.class, RulesCommand.class})
+public final class ScaleManagerCli {
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ScaleManagerCli()).execute(args);
+        // A server returns from execute only once stopped; its shutdown hook is still running then.
+        if (code != 0 || !isServer(args)) {
+            System.exit(code);
+        }
+    }
+
+    private static boolean isServer(String[] args) {
+        return args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
+    }
+}

@@ -1,0 +1,8 @@
+package io.scalemanager.server.config;
+
+/** The configuration is wrong; the message names the key, where its value came from and what is expected. */
+public class ConfigException extends RuntimeException {
+    public ConfigException(String message) {
+        super(message, null, false, false);
+    }
+}

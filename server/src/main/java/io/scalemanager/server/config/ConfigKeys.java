@@ -1,0 +1,81 @@
+package io.scalemanager.server.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every key the server understands. A key not listed here is an error at start-up. */
+public final class ConfigKeys {
+    public static final ConfigKey LISTEN = ConfigKey.of("listen", "127.0.0.1:8080", "HOST:PORT to serve HTTP on");
+    public static final ConfigKey DATA = ConfigKey.of("data", "./data", "directory of the embedded database");
+    public static final ConfigKey RULES = ConfigKey.of("rules", "config/rules.yaml", "the ruleset file");
+    public static final ConfigKey DB_URL = ConfigKey.of("db.url", null, "JDBC URL; default an H2 file in the data directory");
+    public static final ConfigKey DB_USER = ConfigKey.of("db.user", "", "database user");
+    public static final ConfigKey DB_PASSWORD = ConfigKey.secret("db.password", "database password");
+    public static final ConfigKey DB_POOL_SIZE = ConfigKey.of("db.pool_size", "10", "maximum database connections");
+    public static final ConfigKey DB_TIMEOUT = ConfigKey.of("db.timeout", "5s", "wait for a connection before answering 503");
+    public static final ConfigKey KAFKA_BOOTSTRAP = ConfigKey.of("queue.kafka.bootstrap", null,
+            "Kafka bootstrap servers; default the embedded queue").withEnv("SCALEMANAGER_KAFKA_BOOTSTRAP");
+    public static final ConfigKey QUEUE_PARTITIONS = ConfigKey.of("queue.partitions", "4",
+            "partitions of the embedded queue: threads evaluating rules");
+    public static final ConfigKey QUEUE_CAPACITY = ConfigKey.of("queue.capacity", "200000",
+            "events a partition of the embedded queue holds before ingestion waits");
+    public static final ConfigKey API_TOKEN = ConfigKey.secret("api.token",
+            "bearer token required on every request that changes something");
+    public static final ConfigKey COLLECTOR_MAX_STATES = ConfigKey.of("collector.max_states", "10000",
+            "states per request");
+    public static final ConfigKey COLLECTOR_MAX_BODY = ConfigKey.of("collector.max_body_bytes", "8388608",
+            "largest request body in bytes");
+    public static final ConfigKey COLLECTOR_RATE = ConfigKey.of("collector.rate_per_instance", "1000",
+            "states per second an instance may send, sustained");
+    public static final ConfigKey COLLECTOR_BURST = ConfigKey.of("collector.burst_per_instance", "20000",
+            "states an instance may send at once");
+    public static final ConfigKey COLLECTOR_FUTURE = ConfigKey.of("collector.future_tolerance", "10m",
+            "how far in the future a timestamp may lie");
+    public static final ConfigKey COLLECTOR_STORE_TIMEOUT = ConfigKey.of("collector.store_timeout", "5s",
+            "wait for storage before answering 503");
+    public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "20000",
+            "most states the EventLog writer commits in one transaction");
+    public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
+            "base URL of the instance API; default this process");
+    public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
+            "bearer token for the instance API; default api.token");
+    public static final ConfigKey MANAGER_POLL = ConfigKey.of("manager.poll_interval", "500ms",
+            "how often a running operation is asked for its status");
+    public static final ConfigKey MANAGER_ACTION_TIMEOUT = ConfigKey.of("manager.action_timeout", "15m",
+            "an action without a result after this long has failed");
+    public static final ConfigKey MANAGER_MAX_ATTEMPTS = ConfigKey.of("manager.max_attempts", "8",
+            "sends of one command before it has failed");
+    public static final ConfigKey SIM_CPU = ConfigKey.of("simulator.cpu", "2", "cores of a new simulated instance");
+    public static final ConfigKey SIM_RAM = ConfigKey.of("simulator.ram", "4096", "MiB of a new simulated instance");
+    public static final ConfigKey SIM_STORAGE = ConfigKey.of("simulator.storage", "50",
+            "GiB of a new simulated instance");
+    public static final ConfigKey SIM_DELAY = ConfigKey.of("simulator.resize_delay", "2s",
+            "how long a simulated resize takes");
+    public static final ConfigKey SIM_FAIL = ConfigKey.of("simulator.fail", null,
+            "instance glob whose simulated resizes fail (for tests and drills)");
+    public static final ConfigKey DEMO_INSTANCES = ConfigKey.of("demo.instances", "20", "simulated VMs of the demo");
+    public static final ConfigKey DEMO_INTERVAL = ConfigKey.of("demo.interval", "2s", "how often demo VMs report");
+
+    public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
+            DB_TIMEOUT, KAFKA_BOOTSTRAP, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
+            COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
+            HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
+            DEMO_INSTANCES, DEMO_INTERVAL);
+
+    private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();
+
+    static {
+        for (ConfigKey k : ALL) {
+            BY_KEY.put(k.key(), k);
+        }
+    }
+
+    private ConfigKeys() {
+    }
+
+    static ConfigKey find(String key) {
+        return BY_KEY.get(key);
+    }
+}

@@ -1,0 +1,83 @@
+package io.scalemanager.server.config;
+
+import io.scalemanager.core.time.DurationText;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resolved configuration: for each key its value and where that came from (flag, environment, file,
+ * default). Typed getters fail with a {@link ConfigException} naming the key, its source and what was expected.
+ */
+public final class Settings {
+
+    /** A value and where it came from, for error messages. */
+    record Value(String text, String source) {
+    }
+
+    private final Map<String, Value> values;
+
+    Settings(Map<String, Value> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    public Optional<String> optional(ConfigKey key) {
+        Value v = values.get(key.key());
+        return v == null || v.text().isEmpty() ? Optional.empty() : Optional.of(v.text());
+    }
+
+    public String string(ConfigKey key) {
+        return optional(key).orElseThrow(() -> new ConfigException("config key '" + key.key() + "' is required ("
+                + key.description() + "); set it in the config file or " + key.env()));
+    }
+
+    public int integer(ConfigKey key, int min, int max) {
+        String text = string(key);
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, "a whole number from " + min + " to " + max);
+    }
+
+    public long longValue(ConfigKey key, long min, long max) {
+        String text = string(key);
+        try {
+            long n = Long.parseLong(text.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw invalid(key, "a whole number from " + min + " to " + max);
+    }
+
+    public Duration duration(ConfigKey key) {
+        try {
+            return DurationText.parse(string(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "a duration like 500ms, 30s, 5m or 2h");
+        }
+    }
+
+    public HostPort hostPort(ConfigKey key) {
+        try {
+            return HostPort.parse(string(key));
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "HOST:PORT with a port from 0 to 65535, like 127.0.0.1:8080");
+        }
+    }
+
+    ConfigException invalid(ConfigKey key, String expected) {
+        Value v = values.get(key.key());
+        String shown = key.secret() ? "(hidden)" : "'" + v.text() + "'";
+        return new ConfigException("config key '" + key.key() + "' (from " + v.source() + "): expected " + expected
+                + ", got " + shown);
+    }
+}

@@ -1,0 +1,122 @@
+package io.scalemanager.server.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
+import io.scalemanager.core.sizing.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The VMs of {@code scalemanager demo}: each reports like an agent would, over the collector's HTTP API, with
+ * values computed from its current size as the instance API reports it. A few are overloaded, so rules fire
+ * within a minute; a few idle, so they are scaled down later.
+ */
+public final class SimulatedFleet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SimulatedFleet.class);
+
+    private final URI base;
+    private final Optional<String> token;
+    private final List<SimulatedVm> vms;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "demo-fleet"));
+    private final Random random = new Random(42);
+
+    public SimulatedFleet(URI base, Optional<String> token, int count) {
+        this.base = base;
+        this.token = token;
+        this.vms = fleet(count);
+    }
+
+    /** web-1..: a mix of overloaded, busy, normal and idle machines. */
+    static List<SimulatedVm> fleet(int count) {
+        List<SimulatedVm> vms = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            String name = (i % 4 == 0 ? "db-" : "web-") + i;
+            SimulatedVm vm = switch (i % 5) {
+                case 1 -> new SimulatedVm(name, 3.2, 3900);  // overloaded: cpu and ram
+                case 2 -> new SimulatedVm(name, 0.1, 900);   // idle: scaled down later
+                default -> new SimulatedVm(name, 0.5 + (i % 3) * 0.3, 1800 + (i % 7) * 150);
+            };
+            vms.add(vm);
+        }
+        return vms;
+    }
+
+    public SimulatedFleet start(Duration interval) {
+        log.info("Demo: {} simulated VMs report every {} s; overloaded ones are web-1, web-6, web-11, ...",
+                vms.size(), interval.toSeconds());
+        scheduler.scheduleAtFixedRate(this::reportAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void reportAll() {
+        try {
+            long now = System.currentTimeMillis();
+            List<Map<String, Object>> states = new ArrayList<>();
+            for (SimulatedVm vm : vms) {
+                Size size = currentSize(vm.name()).orElse(new Size(2, 4096, 50));
+                double noise = random.nextGaussian() * 0.2;
+                add(states, vm.name(), "load", round(vm.load(size, noise)), now);
+                add(states, vm.name(), "cpu", round(vm.cpuPercent(size, noise)), now);
+                add(states, vm.name(), "ram", round(vm.ramPercent(size, noise)), now);
+                add(states, vm.name(), "cpus", size.cpu(), now);
+                add(states, vm.name(), "ram_total_mb", size.ram(), now);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/states"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(states)));
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 202) {
+                log.warn("Demo report answered {}: {}", response.statusCode(), response.body());
+            }
+        } catch (Exception e) {
+            log.warn("Demo report failed: {}", e.getMessage());
+        }
+    }
+
+    private Optional<Size> currentSize(String instance) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/instances/"
+                    + URLEncoder.encode(instance, StandardCharsets.UTF_8))).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return Optional.empty();
+            }
+            JsonNode n = Json.mapper().readTree(r.body());
+            return Optional.of(new Size(n.path("cpu").asLong(), n.path("ram").asLong(), n.path("storage").asLong()));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void add(List<Map<String, Object>> states, String instance, String type, double value, long ms) {
+        states.add(Map.of("instance", instance, "type", type, "value", value, "timestamp", ms / 1000.0));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}
