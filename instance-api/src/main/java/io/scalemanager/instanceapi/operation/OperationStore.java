@@ -1,0 +1,159 @@
+package io.scalemanager.instanceapi.operation;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Operations in table {@code operation}: the source of truth for what runs where. */
+public final class OperationStore {
+    private static final int MAX_ERROR_CHARS = 2000;
+    private static final String COLUMNS = "id, instance, component, mode, val, from_value, to_value, status, error, "
+            + "idempotency_key, created_at, started_at, finished_at";
+    private static final String ACTIVE = "('pending', 'running')";
+
+    /** What became of an {@link #insert}. */
+    public enum InsertResult { INSERTED, INSTANCE_BUSY, KEY_TAKEN }
+
+    private final Database database;
+
+    public OperationStore(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * Adds the operation unless another operation is pending or running on its instance or its idempotency key
+     * is already taken. The check and the insert are one statement, so the database decides, not a cache.
+     */
+    public InsertResult insert(Operation op) {
+        String sql = "INSERT INTO operation (" + COLUMNS + ") SELECT CAST(? AS VARCHAR(36)), CAST(? AS VARCHAR(255)), "
+                + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)), CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), "
+                + "CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(2000)), CAST(? AS VARCHAR(255)), "
+                + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT) FROM (VALUES (1)) AS one(x) "
+                + "WHERE NOT EXISTS (SELECT 1 FROM operation WHERE instance = ? AND status IN " + ACTIVE + ")";
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, op.id());
+            ps.setString(2, op.instance());
+            ps.setString(3, op.component().wireName());
+            ps.setString(4, op.mode().wireName());
+            ps.setDouble(5, op.value());
+            ps.setLong(6, op.from());
+            ps.setLong(7, op.to());
+            ps.setString(8, op.status().wireName());
+            ps.setString(9, truncate(op.error()));
+            ps.setString(10, op.idempotencyKey());
+            ps.setLong(11, op.createdAt());
+            setNullableLong(ps, 12, op.startedAt());
+            setNullableLong(ps, 13, op.finishedAt());
+            ps.setString(14, op.instance());
+            return ps.executeUpdate() == 1 ? InsertResult.INSERTED : InsertResult.INSTANCE_BUSY;
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23") && op.idempotencyKey() != null) {
+                return InsertResult.KEY_TAKEN;
+            }
+            throw new DatabaseException("cannot store operation " + op.id(), e);
+        }
+    }
+
+    public Optional<Operation> find(String id) {
+        return queryOne("SELECT " + COLUMNS + " FROM operation WHERE id = ?", id);
+    }
+
+    public Optional<Operation> findByIdempotencyKey(String key) {
+        return queryOne("SELECT " + COLUMNS + " FROM operation WHERE idempotency_key = ?", key);
+    }
+
+    /** The operation pending or running on the instance, if any. */
+    public Optional<Operation> findActive(String instance) {
+        return queryOne("SELECT " + COLUMNS + " FROM operation WHERE instance = ? AND status IN " + ACTIVE
+                + " ORDER BY created_at", instance);
+    }
+
+    /** Every pending or running operation, oldest first. */
+    public List<Operation> findUnfinished() {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM operation WHERE status IN "
+                     + ACTIVE + " ORDER BY created_at")) {
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read unfinished operations", e);
+        }
+    }
+
+    /** Writes status, error and times of an operation that already exists. */
+    public void update(Operation op) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement(
+                     "UPDATE operation SET status = ?, error = ?, started_at = ?, finished_at = ? WHERE id = ?")) {
+            ps.setString(1, op.status().wireName());
+            ps.setString(2, truncate(op.error()));
+            setNullableLong(ps, 3, op.startedAt());
+            setNullableLong(ps, 4, op.finishedAt());
+            ps.setString(5, op.id());
+            if (ps.executeUpdate() != 1) {
+                throw new DatabaseException("operation " + op.id() + " is not in the database", null);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot update operation " + op.id(), e);
+        }
+    }
+
+    private Optional<Operation> queryOne(String sql, String param) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            List<Operation> found = readAll(ps);
+            return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read operations", e);
+        }
+    }
+
+    private static List<Operation> readAll(PreparedStatement ps) throws SQLException {
+        List<Operation> result = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(new Operation(
+                        rs.getString("id"),
+                        rs.getString("instance"),
+                        Component.parse(rs.getString("component")).orElseThrow(),
+                        ChangeMode.parse(rs.getString("mode")).orElseThrow(),
+                        rs.getDouble("val"),
+                        rs.getLong("from_value"),
+                        rs.getLong("to_value"),
+                        OperationStatus.fromWire(rs.getString("status")),
+                        rs.getString("error"),
+                        rs.getString("idempotency_key"),
+                        rs.getLong("created_at"),
+                        nullableLong(rs, "started_at"),
+                        nullableLong(rs, "finished_at")));
+            }
+        }
+        return result;
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS);
+    }
+}
