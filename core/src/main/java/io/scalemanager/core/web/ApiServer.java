@@ -6,6 +6,7 @@ import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
@@ -59,6 +60,11 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        app.exception(DatabaseException.class, (e, ctx) -> {
+            log.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.status(503).header("Retry-After", "1")
+                    .json(new ApiError("storage is unavailable now; try again shortly", List.of()));
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(new ApiError(describe(e), List.of())));
         app.exception(Exception.class, (e, ctx) -> {

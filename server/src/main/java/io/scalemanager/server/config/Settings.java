@@ -74,6 +74,12 @@ public final class Settings {
         }
     }
 
+    /** True when nobody set the key: its value is the built-in default. */
+    public boolean isDefault(ConfigKey key) {
+        Value v = values.get(key.key());
+        return v == null || "the default".equals(v.source());
+    }
+
     ConfigException invalid(ConfigKey key, String expected) {
         Value v = values.get(key.key());
         String shown = key.secret() ? "(hidden)" : "'" + v.text() + "'";
