@@ -1,0 +1,427 @@
+package io.scalemanager.manager.rules;
+
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Bounds;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class RulesetParserTest {
+
+    private static Ruleset parse(String yaml) throws RulesetException {
+        return RulesetParser.parse(yaml, "rules.yaml");
+    }
+
+    private static RulesetException failure(String yaml) {
+        return catchThrowableOfType(RulesetException.class, () -> parse(yaml));
+    }
+
+    private static Path example() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("config/rules.example.yaml"))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("config/rules.example.yaml above the working directory").isNotNull();
+        return dir.resolve("config/rules.example.yaml");
+    }
+
+    @Test
+    void exampleFileParses() throws Exception {
+        Ruleset ruleset = RulesetParser.parse(example());
+
+        assertThat(ruleset.rules()).extracting(Rule::name)
+                .containsExactly("ram-up", "cpu-up", "cpu-down", "load-alert", "ram-down");
+        Rule ramUp = ruleset.rule("ram-up").orElseThrow();
+        assertThat(ramUp.when()).isEqualTo(new Condition("ram", Operator.GT, 80));
+        assertThat(ramUp.forDuration()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ramUp.then()).isEqualTo(new RuleAction.Resize(new Change(Component.RAM, ChangeMode.REL, 1024)));
+        assertThat(ramUp.cooldown()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(ruleset.rule("load-alert").orElseThrow().isAlert()).isTrue();
+        assertThat(ruleset.limits().boundsFor("web-1", Component.RAM)).isEqualTo(new Bounds(1024, 65536));
+    }
+
+    @Test
+    void contractExampleParsesWithDefaults() throws Exception {
+        Ruleset ruleset = parse("""
+                rules:
+                  - name: ram-up                # unique
+                    instances: "web-*"
+                    when: ram > 80
+                    for: 5m
+                    then: ram +1024
+                    cooldown: 10m
+                  - name: load-alert
+                    when: load > 8
+                    for: 10m
+                    then: alert
+                  - name: quick
+                    when: cpu>=95.5
+                    then: cpu =4
+                limits: {"web-*": {cpu: [1, 16], ram: [1024, 65536], storage: [20, 2000]}}
+                """);
+
+        Rule ramUp = ruleset.rules().get(0);
+        assertThat(ramUp.instances()).isEqualTo(new InstancePattern("web-*"));
+        assertThat(ramUp.line()).isEqualTo(2);
+        Rule alert = ruleset.rules().get(1);
+        assertThat(alert.instances()).isEqualTo(InstancePattern.ANY);
+        assertThat(alert.cooldown()).isEqualTo(RulesetParser.DEFAULT_COOLDOWN);
+        assertThat(alert.component()).isEmpty();
+        Rule quick = ruleset.rules().get(2);
+        assertThat(quick.forDuration()).isZero();
+        assertThat(quick.when()).isEqualTo(new Condition("cpu", Operator.GE, 95.5));
+        assertThat(quick.describe()).isEqualTo("quick: cpu >= 95.5 -> cpu =4");
+        assertThat(ruleset.limits().boundsFor("web-1", Component.CPU)).isEqualTo(new Bounds(1, 16));
+        assertThat(ruleset.limits().boundsFor("db-1", Component.CPU)).isEqualTo(Bounds.UNBOUNDED);
+    }
+
+    @ParameterizedTest(name = "then: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "ram +1024   | RAM     | REL     | 1024",
+            "cpu -1      | CPU     | REL     | -1",
+            "storage 10% | STORAGE | PERCENT | 10",
+            "ram +12.5%  | RAM     | PERCENT | 12.5",
+            "cpu -50%    | CPU     | PERCENT | -50",
+            "cpu =4      | CPU     | ABS     | 4",
+            "cpu + 2     | CPU     | REL     | 2",
+    })
+    void thenGrammarReadsEveryForm(String then, Component component, ChangeMode mode, double value)
+            throws Exception {
+        Ruleset ruleset = parse("rules:\n  - {name: r, when: cpu > 1, then: \"" + then + "\"}\n");
+
+        assertThat(ruleset.rules().get(0).then()).isEqualTo(new RuleAction.Resize(new Change(component, mode, value)));
+    }
+
+    @ParameterizedTest(name = "when: {0}")
+    @CsvSource(delimiter = '|', value = {
+            "ram > 80     | ram      | GT | 80",
+            "ram >= 80    | ram      | GE | 80",
+            "load < 0.5   | load     | LT | 0.5",
+            "temp <= -3   | temp     | LE | -3",
+            "cpus == 2    | cpus     | EQ | 2",
+            "x.y_z-1!=1e3 | x.y_z-1  | NE | 1000",
+    })
+    void whenGrammarReadsEveryOperator(String when, String type, Operator op, double threshold) throws Exception {
+        Ruleset ruleset = parse("rules:\n  - {name: r, when: \"" + when + "\", then: alert}\n");
+
+        assertThat(ruleset.rules().get(0).when()).isEqualTo(new Condition(type, op, threshold));
+    }
+
+    @Test
+    void emptyRulesListIsAValidRulesetThatDoesNothing() throws Exception {
+        assertThat(parse("rules: []\n").rules()).isEmpty();
+        assertThat(parse("rules:\n").isEmpty()).isTrue();
+        assertThat(parse("limits: {\"*\": {cpu: [1, 4]}}\n").rules()).isEmpty();
+    }
+
+    static Stream<Arguments> brokenRulesets() {
+        String head = "rules:\n  - name: ok\n    when: ram > 80\n    then: ram +1024\n";
+        return Stream.of(
+                arguments("bad operator", head + """
+                          - name: ram-up
+                            when: ram >> 80
+                            then: ram +1024
+                        """, 6, "ram-up",
+                        "'when' must be TYPE OP NUMBER like \"ram > 80\" (OP one of > >= < <= == !=), got \"ram >> 80\""),
+                arguments("when without number", head + """
+                          - name: ram-up
+                            when: ram > lots
+                            then: ram +1024
+                        """, 6, "ram-up", "'when' must be TYPE OP NUMBER like \"ram > 80\", got \"ram > lots\""),
+                arguments("when with percent", head + """
+                          - name: ram-up
+                            when: ram > 80%
+                            then: ram +1024
+                        """, 6, "ram-up", "without %"),
+                arguments("bad type characters", head + """
+                          - name: ram-up
+                            when: "r$m > 80"
+                            then: ram +1024
+                        """, 6, "ram-up", "'when' type must be 1-64 characters"),
+                arguments("when is a list", head + """
+                          - name: ram-up
+                            when: [ram, 80]
+                            then: ram +1024
+                        """, 6, "ram-up", "'when' must be TYPE OP NUMBER like \"ram > 80\", got a list"),
+                arguments("missing when", head + """
+                          - name: ram-up
+                            for: 5m
+                            then: ram +1024
+                        """, 5, "ram-up", "missing 'when'"),
+                arguments("missing then", head + """
+                          - name: ram-up
+                            when: ram > 80
+                        """, 5, "ram-up", "missing 'then'"),
+                arguments("unknown component", head + """
+                          - name: disk-up
+                            when: storage > 80
+                            then: disk +10
+                        """, 7, "disk-up", "'then' component must be cpu, ram or storage, got \"disk +10\""),
+                arguments("bare number", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            then: ram 1024
+                        """, 7, "ram-up", "needs +N or -N"),
+                arguments("then without change", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            then: ram
+                        """, 7, "ram-up", "'then' must be COMPONENT CHANGE"),
+                arguments("fractional step", head + """
+                          - name: cpu-up
+                            when: load > 4
+                            then: cpu +0.5
+                        """, 7, "cpu-up", "whole number of cores"),
+                arguments("zero step", head + """
+                          - name: cpu-up
+                            when: load > 4
+                            then: cpu +0
+                        """, 7, "cpu-up", "changes nothing"),
+                arguments("absolute zero", head + """
+                          - name: cpu-set
+                            when: load > 4
+                            then: cpu =0
+                        """, 7, "cpu-set", "at least 1"),
+                arguments("absolute percent", head + """
+                          - name: cpu-set
+                            when: load > 4
+                            then: cpu =50%
+                        """, 7, "cpu-set", "takes no %"),
+                arguments("decrease of 100%", head + """
+                          - name: cpu-down
+                            when: load < 1
+                            then: cpu -100%
+                        """, 7, "cpu-down", "below 100%"),
+                arguments("bad for", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            for: 5 minutes
+                            then: ram +1024
+                        """, 7, "ram-up", "'for' must be a duration like 30s, 5m or 2h, got \"5 minutes\""),
+                arguments("bare number for", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            for: 300
+                            then: ram +1024
+                        """, 7, "ram-up", "got \"300\""),
+                arguments("for too long", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            for: 25h
+                            then: ram +1024
+                        """, 7, "ram-up", "'for' may be at most 24h"),
+                arguments("bad cooldown", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            then: ram +1024
+                            cooldown: soon
+                        """, 8, "ram-up", "'cooldown' must be a duration"),
+                arguments("bad glob", head + """
+                          - name: ram-up
+                            instances: "web-[12]"
+                            when: ram > 80
+                            then: ram +1024
+                        """, 6, "ram-up", "'instances' must be a glob"),
+                arguments("unknown key in a rule", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            then: ram +1024
+                            cooldwn: 5m
+                        """, 8, "ram-up", "unknown key 'cooldwn' in a rule; expected one of name, instances, when, "
+                                + "for, then, cooldown"),
+                arguments("repeated key in a rule", head + """
+                          - name: ram-up
+                            when: ram > 80
+                            when: ram > 90
+                            then: ram +1024
+                        """, 7, "ram-up", "duplicate key 'when'; it is already on line 6"),
+                arguments("duplicate rule name", head + """
+                          - name: ok
+                            when: ram > 90
+                            then: alert
+                        """, 5, "ok", "duplicate name; a rule of that name is already on line 2"),
+                arguments("bad name", head + """
+                          - name: ram up!
+                            when: ram > 90
+                            then: alert
+                        """, 5, "ram up!", "'name' must be 1-128 characters"),
+                arguments("unknown top-level key", head + """
+                        limit:
+                          "*": {cpu: [1, 16]}
+                        """, 5, null, "unknown key 'limit' at the top level; expected one of rules, limits"),
+                arguments("rule that is not a mapping", head + """
+                          - ram > 80
+                        """, 5, null, "rule #2 must be a mapping"),
+                arguments("rules not a list", """
+                        rules:
+                          name: x
+                        """, 2, null, "'rules' must be a list of rules"),
+                arguments("top level not a mapping", """
+                        - name: x
+                        """, 1, null, "the top level must be a mapping"),
+                arguments("broken YAML", head + """
+                          - name: ram-up
+                            when: ram > 80
+                           then: ram +1024
+                        """, 7, null, "not valid YAML"),
+                arguments("empty file", "", 1, null, "the file is empty"),
+                arguments("two documents", "rules: []\n---\nrules: []\n", 2, null,
+                        "expected a single document in the stream; but found another document"),
+                arguments("limits min above max", head + """
+                        limits:
+                          "web-*": {cpu: [16, 1]}
+                        """, 6, null, "cpu limits for \"web-*\": min 16 is above max 1"),
+                arguments("limits zero", head + """
+                        limits:
+                          "web-*":
+                            ram: [0, 1024]
+                        """, 7, null, "ram limits for \"web-*\" must be [min, max] in MiB, whole numbers of at least 1"
+                                + " with min <= max, got \"0\""),
+                arguments("limits not a pair", head + """
+                        limits:
+                          "web-*":
+                            storage: [20]
+                        """, 7, null, "storage limits for \"web-*\" must be [min, max] in GiB"),
+                arguments("limits fraction", head + """
+                        limits:
+                          "*": {cpu: [1, 2.5]}
+                        """, 6, null, "got \"2.5\""),
+                arguments("limits unknown component", head + """
+                        limits:
+                          "*":
+                            cpu: [1, 4]
+                            disk: [1, 4]
+                        """, 8, null, "unknown component 'disk' in limits for \"*\""),
+                arguments("limits repeated pattern", head + """
+                        limits:
+                          "*": {cpu: [1, 4]}
+                          "*": {cpu: [1, 8]}
+                        """, 7, null, "limits for \"*\" are already given on line 6"),
+                arguments("limits without bounds", head + """
+                        limits:
+                          "*": 16
+                        """, 6, null, "limits for \"*\" must give [min, max]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenRulesets")
+    void brokenRulesetNamesTheRuleAndTheLine(String title, String yaml, int line, String rule, String message) {
+        RulesetException e = failure(yaml);
+
+        assertThat(e).as("%s should be rejected", title).isNotNull();
+        assertThat(e.errors()).hasSize(1);
+        RulesetError error = e.errors().get(0);
+        assertThat(error.file()).isEqualTo("rules.yaml");
+        assertThat(error.line()).as("line of: %s", error).isEqualTo(line);
+        assertThat(error.rule()).isEqualTo(rule);
+        assertThat(error.message()).contains(message);
+    }
+
+    @Test
+    void errorTextStartsWithFileLineAndRule() {
+        RulesetException e = failure("""
+                rules:
+                  - name: ok
+                    when: ram > 80
+                    then: ram +1024
+                  - name: ram-up
+                    instances: "*"
+                    when: ram >> 80
+                    then: ram +1024
+                """);
+
+        assertThat(e.getMessage()).startsWith("rules.yaml:7: rule 'ram-up': 'when' must be TYPE OP NUMBER like "
+                + "\"ram > 80\"").endsWith(", got \"ram >> 80\"");
+    }
+
+    @Test
+    void everyErrorIsCollectedInLineOrderOnePerLine() {
+        RulesetException e = failure("""
+                bogus: 1
+                rules:
+                  - name: a
+                    when: ram >> 80
+                    then: ram +1024
+                  - when: load > 4
+                    then: cpu +1
+                  - name: c
+                    when: load > 4
+                    for: forever
+                    then: cpu ++1
+                    colour: blue
+                  - name: a
+                    when: ram > 1
+                    then: alert
+                limits:
+                  "*": {cpu: [4, 1]}
+                """);
+
+        assertThat(e.errors()).extracting(RulesetError::line, RulesetError::rule).containsExactly(
+                tuple(1, null),
+                tuple(4, "a"),
+                tuple(6, null),
+                tuple(10, "c"),
+                tuple(11, "c"),
+                tuple(12, "c"),
+                tuple(13, "a"),
+                tuple(17, null));
+        assertThat(e.errors().get(2).message()).isEqualTo("rule #2 has no 'name'; give every rule a unique name");
+        assertThat(e.getMessage().split("\n")).hasSize(8);
+        assertThat(e.getMessage().split("\n")[0]).isEqualTo(
+                "rules.yaml:1: unknown key 'bogus' at the top level; expected one of rules, limits");
+    }
+
+    @Test
+    void mergeKeysAreRefusedRatherThanSilentlyIgnored() {
+        RulesetException e = failure("""
+                rules:
+                  - &base {name: a, when: ram > 80, then: alert}
+                  - <<: *base
+                    name: b
+                """);
+
+        assertThat(e.errors()).extracting(RulesetError::line, RulesetError::rule, RulesetError::message)
+                .contains(tuple(3, "b", "merge keys (<<) are not supported; write the keys out"));
+    }
+
+    @Test
+    void errorsOfAnUnnamedRuleSayWhichRuleByPosition() {
+        RulesetException e = failure("""
+                rules:
+                  - when: ram > 80
+                    then: ram 5
+                """);
+
+        assertThat(e.errors()).extracting(RulesetError::toString).containsExactly(
+                "rules.yaml:2: rule #1 has no 'name'; give every rule a unique name",
+                "rules.yaml:3: rule #1: 'then' needs +N or -N for a step, =N for an absolute size or N% for a "
+                        + "percentage, got \"ram 5\"");
+    }
+
+    @Test
+    void parseOfAPathNamesThePathInErrors(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.yaml");
+        Files.writeString(file, "rules:\n  - name: x\n    when: ram > 80\n");
+
+        RulesetException e = catchThrowableOfType(RulesetException.class, () -> RulesetParser.parse(file));
+
+        assertThat(e.errors().get(0).file()).isEqualTo(file.toString());
+        assertThat(e.getMessage()).startsWith(file + ":2: rule 'x': missing 'then'");
+    }
+}
