@@ -1,5 +1,6 @@
 package io.scalemanager.manager.rules;
 
+import io.scalemanager.core.condition.Operator;
 import java.util.Objects;
 
 /** A rule's {@code when}: {@code TYPE OP THRESHOLD}, such as {@code ram > 80}. */

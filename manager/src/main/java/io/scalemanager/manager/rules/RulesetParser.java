@@ -1,5 +1,6 @@
 package io.scalemanager.manager.rules;
 
+import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Bounds;
 import io.scalemanager.core.sizing.Change;

@@ -1,7 +1,7 @@
 package io.scalemanager.manager.window;
 
 import io.scalemanager.manager.rules.Condition;
-import io.scalemanager.manager.rules.Operator;
+import io.scalemanager.core.condition.Operator;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

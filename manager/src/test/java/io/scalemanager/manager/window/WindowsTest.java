@@ -4,7 +4,7 @@ import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.state.State;
 import io.scalemanager.manager.rules.Condition;
-import io.scalemanager.manager.rules.Operator;
+import io.scalemanager.core.condition.Operator;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
 import io.scalemanager.manager.rules.Ruleset;

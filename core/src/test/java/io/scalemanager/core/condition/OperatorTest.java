@@ -1,4 +1,4 @@
-package io.scalemanager.manager.rules;
+package io.scalemanager.core.condition;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,7 +21,6 @@ class OperatorTest {
 
         assertThat(op.symbol()).isEqualTo(symbol);
         assertThat(op.test(value, threshold)).isEqualTo(expected);
-        assertThat(new Condition("x", op, threshold).test(value)).isEqualTo(expected);
     }
 
     @ParameterizedTest

@@ -1,0 +1,92 @@
+package io.scalemanager.server.wiring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
+import io.scalemanager.server.config.ConfigLoader;
+import io.scalemanager.server.config.Settings;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** An all-in-one on a free loopback port with its data in a test directory, and an HTTP client for it. */
+final class TestServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final AllInOne app;
+    final URI base;
+
+    private TestServer(AllInOne app) {
+        this.app = app;
+        this.base = URI.create("http://" + app.address());
+    }
+
+    static TestServer start(Path dir, String rules, Map<String, String> extraEnv) throws Exception {
+        Path rulesFile = dir.resolve("rules.yaml");
+        Files.writeString(rulesFile, rules);
+        Map<String, String> env = new HashMap<>();
+        env.put("SCALEMANAGER_LISTEN", "127.0.0.1:0");
+        env.put("SCALEMANAGER_DATA", dir.resolve("data").toString());
+        env.put("SCALEMANAGER_RULES", rulesFile.toString());
+        env.put("SCALEMANAGER_SIMULATOR_RESIZE_DELAY", "100ms");
+        env.put("SCALEMANAGER_MANAGER_POLL_INTERVAL", "50ms");
+        env.putAll(extraEnv);
+        Settings settings = new ConfigLoader(env).load(Optional.empty(), Map.of());
+        return new TestServer(AllInOne.start(settings));
+    }
+
+    HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return Json.mapper().readTree(r.body());
+    }
+
+    /** Posts one state per second of the given values, ending at endEpochSeconds; expects 202. */
+    void report(String instance, String type, long endEpochSeconds, double... values) throws Exception {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            long ts = endEpochSeconds - (values.length - 1 - i);
+            json.append(i == 0 ? "" : ",").append("{\"instance\":\"").append(instance).append("\",\"type\":\"")
+                    .append(type).append("\",\"value\":").append(values[i]).append(",\"timestamp\":").append(ts)
+                    .append('}');
+        }
+        HttpResponse<String> r = post("/v1/states", json.append(']').toString());
+        if (r.statusCode() != 202) {
+            throw new AssertionError("report answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** The number of events the manager has handled, from /metrics. */
+    double handledEvents() throws Exception {
+        for (String line : get("/metrics").body().split("\n")) {
+            if (line.startsWith("scalemanager_manager_events_total")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
