@@ -4,8 +4,8 @@ import io.scalemanager.core.state.State;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +50,9 @@ final class InstanceRateLimiter {
 
     /** Takes one token per state from each instance's bucket, or none at all and says why. */
     Optional<Rejection> tryAcquire(List<State> states) {
+        if (states.isEmpty()) {
+            return Optional.empty();
+        }
         long now = clock.millis();
         sweepIfDue(now);
         String first = states.get(0).instance();
@@ -86,7 +89,8 @@ final class InstanceRateLimiter {
     }
 
     private static Map<String, long[]> count(List<State> states) {
-        Map<String, long[]> counts = new HashMap<>();
+        // In batch order, so which instance a refusal names does not depend on hashing.
+        Map<String, long[]> counts = new LinkedHashMap<>();
         for (int i = 0; i < states.size(); i++) {
             counts.computeIfAbsent(states.get(i).instance(), k -> new long[1])[0]++;
         }
@@ -104,7 +108,7 @@ final class InstanceRateLimiter {
             return bucket;
         }
         if (buckets.size() >= maxInstances) {
-            sweep(now);
+            sweepIfFull(now);
         }
         return buckets.computeIfAbsent(instance, k -> new Bucket(now));
     }
@@ -112,6 +116,13 @@ final class InstanceRateLimiter {
     private void sweepIfDue(long now) {
         long due = nextSweepMs.get();
         if (now >= due && nextSweepMs.compareAndSet(due, now + SWEEP_INTERVAL_MS)) {
+            sweep(now);
+        }
+    }
+
+    private synchronized void sweepIfFull(long now) {
+        // Threads that queued here while another swept find room and skip the scan.
+        if (buckets.size() >= maxInstances) {
             sweep(now);
         }
     }
