@@ -1,0 +1,127 @@
+package io.scalemanager.collector;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.core.state.State;
+import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.Routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The collector API (CONTRACT.md, "Collector API"): agents post states, which are validated whole, rate limited
+ * per instance and handed to the {@link StateSink}; {@code 202} means they are durably stored.
+ */
+public final class CollectorRoutes implements Routes {
+    /** Seconds an agent should wait after a 503 before it retries. */
+    static final String UNAVAILABLE_RETRY_AFTER = "1";
+
+    private final StateSink sink;
+    private final StateReader reader;
+    private final InstanceRateLimiter limiter;
+    private final CollectorMetrics metrics;
+    private long maxRequestBytes = Long.MAX_VALUE;
+
+    public CollectorRoutes(StateSink sink, CollectorSettings settings, Clock clock, MeterRegistry registry) {
+        this.sink = sink;
+        this.reader = new StateReader(settings, clock);
+        this.limiter = new InstanceRateLimiter(settings.ratePerInstance(), settings.burstPerInstance(), clock);
+        this.metrics = new CollectorMetrics(registry);
+    }
+
+    @Override
+    public void addTo(Javalin app) {
+        // The server's own limit, which Javalin enforces only against Content-Length; we also hold chunked
+        // bodies to it while streaming them.
+        maxRequestBytes = app.unsafeConfig().http.maxRequestSize;
+        app.post("/v1/states", ctx -> accept(ctx, reader::readBatch));
+        app.post("/v1/state", ctx -> accept(ctx, reader::readOne));
+    }
+
+    private interface BodyReader {
+        List<State> read(InputStream body) throws IOException;
+    }
+
+    private void accept(Context ctx, BodyReader bodyReader) {
+        try {
+            List<State> states = read(ctx, bodyReader);
+            limit(ctx, states);
+            store(ctx, states);
+            metrics.accepted(states.size());
+            ctx.status(202).json(Map.of("accepted", states.size()));
+        } catch (ApiException e) {
+            metrics.rejected(e.status());
+            throw e;
+        }
+    }
+
+    private List<State> read(Context ctx, BodyReader bodyReader) {
+        requireJson(ctx);
+        long length = ctx.req().getContentLengthLong();
+        if (length > maxRequestBytes) {
+            throw tooLarge();
+        }
+        try (InputStream body = new LimitedInputStream(ctx.req().getInputStream(), maxRequestBytes)) {
+            return bodyReader.read(body);
+        } catch (LimitedInputStream.TooLargeException e) {
+            throw tooLarge();
+        } catch (IOException e) {
+            throw new ApiException(400, "could not read the request body: " + e.getMessage());
+        }
+    }
+
+    private void limit(Context ctx, List<State> states) {
+        Optional<InstanceRateLimiter.Rejection> rejection = limiter.tryAcquire(states);
+        if (rejection.isPresent()) {
+            InstanceRateLimiter.Rejection r = rejection.get();
+            ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+            String why = r.requested() > r.burst()
+                    ? "; at most " + r.burst() + " states of one instance fit in one request"
+                    : "; " + r.available() + " may be sent now, retry after " + r.retryAfterSeconds() + "s";
+            throw new ApiException(429, "rate limit of instance '" + r.instance() + "' exceeded: "
+                    + r.requested() + " states" + why);
+        }
+    }
+
+    private void store(Context ctx, List<State> states) {
+        try {
+            sink.store(states);
+        } catch (StoreUnavailableException e) {
+            ctx.header("Retry-After", UNAVAILABLE_RETRY_AFTER);
+            throw new ApiException(503, "states not stored, retry later: " + e.getMessage());
+        }
+    }
+
+    /** JSON, or anything declared {@code +json}; no Content-Type at all is taken as JSON, as old agents send. */
+    private static void requireJson(Context ctx) {
+        String contentType = ctx.req().getContentType();
+        if (contentType != null && !contentType.isBlank() && !isJson(contentType)) {
+            throw new ApiException(415, "unsupported media type '" + contentType.strip()
+                    + "'; send Content-Type: application/json");
+        }
+        String encoding = ctx.header("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            throw new ApiException(415, "unsupported content encoding '" + encoding.strip()
+                    + "'; send the body uncompressed");
+        }
+    }
+
+    static boolean isJson(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json")
+                || (mediaType.endsWith("+json") && mediaType.indexOf('/') > 0);
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "request body too large: the limit is " + maxRequestBytes + " bytes");
+    }
+}
