@@ -40,6 +40,9 @@ public final class ApiServer implements AutoCloseable {
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            // Jetty caches header values per connection and would otherwise match a cached bearer token
+            // ignoring case; tokens are compared exactly.
+            config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
         });
         BearerTokenAuth auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
         app.before(ctx -> {
