@@ -20,6 +20,9 @@ import java.util.Optional;
  * per instance and handed to the {@link StateSink}; {@code 202} means they are durably stored.
  */
 public final class CollectorRoutes implements Routes {
+    /** The paths, which count body bytes as they read and so may take chunked bodies. */
+    public static final String BATCH_PATH = "/v1/states";
+    public static final String SINGLE_PATH = "/v1/state";
     /** Seconds an agent should wait after a 503 before it retries. */
     static final String UNAVAILABLE_RETRY_AFTER = "1";
 
@@ -41,8 +44,8 @@ public final class CollectorRoutes implements Routes {
         // The server's own limit, which Javalin enforces only against Content-Length; we also hold chunked
         // bodies to it while streaming them.
         maxRequestBytes = app.unsafeConfig().http.maxRequestSize;
-        app.post("/v1/states", ctx -> accept(ctx, reader::readBatch));
-        app.post("/v1/state", ctx -> accept(ctx, reader::readOne));
+        app.post(BATCH_PATH, ctx -> accept(ctx, reader::readBatch));
+        app.post(SINGLE_PATH, ctx -> accept(ctx, reader::readOne));
     }
 
     private interface BodyReader {

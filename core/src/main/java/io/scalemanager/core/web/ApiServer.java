@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,7 @@ public final class ApiServer implements AutoCloseable {
     private final HttpSettings settings;
     private final Javalin app;
     private final List<ReadinessCheck> checks = new ArrayList<>();
+    private final Set<String> chunkedBodyPaths = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
 
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
@@ -49,6 +52,12 @@ public final class ApiServer implements AutoCloseable {
             ctx.attribute(START_NANOS, System.nanoTime());
             if (auth != null) {
                 auth.check(ctx);
+            }
+            // Javalin checks its size limit against Content-Length only; a chunked body would be read whole.
+            // Routes that count bytes as they stream (the collector) are let through.
+            if (ctx.req().getContentLengthLong() < 0 && "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))
+                    && !chunkedBodyPaths.contains(ctx.path())) {
+                throw new ApiException(411, "send the body with a Content-Length");
             }
         });
         app.after(ctx -> {
@@ -113,6 +122,12 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer add(Routes routes) {
         routes.addTo(app);
+        return this;
+    }
+
+    /** Lets requests to the path send chunked bodies: its handler must bound what it reads itself. */
+    public ApiServer allowChunkedBodies(String... paths) {
+        chunkedBodyPaths.addAll(List.of(paths));
         return this;
     }
 

@@ -204,6 +204,7 @@ public final class AllInOne implements AutoCloseable {
                         throw new StoreUnavailableException(e.getMessage(), e);
                     }
                 }, collector, clock, registry))
+                .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(60)))
