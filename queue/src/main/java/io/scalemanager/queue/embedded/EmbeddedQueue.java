@@ -20,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The queue of the all-in-one: in-memory partitions keyed by instance, each drained by one thread, with the
@@ -37,6 +38,8 @@ public final class EmbeddedQueue implements EventQueue {
     private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "queue-offset-committer"));
     private volatile boolean accepting = true;
+    /** The highest sequence number handed to a partition; an idle partition has handled everything up to it. */
+    private volatile long lastPublished;
 
     public EmbeddedQueue(int partitionCount, int capacityPerPartition, OffsetStore offsets, ReplaySource replaySource,
                          Clock clock, MeterRegistry registry) {
@@ -69,6 +72,9 @@ public final class EmbeddedQueue implements EventQueue {
             Event e = events.get(i);
             partitions.get(partitionOf(e.instance())).put(e);
         }
+        if (!events.isEmpty()) {
+            lastPublished = events.get(events.size() - 1).seq();
+        }
     }
 
     @Override
@@ -95,13 +101,23 @@ public final class EmbeddedQueue implements EventQueue {
                     replayed[0]++;
                 }
             });
-            log.info("Replaying {} events that were accepted but not yet decided before the last stop", replayed[0]);
+            if (replayed[0] > 0) {
+                log.info("Replaying {} events that were accepted but not yet decided before the last stop",
+                        replayed[0]);
+            }
         }
+        lastPublished = Math.max(lastPublished, head);
         committer.scheduleWithFixedDelay(this::commitOffsets, 1, 1, TimeUnit.SECONDS);
     }
 
     private void commitOffsets() {
+        long published = lastPublished; // read before looking at the partitions: see Partition.unfinished
         for (Partition p : partitions) {
+            if (p.unfinished.get() == 0 && published > p.handled) {
+                // Nothing queued or in hand: every event published so far that belongs here is handled, so an
+                // idle partition moves along and a restart does not scan what it never had.
+                p.handled = published;
+            }
             long handled = p.handled;
             if (handled > p.committed) {
                 try {
@@ -156,6 +172,8 @@ public final class EmbeddedQueue implements EventQueue {
     private final class Partition {
         final int number;
         final ArrayBlockingQueue<Event> events;
+        /** Events put here and not yet handled: counted up before the put, down after the handler returns. */
+        final AtomicLong unfinished = new AtomicLong();
         volatile long handled;
         volatile long committed;
         volatile boolean draining;
@@ -167,9 +185,11 @@ public final class EmbeddedQueue implements EventQueue {
         }
 
         void put(Event e) {
+            unfinished.incrementAndGet();
             try {
                 events.put(e);
             } catch (InterruptedException ex) {
+                unfinished.decrementAndGet();
                 Thread.currentThread().interrupt();
                 throw new QueueUnavailableException("interrupted while publishing");
             }
@@ -197,7 +217,8 @@ public final class EmbeddedQueue implements EventQueue {
                 if (!deliver(handler, e)) {
                     return;
                 }
-                handled = e.seq();
+                handled = Math.max(handled, e.seq());
+                unfinished.decrementAndGet();
                 delay.record(Math.max(0, clock.millis() - e.arrivedAtMs()), TimeUnit.MILLISECONDS);
             }
         }

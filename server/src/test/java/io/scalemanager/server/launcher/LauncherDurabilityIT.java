@@ -99,6 +99,49 @@ class LauncherDurabilityIT {
         assertThat(getJson("/v1/instances/web-0").path("ram").asLong()).isEqualTo(5120);
     }
 
+    @Test
+    void sigtermDrainsAndStopsLeavingNothingToReplay() throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), RULES);
+        int port = freePort();
+        Process server = launch(port);
+        long now = System.currentTimeMillis() / 1000;
+        for (int batch = 0; batch < 20; batch++) {
+            assertThat(post(states("vm-" + batch, "ram", now - 30, 500, 50)).statusCode()).isEqualTo(202);
+        }
+
+        server.destroy(); // SIGTERM
+        assertThat(server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(server.exitValue()).as("the JVM's exit status after SIGTERM").isEqualTo(143);
+        String log = Files.readString(dir.resolve("server.log"));
+        assertThat(log).contains("Stopped");
+
+        launch(port);
+        assertThat(Files.readString(dir.resolve("server.log"))).doesNotContain("Replaying");
+        assertThat(getJson("/v1/history?instance=vm-19&type=ram&from=0&limit=1000").path("samples").size())
+                .isEqualTo(500);
+    }
+
+    @Test
+    void aBrokenRulesetOrConfigValueStopsTheLauncherWithAMessage() throws Exception {
+        Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - name: cpu-up\n    when: load > 4\n    then: cpu ++1\n");
+        Process broken = new ProcessBuilder(REPO.resolve("bin/scalemanager").toString(), "run",
+                "--listen", "127.0.0.1:" + freePort(), "--data", dir.resolve("data").toString(),
+                "--rules", dir.resolve("rules.yaml").toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        processes.add(broken);
+        String output = new String(broken.getInputStream().readAllBytes());
+        assertThat(broken.waitFor()).isEqualTo(2);
+        assertThat(output).contains("rule 'cpu-up'").contains(":4:").doesNotContain("Exception");
+
+        Process badListen = new ProcessBuilder(REPO.resolve("bin/scalemanager").toString(), "run",
+                "--listen", "localhost:http", "--data", dir.resolve("data").toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        processes.add(badListen);
+        output = new String(badListen.getInputStream().readAllBytes());
+        assertThat(badListen.waitFor()).isEqualTo(2);
+        assertThat(output).contains("config key 'listen'").contains("the command line").doesNotContain("Exception");
+    }
+
     private static String states(String instance, String type, long start, int count, double value) {
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < count; i++) {
