@@ -161,7 +161,7 @@ public final class CommandExecutor implements AutoCloseable {
     }
 
     private void succeed(Action a) {
-        finish(a, ActionStatus.SUCCEEDED, null).ifPresent(until -> {
+        finish(a, ActionStatus.SUCCEEDED, null, () -> succeed(a)).ifPresent(until -> {
             Action done = actionLog.get(a.id()).orElse(a);
             log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
                     done.toValue(), a.rule(), a.reason());
@@ -169,7 +169,7 @@ public final class CommandExecutor implements AutoCloseable {
     }
 
     private void fail(Action a, String error, String kind) {
-        finish(a, ActionStatus.FAILED, error).ifPresent(until -> {
+        finish(a, ActionStatus.FAILED, error, () -> fail(a, error, kind)).ifPresent(until -> {
             Severity severity = "limit_reached".equals(kind) ? Severity.WARNING : Severity.CRITICAL;
             String message = String.format("%s: %s (rule %s: %s) was not carried out: %s", a.instance(),
                     a.change().describe(), a.rule(), a.reason(), error);
@@ -181,7 +181,8 @@ public final class CommandExecutor implements AutoCloseable {
         });
     }
 
-    private Optional<Long> finish(Action a, ActionStatus status, String error) {
+    /** On a database error, runs {@code retry} later: the caller's whole outcome, so its alert is not lost. */
+    private Optional<Long> finish(Action a, ActionStatus status, String error, Runnable retry) {
         try {
             Optional<Long> until = actionLog.finish(a.id(), status, error);
             until.ifPresent(u -> locks.remember(a.instance(), a.change().component(), u));
@@ -189,7 +190,7 @@ public final class CommandExecutor implements AutoCloseable {
             return until;
         } catch (RuntimeException e) {
             log.warn("Could not finish action {}: {}; trying again", a.id(), e.getMessage());
-            schedule(() -> finish(a, status, error), backoffMs(3));
+            schedule(retry, backoffMs(3));
             return Optional.empty();
         }
     }

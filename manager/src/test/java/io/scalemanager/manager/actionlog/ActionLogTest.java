@@ -1,0 +1,392 @@
+package io.scalemanager.manager.actionlog;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.State;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ActionLogTest {
+    private static final Instant START = Instant.parse("2025-11-25T10:00:00Z");
+    private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.REL, 1024);
+    private static final Change CPU_UP = new Change(Component.CPU, ChangeMode.REL, 1);
+    private static final Duration COOLDOWN = Duration.ofMinutes(10);
+
+    @TempDir
+    Path dir;
+    private Database database;
+    private final MutableClock clock = new MutableClock(START);
+    private ActionLog log;
+    private long nextSeq = START.toEpochMilli() * 1000;
+
+    @BeforeEach
+    void open() {
+        database = TestDatabases.h2File(dir);
+        log = new ActionLog(database.dataSource(), clock);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private NewAction action(String rule, String instance, Change change) {
+        return action(rule, instance, change, nextSeq++);
+    }
+
+    private NewAction action(String rule, String instance, Change change, long seq) {
+        Event event = new Event(seq, new State(instance, "ram", 85, clock.millis()));
+        return new NewAction(rule, change, "ram > 80 for 5m, latest 85", COOLDOWN, event);
+    }
+
+    private Action started(StartResult result) {
+        assertThat(result).isInstanceOf(StartResult.Started.class);
+        return ((StartResult.Started) result).action();
+    }
+
+    private long count(String sql, Object... params) {
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void startWritesAPendingActionAndTakesTheLock() {
+        NewAction wanted = action("ram-up", "web-1", RAM_UP);
+
+        Action a = started(log.start(wanted));
+
+        assertThat(a.status()).isEqualTo(ActionStatus.PENDING);
+        assertThat(a.instance()).isEqualTo("web-1");
+        assertThat(a.rule()).isEqualTo("ram-up");
+        assertThat(a.change()).isEqualTo(RAM_UP);
+        assertThat(a.reason()).isEqualTo("ram > 80 for 5m, latest 85");
+        assertThat(a.createdAtMs()).isEqualTo(START.toEpochMilli());
+        assertThat(a.cooldownMs()).isEqualTo(COOLDOWN.toMillis());
+        assertThat(a.fromValue()).isNull();
+        assertThat(a.toValue()).isNull();
+        assertThat(a.finishedAtMs()).isNull();
+        assertThat(a.event()).isEqualTo(wanted.event());
+        assertThat(count("SELECT COUNT(*) FROM action_lock WHERE instance = 'web-1' AND component = 'ram' "
+                + "AND blocked_until IS NULL AND action_id = ?", a.id())).isEqualTo(1);
+    }
+
+    @Test
+    void pendingOrRunningActionBlocksEveryRuleOfTheSameComponentOnTheInstance() {
+        Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+        assertThat(log.start(action("ram-big", "web-1", new Change(Component.RAM, ChangeMode.PERCENT, 50))))
+                .isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+
+        log.markRunning(first.id(), "op-1");
+        assertThat(log.start(action("ram-down", "web-1", new Change(Component.RAM, ChangeMode.REL, -512))))
+                .isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+        assertThat(count("SELECT COUNT(*) FROM action_log")).isEqualTo(1);
+    }
+
+    @Test
+    void otherComponentOrOtherInstanceIsNotBlocked() {
+        started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        Action cpu = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+        Action otherInstance = started(log.start(action("ram-up", "web-2", RAM_UP)));
+
+        assertThat(cpu.change().component()).isEqualTo(Component.CPU);
+        assertThat(otherInstance.instance()).isEqualTo("web-2");
+        assertThat(log.unfinished()).hasSize(3);
+    }
+
+    @Test
+    void cooldownBlocksSecondActionOnSameComponentUntilItEnds() {
+        Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        clock.advance(Duration.ofSeconds(30));
+        long finishedAt = clock.millis();
+
+        Optional<Long> until = log.finish(first.id(), ActionStatus.SUCCEEDED, null);
+
+        assertThat(until).contains(finishedAt + COOLDOWN.toMillis());
+        Action done = log.get(first.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.finishedAtMs()).isEqualTo(finishedAt);
+        assertThat(done.error()).isNull();
+
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(until.get()));
+        clock.advance(COOLDOWN.minusMillis(1));
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(until.get()));
+
+        clock.advance(Duration.ofMillis(1));
+        Action second = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        assertThat(second.id()).isGreaterThan(first.id());
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+    }
+
+    @Test
+    void failedActionCoolsDownToo() {
+        Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        Optional<Long> until = log.finish(first.id(), ActionStatus.FAILED, "simulated failure");
+
+        assertThat(until).contains(clock.millis() + COOLDOWN.toMillis());
+        assertThat(log.get(first.id()).orElseThrow().error()).isEqualTo("simulated failure");
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(until.get()));
+    }
+
+    @Test
+    void zeroCooldownFreesTheLockWhenTheActionFinishes() {
+        NewAction noCooldown = new NewAction("ram-up", RAM_UP, "why", Duration.ZERO,
+                new Event(nextSeq++, new State("web-1", "ram", 85, clock.millis())));
+        Action first = started(log.start(noCooldown));
+
+        log.finish(first.id(), ActionStatus.SUCCEEDED, null);
+
+        started(log.start(action("ram-up", "web-1", RAM_UP)));
+    }
+
+    @Test
+    void sameTriggerEvaluatedAgainIsAlreadyDecidedAndWritesNoSecondRow() {
+        long seq = nextSeq++;
+        Action first = started(log.start(action("ram-up", "web-1", RAM_UP, seq)));
+        log.finish(first.id(), ActionStatus.SUCCEEDED, null);
+        clock.advance(COOLDOWN);
+
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP, seq))).isEqualTo(new StartResult.AlreadyDecided());
+
+        assertThat(count("SELECT COUNT(*) FROM action_log")).isEqualTo(1);
+        // The refused start must not leave the lock taken: a new trigger still starts.
+        started(log.start(action("ram-up", "web-1", RAM_UP)));
+        // Another rule on the same event is a different trigger.
+        started(log.start(action("cpu-up", "web-1", CPU_UP, seq)));
+    }
+
+    @Test
+    void finishingTwiceReturnsEmptyAndKeepsTheFirstOutcome() {
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        Optional<Long> until = log.finish(a.id(), ActionStatus.SUCCEEDED, null);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(log.finish(a.id(), ActionStatus.FAILED, "late")).isEmpty();
+
+        Action done = log.get(a.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.error()).isNull();
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(until.get()));
+    }
+
+    @Test
+    void finishingAnUnknownActionReturnsEmpty() {
+        assertThat(log.finish(4242, ActionStatus.SUCCEEDED, null)).isEmpty();
+    }
+
+    @Test
+    void finishRefusesAStatusThatIsNotFinal() {
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        assertThatThrownBy(() -> log.finish(a.id(), ActionStatus.RUNNING, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void planAndMarkRunningAreRecorded() {
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        log.plan(a.id(), 4096, 5120);
+        log.markRunning(a.id(), "op-7");
+        log.plan(a.id(), 1, 2); // only a pending action can be planned
+
+        Action running = log.get(a.id()).orElseThrow();
+        assertThat(running.status()).isEqualTo(ActionStatus.RUNNING);
+        assertThat(running.operation()).isEqualTo("op-7");
+        assertThat(running.fromValue()).isEqualTo(4096);
+        assertThat(running.toValue()).isEqualTo(5120);
+    }
+
+    @Test
+    void listFiltersByInstanceAndStatusNewestFirstWithinTheLimit() {
+        Action web1Ram = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        Action web2Ram = started(log.start(action("ram-up", "web-2", RAM_UP)));
+        Action web1Cpu = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+        Action web3Ram = started(log.start(action("ram-up", "web-3", RAM_UP)));
+        log.finish(web1Ram.id(), ActionStatus.SUCCEEDED, null);
+        log.markRunning(web1Cpu.id(), "op-1");
+        log.finish(web2Ram.id(), ActionStatus.FAILED, "no");
+
+        assertThat(ids(log.list(Optional.empty(), Optional.empty(), 100)))
+                .containsExactly(web3Ram.id(), web1Cpu.id(), web2Ram.id(), web1Ram.id());
+        assertThat(ids(log.list(Optional.of("web-1"), Optional.empty(), 100)))
+                .containsExactly(web1Cpu.id(), web1Ram.id());
+        assertThat(ids(log.list(Optional.empty(), Optional.of(ActionStatus.FAILED), 100)))
+                .containsExactly(web2Ram.id());
+        assertThat(ids(log.list(Optional.of("web-1"), Optional.of(ActionStatus.RUNNING), 100)))
+                .containsExactly(web1Cpu.id());
+        assertThat(ids(log.list(Optional.of("web-2"), Optional.of(ActionStatus.SUCCEEDED), 100))).isEmpty();
+        assertThat(ids(log.list(Optional.empty(), Optional.empty(), 2))).containsExactly(web3Ram.id(), web1Cpu.id());
+    }
+
+    @Test
+    void unfinishedListsPendingAndRunningOldestFirst() {
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        Action b = started(log.start(action("ram-up", "web-2", RAM_UP)));
+        Action c = started(log.start(action("ram-up", "web-3", RAM_UP)));
+        log.markRunning(b.id(), "op-b");
+        log.finish(a.id(), ActionStatus.SUCCEEDED, null);
+
+        List<Action> unfinished = log.unfinished();
+
+        assertThat(ids(unfinished)).containsExactly(b.id(), c.id());
+        assertThat(unfinished.get(0).status()).isEqualTo(ActionStatus.RUNNING);
+        assertThat(unfinished.get(0).operation()).isEqualTo("op-b");
+        assertThat(unfinished.get(1).status()).isEqualTo(ActionStatus.PENDING);
+    }
+
+    @Test
+    void actionsSurviveAnotherActionLogOnTheSameDatabase() {
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+
+        ActionLog other = new ActionLog(database.dataSource(), clock);
+
+        assertThat(other.get(a.id())).contains(a);
+        assertThat(other.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+    }
+
+    @Test
+    void longReasonIsTruncatedNotRefused() {
+        NewAction wordy = new NewAction("ram-up", RAM_UP, "x".repeat(5000), COOLDOWN,
+                new Event(nextSeq++, new State("web-1", "ram", 85, clock.millis())));
+
+        Action a = started(log.start(wordy));
+
+        assertThat(a.reason()).hasSize(1000).endsWith("…");
+    }
+
+    @Test
+    void managersRacingForAFreshLockStartExactlyOneAction() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String instance = "race-" + round;
+            List<StartResult> results = race(instance);
+
+            assertOneStartedRestBlocked(instance, results, 1);
+        }
+    }
+
+    @Test
+    void managersRacingForAnExpiredCooldownStartExactlyOneAction() throws Exception {
+        List<String> instances = new ArrayList<>();
+        for (int round = 0; round < 10; round++) {
+            String instance = "race-" + round;
+            instances.add(instance);
+            Action earlier = started(log.start(action("ram-up", instance, RAM_UP)));
+            log.finish(earlier.id(), ActionStatus.SUCCEEDED, null);
+        }
+        clock.advance(COOLDOWN);
+
+        for (String instance : instances) {
+            List<StartResult> results = race(instance);
+
+            assertOneStartedRestBlocked(instance, results, 2);
+        }
+    }
+
+    @Test
+    void managersDecidingTheSameEventStartItOnce() throws Exception {
+        long seq = nextSeq++;
+        int managers = 8;
+        CyclicBarrier barrier = new CyclicBarrier(managers);
+        ExecutorService pool = Executors.newFixedThreadPool(managers);
+        List<StartResult> results = new ArrayList<>();
+        try {
+            List<Future<StartResult>> futures = new ArrayList<>();
+            for (int m = 0; m < managers; m++) {
+                ActionLog own = new ActionLog(database.dataSource(), clock);
+                futures.add(pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    return own.start(action("ram-up", "web-1", RAM_UP, seq));
+                }));
+            }
+            for (Future<StartResult> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(results).filteredOn(r -> r instanceof StartResult.Started).hasSize(1);
+        assertThat(results).filteredOn(r -> !(r instanceof StartResult.Started))
+                .allMatch(r -> r instanceof StartResult.Blocked || r instanceof StartResult.AlreadyDecided);
+        assertThat(count("SELECT COUNT(*) FROM action_log")).isEqualTo(1);
+    }
+
+    /** Eight managers, each with its own ActionLog on the one database, start on different events at once. */
+    private List<StartResult> race(String instance) throws Exception {
+        int managers = 8;
+        CyclicBarrier barrier = new CyclicBarrier(managers);
+        ExecutorService pool = Executors.newFixedThreadPool(managers);
+        try {
+            List<Future<StartResult>> futures = new ArrayList<>();
+            for (int m = 0; m < managers; m++) {
+                ActionLog own = new ActionLog(database.dataSource(), clock);
+                NewAction a = action("ram-up-" + m, instance, RAM_UP);
+                futures.add(pool.submit(() -> {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    return own.start(a);
+                }));
+            }
+            List<StartResult> results = new ArrayList<>();
+            for (Future<StartResult> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void assertOneStartedRestBlocked(String instance, List<StartResult> results, long rowsExpected) {
+        assertThat(results).as(instance).filteredOn(r -> r instanceof StartResult.Started).hasSize(1);
+        assertThat(results).as(instance).filteredOn(r -> r instanceof StartResult.Blocked)
+                .hasSize(results.size() - 1)
+                .allSatisfy(r -> assertThat(((StartResult.Blocked) r).untilMs()).isEqualTo(Long.MAX_VALUE));
+        assertThat(count("SELECT COUNT(*) FROM action_log WHERE instance = ?", instance)).as(instance)
+                .isEqualTo(rowsExpected);
+        assertThat(count("SELECT COUNT(*) FROM action_log WHERE instance = ? AND status = 'pending'", instance))
+                .as(instance).isEqualTo(1);
+    }
+
+    private static List<Long> ids(List<Action> actions) {
+        return actions.stream().map(Action::id).toList();
+    }
+}

@@ -1,0 +1,454 @@
+package io.scalemanager.manager.command;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Bounds;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.State;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.instanceapi.http.InstanceApiRoutes;
+import io.scalemanager.instanceapi.operation.OperationService;
+import io.scalemanager.instanceapi.operation.OperationSettings;
+import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
+import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
+import io.scalemanager.manager.actionlog.Action;
+import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.actionlog.MutableClock;
+import io.scalemanager.manager.actionlog.NewAction;
+import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.alert.Alert;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.Severity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The executor against a real instance API (simulator provider) over HTTP on loopback, sharing one H2 file. */
+class CommandExecutorTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.REL, 1024);
+    private static final Set<String> KNOWN = Set.of("web-1", "web-2", "doomed-1", "rack-2/web:3@eu");
+    private static final CommandSettings FAST = new CommandSettings(Duration.ofMillis(20), Duration.ofMillis(20), 3,
+            Duration.ofMinutes(15));
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-11-25T10:00:00Z"));
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicReference<Limits> limits = new AtomicReference<>(Limits.NONE);
+    private final ActionLocks locks = new ActionLocks();
+    private Database database;
+    private SimulatorProvider simulator;
+    private OperationService operations;
+    private ApiServer server;
+    private ActionLog actionLog;
+    private AlertLog alerts;
+    private CommandExecutor executor;
+    private HttpServer stub;
+    /** When set, the next transaction the manager begins fails, as if the database were briefly away. */
+    private final AtomicBoolean failNextTransaction = new AtomicBoolean();
+    private long nextSeq = 1_764_064_800_000_000L;
+
+    @AfterEach
+    void closeAll() {
+        if (executor != null) {
+            executor.close();
+        }
+        if (stub != null) {
+            stub.stop(0);
+        }
+        if (simulator != null) {
+            simulator.finishResizesInProgress();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (operations != null) {
+            operations.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    /** Database, instance API on a free port, and the manager's side; the executor talks to {@code base}. */
+    private void open(Duration resizeDelay, Optional<String> failPattern, CommandSettings settings,
+                      Optional<URI> base) {
+        database = TestDatabases.h2File(dir);
+        simulator = new SimulatorProvider(database, new SimulatorSettings(SimulatorSettings.DEFAULT_SIZE, resizeDelay,
+                failPattern.map(InstancePattern::new)), KNOWN::contains, Set.of());
+        operations = new OperationService(new OperationStore(database), simulator, limits::get, clock, registry,
+                new OperationSettings(4, Duration.ZERO)).start();
+        server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+                .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10)))
+                .start();
+        actionLog = new ActionLog(flaky(database.dataSource()), clock);
+        alerts = new AlertLog(database.dataSource(), clock);
+        URI uri = base.orElse(URI.create("http://127.0.0.1:" + server.port()));
+        executor = new CommandExecutor(actionLog, locks, new InstanceApiClient(() -> uri, Optional.empty(),
+                Duration.ofSeconds(5)), alerts, limits::get, clock, settings, registry);
+    }
+
+    private void open(Duration resizeDelay) {
+        open(resizeDelay, Optional.empty(), FAST, Optional.empty());
+    }
+
+    private DataSource flaky(DataSource real) {
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection c = (Connection) result;
+                    return Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("setAutoCommit") && Boolean.FALSE.equals(a[0])
+                                        && failNextTransaction.compareAndSet(true, false)) {
+                                    throw new SQLException("database briefly away", "08001");
+                                }
+                                return invoke(c, m, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private Action start(String instance, Change change) {
+        Event event = new Event(nextSeq++, new State(instance, "ram", 91, clock.millis()));
+        StartResult result = actionLog.start(new NewAction("ram-up", change, "ram > 80 for 5m, latest 91",
+                Duration.ofMinutes(10), event));
+        assertThat(result).isInstanceOf(StartResult.Started.class);
+        return ((StartResult.Started) result).action();
+    }
+
+    private Action awaitFinished(long id) {
+        await().atMost(WAIT).until(() -> actionLog.get(id).orElseThrow().status().finished());
+        return actionLog.get(id).orElseThrow();
+    }
+
+    private Size size(String instance) {
+        return simulator.currentSize(instance).orElseThrow();
+    }
+
+    private long operationsOn(String instance) {
+        try (Connection c = database.connection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM operation WHERE instance = ?")) {
+            ps.setString(1, instance);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private InstanceApiClient directClient() {
+        URI uri = URI.create("http://127.0.0.1:" + server.port());
+        return new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5));
+    }
+
+    private static Limits ramLimits(String pattern, long min, long max) {
+        return new Limits(List.of(new Limits.Entry(new InstancePattern(pattern),
+                Map.of(Component.RAM, new Bounds(min, max)))));
+    }
+
+    @Test
+    void startedActionResizesTheInstanceAndSucceeds() {
+        open(Duration.ofMillis(50));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.fromValue()).isEqualTo(4096);
+        assertThat(done.toValue()).isEqualTo(5120);
+        assertThat(done.operation()).isNotBlank();
+        assertThat(done.error()).isNull();
+        assertThat(size("web-1")).isEqualTo(new Size(2, 5120, 50));
+        assertThat(operationsOn("web-1")).isEqualTo(1);
+        assertThat(alerts.list(Optional.empty(), 10)).isEmpty();
+        // The executor tells this process's lock cache about the cooldown it started.
+        assertThat(locks.knownBlocked("web-1", Component.RAM, clock.millis())).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, done.finishedAtMs() + Duration.ofMinutes(10).toMillis()))
+                .isFalse();
+    }
+
+    @Test
+    void instanceIdWithReservedCharactersIsResized() {
+        open(Duration.ofMillis(10));
+        Action a = start("rack-2/web:3@eu", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).as(done.error()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(size("rack-2/web:3@eu").ram()).isEqualTo(5120);
+    }
+
+    @Test
+    void limitsClampTheTargetToTheBound() {
+        limits.set(ramLimits("web-*", 1024, 4608));
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.fromValue()).isEqualTo(4096);
+        assertThat(done.toValue()).isEqualTo(4608);
+        assertThat(size("web-1").ram()).isEqualTo(4608);
+    }
+
+    @Test
+    void atTheBoundNothingIsSentAndALimitAlertIsRaised() {
+        limits.set(ramLimits("web-*", 1024, 4096));
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("beyond the bounds [1024, 4096]");
+        assertThat(done.operation()).isNull();
+        assertThat(operationsOn("web-1")).isZero();
+        assertThat(size("web-1").ram()).isEqualTo(4096);
+        List<Alert> raised = alerts.list(Optional.of("web-1"), 10);
+        assertThat(raised).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo("limit_reached");
+            assertThat(alert.severity()).isEqualTo(Severity.WARNING);
+            assertThat(alert.rule()).isEqualTo("ram-up");
+            assertThat(alert.message()).contains("web-1", "ram +1024", "beyond the bounds");
+        });
+    }
+
+    @Test
+    void failingProviderFailsTheActionWithItsErrorAndRaisesAnAlert() {
+        open(Duration.ofMillis(10), Optional.of("doomed-*"), FAST, Optional.empty());
+        Action a = start("doomed-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("simulated failure");
+        assertThat(size("doomed-1").ram()).isEqualTo(4096);
+        assertThat(alerts.list(Optional.of("doomed-1"), 10)).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo("command_failed");
+            assertThat(alert.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(alert.message()).contains("simulated failure");
+        });
+    }
+
+    @Test
+    void failedCommandStillRaisesItsAlertWhenFinishingHadToBeRetried() {
+        open(Duration.ofMillis(10), Optional.of("doomed-*"), FAST, Optional.empty());
+        Action a = start("doomed-1", RAM_UP);
+        failNextTransaction.set(true);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(failNextTransaction).isFalse();
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(alerts.list(Optional.of("doomed-1"), 10))
+                .singleElement().satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed")));
+    }
+
+    @Test
+    void unknownInstanceFailsWithoutRetrying() {
+        open(Duration.ofMillis(10));
+        Action a = start("ghost-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("does not know instance ghost-1");
+        assertThat(alerts.list(Optional.of("ghost-1"), 10)).singleElement()
+                .satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed"));
+    }
+
+    @Test
+    void unreachableInstanceApiFailsAfterMaxAttemptsWithAnAlert() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        open(Duration.ofMillis(10), Optional.empty(),
+                new CommandSettings(Duration.ofMillis(20), Duration.ofMillis(20), 2, Duration.ofMinutes(15)),
+                Optional.of(URI.create("http://127.0.0.1:" + closedPort)));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("unreachable");
+        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement().satisfies(alert -> {
+            assertThat(alert.kind()).isEqualTo("command_failed");
+            assertThat(alert.message()).contains("unreachable");
+        });
+        assertThat(size("web-1").ram()).isEqualTo(4096);
+    }
+
+    @Test
+    void retryableAnswersAreRetriedExactlyMaxAttemptsTimes() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stub.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "{\"error\": \"storage is unavailable now\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        stub.start();
+        open(Duration.ofMillis(10), Optional.empty(), FAST,
+                Optional.of(URI.create("http://127.0.0.1:" + stub.getAddress().getPort())));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("storage is unavailable now");
+        assertThat(requests.get()).isEqualTo(FAST.maxAttempts());
+    }
+
+    @Test
+    void pendingActionWhoseCommandWasAlreadySentIsResumedWithTheSameKeyAndResizesOnce() {
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", RAM_UP);
+        // The previous run planned the command and sent it, then crashed before recording the operation.
+        actionLog.plan(a.id(), 4096, 5120);
+        String sent = directClient().resize("web-1", Component.RAM, 5120, "action-" + a.id());
+        await().atMost(WAIT).until(() -> size("web-1").ram() == 5120);
+
+        executor.resumeUnfinished();
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.operation()).isEqualTo(sent);
+        assertThat(done.fromValue()).isEqualTo(4096);
+        assertThat(done.toValue()).isEqualTo(5120);
+        assertThat(size("web-1").ram()).isEqualTo(5120);
+        assertThat(operationsOn("web-1")).isEqualTo(1);
+    }
+
+    @Test
+    void pendingActionNeverSentIsSentOnResume() {
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", RAM_UP);
+
+        executor.resumeUnfinished();
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(size("web-1").ram()).isEqualTo(5120);
+        assertThat(operationsOn("web-1")).isEqualTo(1);
+    }
+
+    @Test
+    void runningActionIsPolledToItsEndOnResume() {
+        open(Duration.ofHours(1));
+        Action a = start("web-1", RAM_UP);
+        actionLog.plan(a.id(), 4096, 5120);
+        String operation = directClient().resize("web-1", Component.RAM, 5120, "action-" + a.id());
+        actionLog.markRunning(a.id(), operation);
+        await().atMost(WAIT).until(() -> simulator.resizesInProgress() == 1);
+
+        executor.resumeUnfinished();
+        await().atMost(WAIT).until(() -> "running".equals(directClient().operation(operation).status()));
+        assertThat(actionLog.get(a.id()).orElseThrow().status()).isEqualTo(ActionStatus.RUNNING);
+        simulator.finishResizesInProgress();
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.operation()).isEqualTo(operation);
+        assertThat(size("web-1").ram()).isEqualTo(5120);
+        assertThat(operationsOn("web-1")).isEqualTo(1);
+    }
+
+    @Test
+    void operationWithoutResultWithinTheActionTimeoutFailsTheAction() {
+        open(Duration.ofHours(1));
+        Action a = start("web-1", RAM_UP);
+
+        executor.execute(a);
+        await().atMost(WAIT).until(() -> actionLog.get(a.id()).orElseThrow().status() == ActionStatus.RUNNING);
+        clock.advance(FAST.actionTimeout().plusSeconds(1));
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.error()).contains("still running after 15 minutes");
+        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement()
+                .satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed"));
+    }
+
+    @Test
+    void actionFinishedElsewhereIsLeftAlone() {
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", RAM_UP);
+        actionLog.finish(a.id(), ActionStatus.FAILED, "finished by another manager");
+
+        executor.execute(a);
+        Action other = start("web-2", RAM_UP);
+        executor.execute(other);
+        awaitFinished(other.id());
+
+        assertThat(actionLog.get(a.id()).orElseThrow().error()).isEqualTo("finished by another manager");
+        assertThat(operationsOn("web-1")).isZero();
+        assertThat(size("web-1").ram()).isEqualTo(4096);
+    }
+}
