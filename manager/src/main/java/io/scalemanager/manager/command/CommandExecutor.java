@@ -100,8 +100,12 @@ public final class CommandExecutor implements AutoCloseable {
                 long wanted = a.change().target(size.get());
                 Bounds bounds = limits.get().boundsFor(a.instance(), component);
                 to = bounds.clamp(wanted);
-                if (to == from) {
-                    fail(a, nothingToChange(a, from, wanted, bounds), "limit_reached");
+                // Clamping never turns a change around: a scale-down of an instance already below its lower
+                // bound does not become a scale-up.
+                boolean reversed = Long.signum(to - from) != Long.signum(wanted - from);
+                if (to == from || reversed) {
+                    fail(a, nothingToChange(a, from, wanted, bounds), wanted == from ? "nothing_to_change"
+                            : "limit_reached");
                     return;
                 }
                 actionLog.plan(id, from, to);
@@ -170,7 +174,7 @@ public final class CommandExecutor implements AutoCloseable {
 
     private void fail(Action a, String error, String kind) {
         finish(a, ActionStatus.FAILED, error, () -> fail(a, error, kind)).ifPresent(until -> {
-            Severity severity = "limit_reached".equals(kind) ? Severity.WARNING : Severity.CRITICAL;
+            Severity severity = "command_failed".equals(kind) ? Severity.CRITICAL : Severity.WARNING;
             String message = String.format("%s: %s (rule %s: %s) was not carried out: %s", a.instance(),
                     a.change().describe(), a.rule(), a.reason(), error);
             try {
@@ -185,8 +189,10 @@ public final class CommandExecutor implements AutoCloseable {
     private Optional<Long> finish(Action a, ActionStatus status, String error, Runnable retry) {
         try {
             Optional<Long> until = actionLog.finish(a.id(), status, error);
-            until.ifPresent(u -> locks.remember(a.instance(), a.change().component(), u));
-            registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
+            until.ifPresent(u -> {
+                locks.remember(a.instance(), a.change().component(), u);
+                registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
+            });
             return until;
         } catch (RuntimeException e) {
             log.warn("Could not finish action {}: {}; trying again", a.id(), e.getMessage());

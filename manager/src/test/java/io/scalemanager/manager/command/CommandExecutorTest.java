@@ -272,6 +272,22 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aScaleDownOfAnInstanceBelowItsLowerBoundIsNotTurnedIntoAScaleUp() {
+        limits.set(ramLimits("web-*", 8192, 16384));
+        open(Duration.ofMillis(10));
+        Action a = start("web-1", new Change(Component.RAM, ChangeMode.REL, -1024));
+
+        executor.execute(a);
+
+        Action done = awaitFinished(a.id());
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.operation()).isNull();
+        assertThat(size("web-1").ram()).isEqualTo(4096);
+        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement()
+                .satisfies(alert -> assertThat(alert.kind()).isEqualTo("limit_reached"));
+    }
+
+    @Test
     void failingProviderFailsTheActionWithItsErrorAndRaisesAnAlert() {
         open(Duration.ofMillis(10), Optional.of("doomed-*"), FAST, Optional.empty());
         Action a = start("doomed-1", RAM_UP);
