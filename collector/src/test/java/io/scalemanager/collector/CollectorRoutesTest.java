@@ -1,5 +1,6 @@
 package io.scalemanager.collector;
 
+import io.scalemanager.core.time.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,5 +1,6 @@
 package io.scalemanager.collector;
 
+import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.core.state.State;
 import org.junit.jupiter.api.Test;
 

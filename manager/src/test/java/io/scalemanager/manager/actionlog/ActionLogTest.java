@@ -1,5 +1,6 @@
 package io.scalemanager.manager.actionlog;
 
+import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.sizing.Change;

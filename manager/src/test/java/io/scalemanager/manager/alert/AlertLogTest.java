@@ -1,8 +1,8 @@
 package io.scalemanager.manager.alert;
 
+import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;
-import io.scalemanager.manager.actionlog.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.command;
 
+import io.scalemanager.core.time.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,7 +27,6 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
-import io.scalemanager.manager.actionlog.MutableClock;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.Alert;

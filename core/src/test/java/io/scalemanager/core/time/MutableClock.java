@@ -1,4 +1,4 @@
-package io.scalemanager.manager.actionlog;
+package io.scalemanager.core.time;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, so cooldowns and timeouts need no sleeping. Shared by the manager's tests. */
+/** A clock tests move by hand, so cooldowns and timeouts need no sleeping. Shared by every module's tests. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
@@ -30,6 +30,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException();
+        return this; // always UTC: tests compare instants, not local times
     }
 }
