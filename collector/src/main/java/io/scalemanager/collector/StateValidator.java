@@ -1,5 +1,6 @@
 package io.scalemanager.collector;
 
+import io.scalemanager.core.state.Identifier;
 import io.scalemanager.core.state.State;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
@@ -15,16 +16,10 @@ import java.time.Duration;
  * provider commands, and no real VM is named like a path traversal.
  */
 final class StateValidator {
-    static final int MAX_INSTANCE_LENGTH = 255;
-    static final int MAX_TYPE_LENGTH = 64;
     private static final int MAX_NUMBER_TEXT_LENGTH = 100;
     /** Epoch seconds above this are almost surely milliseconds (it is the year 5138). */
     private static final double LOOKS_LIKE_MILLIS = 1e11;
 
-    private static final boolean[] TYPE_CHARS = chars("._-");
-    private static final boolean[] INSTANCE_CHARS = chars("._:/@-");
-    private static final String TYPE_CHARS_TEXT = "A-Z a-z 0-9 . _ -";
-    private static final String INSTANCE_CHARS_TEXT = "A-Z a-z 0-9 . _ : / @ -";
 
     private final long toleranceMs;
     private final String toleranceText;
@@ -36,13 +31,8 @@ final class StateValidator {
 
     /** The state, or null after adding one error per problem to {@code errors}. */
     State validate(int index, RawState raw, long nowMs, ValidationErrors errors) {
-        String instance = identifier(index, "instance", raw.instance, MAX_INSTANCE_LENGTH, INSTANCE_CHARS,
-                INSTANCE_CHARS_TEXT, errors);
-        if (instance != null && hasDotSegment(instance)) {
-            errors.add(index, "instance", "must not contain '.' or '..' as a path segment");
-            instance = null;
-        }
-        String type = identifier(index, "type", raw.type, MAX_TYPE_LENGTH, TYPE_CHARS, TYPE_CHARS_TEXT, errors);
+        String instance = identifier(index, "instance", raw.instance, Identifier.INSTANCE, errors);
+        String type = identifier(index, "type", raw.type, Identifier.TYPE, errors);
         double value = number(index, "value", raw.value, errors);
         long timestampMs = timestamp(index, raw.timestamp, nowMs, errors);
         if (instance == null || type == null || Double.isNaN(value) || timestampMs < 0) {
@@ -51,31 +41,19 @@ final class StateValidator {
         return new State(instance, type, value, timestampMs);
     }
 
-    private static String identifier(int index, String name, RawField field, int maxLength, boolean[] allowed,
-                                     String allowedText, ValidationErrors errors) {
+    private static String identifier(int index, String name, RawField field, Identifier rule,
+                                     ValidationErrors errors) {
         if (field.kind != RawField.Kind.STRING) {
             errors.add(index, name, field.kind == RawField.Kind.MISSING ? "is required"
                     : "must be a string, got " + field.kind.description);
             return null;
         }
-        String s = field.text;
-        if (s.isEmpty()) {
-            errors.add(index, name, "must not be empty");
+        String problem = rule.problem(field.text);
+        if (problem != null) {
+            errors.add(index, name, problem);
             return null;
         }
-        if (s.length() > maxLength) {
-            errors.add(index, name, "must be at most " + maxLength + " characters, got " + s.length());
-            return null;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= allowed.length || !allowed[c]) {
-                errors.add(index, name, "character " + describe(c) + " at position " + (i + 1)
-                        + " is not allowed; use " + allowedText);
-                return null;
-            }
-        }
-        return s;
+        return field.text;
     }
 
     /** The value, or NaN after adding an error (NaN is never a valid value, so it can mean "invalid"). */
@@ -168,43 +146,7 @@ final class StateValidator {
         return i == n ? Double.parseDouble(s) : Double.NaN;
     }
 
-    private static boolean hasDotSegment(String id) {
-        int start = 0;
-        while (start <= id.length()) {
-            int end = id.indexOf('/', start);
-            if (end < 0) {
-                end = id.length();
-            }
-            int length = end - start;
-            if ((length == 1 || length == 2) && id.charAt(start) == '.' && id.charAt(end - 1) == '.') {
-                return true;
-            }
-            start = end + 1;
-        }
-        return false;
-    }
-
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    private static String describe(char c) {
-        String code = String.format("U+%04X", (int) c);
-        return c > 0x20 && c < 0x7f ? "'" + c + "' (" + code + ")" : code;
-    }
-
-    private static boolean[] chars(String punctuation) {
-        boolean[] allowed = new boolean[128];
-        for (char c = 'a'; c <= 'z'; c++) {
-            allowed[c] = true;
-            allowed[Character.toUpperCase(c)] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            allowed[c] = true;
-        }
-        for (char c : punctuation.toCharArray()) {
-            allowed[c] = true;
-        }
-        return allowed;
     }
 }

@@ -1,14 +1,12 @@
 package io.scalemanager.history.http;
 
 import io.javalin.http.Context;
+import io.scalemanager.core.state.Identifier;
 import io.scalemanager.core.web.ApiException;
 
-import java.util.regex.Pattern;
 
 /** Reads and validates query parameters, answering 400 with the parameter's name when one is wrong. */
 final class QueryParams {
-    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._:/@-]{1,255}");
-    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final Context ctx;
 
@@ -17,11 +15,11 @@ final class QueryParams {
     }
 
     String instance() {
-        return matching("instance", INSTANCE, "1-255 characters of A-Z a-z 0-9 . _ : / @ -");
+        return identifier("instance", Identifier.INSTANCE);
     }
 
     String type() {
-        return matching("type", TYPE, "1-64 characters of A-Z a-z 0-9 . _ -");
+        return identifier("type", Identifier.TYPE);
     }
 
     String required(String name) {
@@ -32,10 +30,11 @@ final class QueryParams {
         return value;
     }
 
-    private String matching(String name, Pattern pattern, String expected) {
+    private String identifier(String name, Identifier rule) {
         String value = required(name);
-        if (!pattern.matcher(value).matches()) {
-            throw ApiException.badRequest(name, "must be " + expected);
+        String problem = rule.problem(value);
+        if (problem != null) {
+            throw ApiException.badRequest(name, problem);
         }
         return value;
     }

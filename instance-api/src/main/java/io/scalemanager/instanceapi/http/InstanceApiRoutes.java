@@ -11,7 +11,7 @@ import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiError;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.Routes;
-import io.scalemanager.instanceapi.InstanceId;
+import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.operation.Operation;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationStatus;
@@ -61,7 +61,7 @@ public final class InstanceApiRoutes implements Routes {
 
     private void instance(Context ctx) {
         String instance = ctx.pathParam("instance");
-        Size size = Optional.of(instance).filter(InstanceId::isValid).flatMap(provider::currentSize)
+        Size size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
                 .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
         ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage()));
     }

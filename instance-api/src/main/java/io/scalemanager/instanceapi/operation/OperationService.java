@@ -10,7 +10,7 @@ import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
-import io.scalemanager.instanceapi.InstanceId;
+import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import org.slf4j.Logger;
@@ -117,7 +117,7 @@ public final class OperationService implements AutoCloseable {
      *                      503 when the provider cannot be asked
      */
     public Operation submit(String instance, ResizeRequest request, Optional<String> idempotencyKey) {
-        if (!InstanceId.isValid(instance)) {
+        if (!Identifier.INSTANCE.isValid(instance)) {
             throw new ApiException(422, "invalid instance id '" + instance + "'",
                     List.of(FieldError.of("instance", "must be 1-255 characters of A-Z a-z 0-9 . _ : / @ -")));
         }
