@@ -135,9 +135,13 @@ public final class EmbeddedQueue implements EventQueue {
         long now = clock.millis();
         long lag = 0;
         for (Partition p : partitions) {
-            Event head = p.events.peek();
-            if (head != null) {
-                lag = Math.max(lag, now - head.arrivedAtMs());
+            // The event in the handler's hands is the oldest of its partition: a stuck handler must show as lag.
+            Event oldest = p.inHand;
+            if (oldest == null) {
+                oldest = p.events.peek();
+            }
+            if (oldest != null) {
+                lag = Math.max(lag, now - oldest.arrivedAtMs());
             }
         }
         return lag;
@@ -177,6 +181,8 @@ public final class EmbeddedQueue implements EventQueue {
         volatile long handled;
         volatile long committed;
         volatile boolean draining;
+        /** The event being handled now, or null. */
+        volatile Event inHand;
         Thread thread;
 
         Partition(int number, int capacity) {
@@ -214,7 +220,10 @@ public final class EmbeddedQueue implements EventQueue {
                     }
                     continue;
                 }
-                if (!deliver(handler, e)) {
+                inHand = e;
+                boolean delivered = deliver(handler, e);
+                inHand = null;
+                if (!delivered) {
                     return;
                 }
                 handled = Math.max(handled, e.seq());

@@ -1,0 +1,291 @@
+package io.scalemanager.history.jdbc;
+
+import io.scalemanager.core.condition.Operator;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.State;
+import io.scalemanager.history.Sample;
+import io.scalemanager.history.SampleStats;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class JdbcEventLogTest {
+    private static final long T0 = 1_764_067_200_000L;
+
+    @TempDir
+    Path dir;
+    private Database db;
+    private JdbcEventLog log;
+
+    @BeforeEach
+    void open() {
+        db = TestDatabases.h2File(dir);
+        log = new JdbcEventLog(db.dataSource());
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private static Event event(long seq, String instance, String type, double value, long tsMs) {
+        return new Event(seq, new State(instance, type, value, tsMs));
+    }
+
+    private List<Event> scanAll() {
+        List<Event> all = new ArrayList<>();
+        log.scan(0, Long.MAX_VALUE, all::add);
+        return all;
+    }
+
+    // --- append ---
+
+    @Test
+    void appendedEventsAreReadBackExactly() {
+        List<Event> events = List.of(
+                event(10, "web-1", "ram", 81.5, T0),
+                event(11, "db/eu:1@host", "load", -0.25, T0 + 123));
+
+        log.append(events);
+
+        assertThat(scanAll()).containsExactlyElementsOf(events);
+    }
+
+    @Test
+    void batchWithDuplicateSeqStoresNothing() {
+        assertThatThrownBy(() -> log.append(List.of(
+                event(1, "web-1", "ram", 1, T0),
+                event(2, "web-1", "ram", 2, T0 + 1000),
+                event(2, "web-1", "ram", 3, T0 + 2000))))
+                .isInstanceOf(DatabaseException.class);
+
+        assertThat(scanAll()).isEmpty();
+        assertThat(log.lastSeq()).isZero();
+    }
+
+    @Test
+    void batchCollidingWithAStoredSeqStoresNothingAndKeepsWhatWasThere() {
+        Event stored = event(5, "web-1", "ram", 1, T0);
+        log.append(List.of(stored));
+
+        assertThatThrownBy(() -> log.append(List.of(
+                event(6, "web-1", "ram", 2, T0 + 1000),
+                event(5, "web-1", "ram", 99, T0 + 2000))))
+                .isInstanceOf(DatabaseException.class);
+
+        assertThat(scanAll()).containsExactly(stored);
+    }
+
+    @Test
+    void emptyBatchIsAccepted() {
+        log.append(List.of());
+
+        assertThat(scanAll()).isEmpty();
+    }
+
+    // --- samples ---
+
+    @Test
+    void samplesAreOrderedByTimestampWithinTheInclusiveWindowOfOneInstanceAndType() {
+        // Arrival order (seq) differs from measurement order (ts) on purpose.
+        log.append(List.of(
+                event(1, "web-1", "ram", 30, T0 + 3000),
+                event(2, "web-1", "ram", 10, T0 + 1000),
+                event(3, "web-1", "ram", 0, T0 - 1),         // before the window
+                event(4, "web-1", "ram", 40, T0 + 4000),     // at 'to'
+                event(5, "web-1", "ram", 99, T0 + 4001),     // after the window
+                event(6, "web-1", "cpu", 77, T0 + 2000),     // other type
+                event(7, "web-10", "ram", 66, T0 + 2000),    // other instance
+                event(8, "web-1", "ram", 20, T0 + 2000),
+                event(9, "web-1", "ram", 5, T0)));           // at 'from'
+
+        List<Sample> samples = log.samples("web-1", "ram", T0, T0 + 4000, 100);
+
+        assertThat(samples).containsExactly(
+                new Sample(T0, 5), new Sample(T0 + 1000, 10), new Sample(T0 + 2000, 20),
+                new Sample(T0 + 3000, 30), new Sample(T0 + 4000, 40));
+    }
+
+    @Test
+    void samplesStopAtTheLimitKeepingTheOldest() {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(event(100 - i, "web-1", "ram", i, T0 + (9 - i) * 1000L));
+        }
+        log.append(events);
+
+        List<Sample> samples = log.samples("web-1", "ram", T0, T0 + 60_000, 3);
+
+        assertThat(samples).containsExactly(new Sample(T0, 9), new Sample(T0 + 1000, 8), new Sample(T0 + 2000, 7));
+    }
+
+    @Test
+    void samplesOfAnUnknownInstanceAreEmpty() {
+        log.append(List.of(event(1, "web-1", "ram", 1, T0)));
+
+        assertThat(log.samples("web-2", "ram", 0, Long.MAX_VALUE, 10)).isEmpty();
+    }
+
+    // --- query ---
+
+    @ParameterizedTest(name = "ram {0} {1} over 10,20,30 -> held={2} matched={3}")
+    @CsvSource({
+            ">,  5,  true,  3",
+            ">,  10, false, 2",
+            ">=, 10, true,  3",
+            ">=, 11, false, 2",
+            "<,  31, true,  3",
+            "<,  30, false, 2",
+            "<=, 30, true,  3",
+            "<=, 29, false, 2",
+            "==, 20, false, 1",
+            "==, 21, false, 0",
+            "!=, 21, true,  3",
+            "!=, 20, false, 2",
+    })
+    void queryCountsMatchesForEveryOperator(String symbol, double threshold, boolean held, int matched) {
+        log.append(List.of(
+                event(1, "web-1", "ram", 10, T0),
+                event(2, "web-1", "ram", 20, T0 + 1000),
+                event(3, "web-1", "ram", 30, T0 + 2000),
+                event(4, "web-1", "ram", 1000, T0 + 2001),   // outside the window
+                event(5, "web-1", "cpu", 1000, T0 + 1000))); // other type
+        Operator op = Operator.parse(symbol).orElseThrow();
+
+        SampleStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
+
+        assertThat(stats.held()).isEqualTo(held);
+        assertThat(stats.matched()).isEqualTo(matched);
+        assertThat(stats.unmatched()).isEqualTo(3 - matched);
+        assertThat(stats.count()).isEqualTo(3);
+        assertThat(stats.avg()).isCloseTo(20.0, within(1e-9));
+        assertThat(stats.min()).isEqualTo(10.0);
+        assertThat(stats.max()).isEqualTo(30.0);
+    }
+
+    @Test
+    void queryOverAllEqualValuesHoldsForEquality() {
+        log.append(List.of(event(1, "web-1", "ram", 50, T0), event(2, "web-1", "ram", 50, T0 + 1)));
+
+        SampleStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
+
+        assertThat(stats).isEqualTo(new SampleStats(true, 2, 0, 2, 50, 50, 50));
+    }
+
+    @Test
+    void queryOverAnEmptyWindowDoesNotHoldAndHasNoAverage() {
+        log.append(List.of(event(1, "web-1", "ram", 90, T0)));
+
+        SampleStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
+
+        assertThat(stats.held()).isFalse();
+        assertThat(stats.matched()).isZero();
+        assertThat(stats.unmatched()).isZero();
+        assertThat(stats.count()).isZero();
+        assertThat(stats.avg()).isNaN();
+        assertThat(stats.min()).isNaN();
+        assertThat(stats.max()).isNaN();
+    }
+
+    // --- scan ---
+
+    @Test
+    void scanReturnsTheHalfOpenRangeInSeqOrder() {
+        for (long seq = 1; seq <= 10; seq++) {
+            log.append(List.of(event(seq, "web-1", "ram", seq, T0 + seq)));
+        }
+
+        List<Long> seqs = new ArrayList<>();
+        log.scan(3, 7, e -> seqs.add(e.seq()));
+
+        assertThat(seqs).containsExactly(4L, 5L, 6L, 7L);
+    }
+
+    @Test
+    void scanPagesAcrossMoreThanTenThousandRowsWithoutLosingOrRepeatingAny() {
+        int n = 25_003;
+        List<Event> events = new ArrayList<>(n);
+        // Sparse, unevenly spaced seqs so a page boundary cannot line up with arithmetic on the cursor.
+        long seq = 1_000;
+        for (int i = 0; i < n; i++) {
+            seq += 1 + (i % 7);
+            events.add(event(seq, "web-" + (i % 13), "ram", i, T0 + i));
+        }
+        log.append(events);
+
+        List<Event> all = scanAll();
+        assertThat(all).hasSize(n);
+        assertThat(all).containsExactlyElementsOf(events);
+
+        // Exactly one page plus a bit, starting mid-range.
+        long after = events.get(4_999).seq();
+        long upTo = events.get(15_000).seq();
+        List<Event> middle = new ArrayList<>();
+        log.scan(after, upTo, middle::add);
+        assertThat(middle).containsExactlyElementsOf(events.subList(5_000, 15_001));
+
+        // Exactly one full page: the scan must not stop early or loop.
+        List<Event> onePage = new ArrayList<>();
+        log.scan(events.get(0).seq() - 1, events.get(9_999).seq(), onePage::add);
+        assertThat(onePage).containsExactlyElementsOf(events.subList(0, 10_000));
+    }
+
+    @Test
+    void scanOfAnEmptyRangeCallsNothing() {
+        log.append(List.of(event(5, "web-1", "ram", 1, T0)));
+
+        List<Event> seen = new ArrayList<>();
+        log.scan(5, 100, seen::add);
+        log.scan(0, 4, seen::add);
+
+        assertThat(seen).isEmpty();
+    }
+
+    // --- lastSeq, hasReported ---
+
+    @Test
+    void lastSeqIsZeroWhenEmptyThenTheHighestStored() {
+        assertThat(log.lastSeq()).isZero();
+
+        log.append(List.of(event(42, "web-1", "ram", 1, T0), event(7, "web-1", "ram", 1, T0)));
+        assertThat(log.lastSeq()).isEqualTo(42);
+
+        log.append(List.of(event(41, "web-1", "ram", 1, T0)));
+        assertThat(log.lastSeq()).isEqualTo(42);
+    }
+
+    @Test
+    void hasReportedOnlyForAnInstanceWithAStoredEvent() {
+        log.append(List.of(event(1, "web-10", "ram", 1, T0)));
+
+        assertThat(log.hasReported("web-10")).isTrue();
+        assertThat(log.hasReported("web-1")).isFalse();
+        assertThat(log.hasReported("web-%")).isFalse();
+        assertThat(log.hasReported("WEB-10")).isFalse();
+    }
+
+    @Test
+    void storedEventsSurviveReopeningTheDatabase() {
+        log.append(List.of(event(1, "web-1", "ram", 81.5, T0)));
+        db.close();
+
+        db = TestDatabases.h2File(dir);
+        log = new JdbcEventLog(db.dataSource());
+
+        assertThat(scanAll()).containsExactly(event(1, "web-1", "ram", 81.5, T0));
+    }
+}
