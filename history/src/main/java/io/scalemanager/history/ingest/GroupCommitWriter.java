@@ -124,7 +124,7 @@ public final class GroupCommitWriter implements AutoCloseable {
                     rows += take(next, batch);
                 }
                 if (!batch.isEmpty()) {
-                    commit(batch, rows);
+                    commitOrFail(batch, rows);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -139,6 +139,19 @@ public final class GroupCommitWriter implements AutoCloseable {
             return request.states.size();
         }
         return 0;
+    }
+
+    /** Never lets the writer thread die: whatever goes wrong fails this batch only. */
+    private void commitOrFail(List<Request> batch, int rows) {
+        try {
+            commit(batch, rows);
+        } catch (RuntimeException | Error e) {
+            log.error("The EventLog writer failed on a batch of {} states", rows, e);
+            WriteUnavailableException failure = new WriteUnavailableException("storage failed: " + e, e);
+            for (Request r : batch) {
+                r.done.completeExceptionally(failure);
+            }
+        }
     }
 
     private void commit(List<Request> batch, int rows) {
@@ -182,6 +195,14 @@ public final class GroupCommitWriter implements AutoCloseable {
             thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // A write that slipped in while the writer was finishing is answered now, not at its timeout.
+        WriteUnavailableException stopping = new WriteUnavailableException("the server is shutting down", null);
+        Request late;
+        while ((late = pending.poll()) != null) {
+            if (late.state.compareAndSet(WAITING, ABANDONED)) {
+                late.done.completeExceptionally(stopping);
+            }
         }
     }
 

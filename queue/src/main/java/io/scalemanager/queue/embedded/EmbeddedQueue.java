@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue of the all-in-one: in-memory partitions keyed by instance, each drained by one thread, with the
  * EventLog as its durable log. Each partition's position is saved every second; after a restart the events
  * after the saved positions are read back from the EventLog and delivered again before live ones.
+ *
+ * <p>One thread publishes, in sequence order (the EventLog writer after each commit). That is what lets an idle
+ * partition move its saved position up to the last published sequence number: nothing older can still arrive.
  */
 public final class EmbeddedQueue implements EventQueue {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedQueue.class);
@@ -257,6 +260,9 @@ public final class EmbeddedQueue implements EventQueue {
         }
 
         void join(Duration timeout) {
+            if (thread == null) {
+                return; // closed before it was started
+            }
             try {
                 thread.join(timeout.toMillis());
                 if (thread.isAlive()) {
