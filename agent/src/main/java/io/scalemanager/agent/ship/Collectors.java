@@ -61,7 +61,8 @@ public final class Collectors {
             return new Outcome.Retry("unreachable " + base + ": " + e, Optional.empty());
         }
         int status = res.statusCode();
-        String text = res.body().length() > 500 ? res.body().substring(0, 500) + "..." : res.body();
+        String oneLine = res.body().replaceAll("\\s+", " ").trim();
+        String text = oneLine.length() > 300 ? oneLine.substring(0, 300) + "..." : oneLine;
         if (status == 202 || status == 200) {
             return new Outcome.Accepted();
         }
