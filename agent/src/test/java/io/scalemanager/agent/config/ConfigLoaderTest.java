@@ -98,6 +98,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shippedConfigFileIsValid() throws Exception {
+        AgentConfig c = new ConfigLoader(Map.of(), () -> "host-1").load(Optional.of(Path.of("src/main/dist/agent.yaml")),
+                Map.of());
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/scalemanager-agent"));
+        assertThat(c.collectors()).containsExactly(URI.create("http://127.0.0.1:8080"));
+    }
+
+    @Test
     void unknownKeyInTheFileIsAnError() {
         assertThatThrownBy(() -> load(Map.of(), Map.of(), "interval: 10s\nintervall: 5s\n"))
                 .hasMessageContaining("unknown option 'intervall'");
