@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,7 +42,6 @@ public final class Agent implements AutoCloseable {
     private final Collectors collectors;
     private final Backoff backoff;
     private final ScheduledExecutorService sampling;
-    private final ExecutorService httpExecutor;
     private final Thread shipping;
     private final AtomicLong taken = new AtomicLong();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -54,10 +52,9 @@ public final class Agent implements AutoCloseable {
         this.sampler = sampler;
         this.clock = clock;
         this.buffer = new DiskBuffer(config.stateDir(), config.bufferMaxBytes());
-        this.httpExecutor = Executors.newSingleThreadExecutor(daemon("scalemanager-agent-http"));
         this.collectors = new Collectors(config.collectors(), config.token(),
                 config.caFile().isPresent() ? Optional.of(Tls.trusting(config.caFile().get())) : Optional.empty(),
-                config.timeout(), httpExecutor);
+                config.timeout());
         this.backoff = new Backoff(Duration.ofSeconds(1).compareTo(config.interval()) < 0
                 ? Duration.ofSeconds(1) : config.interval(), config.backoffMax(),
                 () -> ThreadLocalRandom.current().nextDouble());
@@ -180,6 +177,5 @@ public final class Agent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        httpExecutor.shutdownNow();
     }
 }
