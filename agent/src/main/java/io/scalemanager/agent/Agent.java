@@ -122,6 +122,7 @@ public final class Agent implements AutoCloseable {
                     attempt = 0;
                 } else if (outcome instanceof Outcome.Rejected rejected) {
                     if (batch.size() > 1) {
+                        buffer.release();
                         oneByOne = batch.size(); // find the bad report; the others can still be stored
                     } else {
                         LOG.warning("dropped a report the collector refused (" + rejected.status() + "): "
@@ -130,6 +131,7 @@ public final class Agent implements AutoCloseable {
                         oneByOne = Math.max(0, oneByOne - 1);
                     }
                 } else if (outcome instanceof Outcome.Retry retry) {
+                    buffer.release();
                     Duration wait = backoff.delay(attempt);
                     if (retry.retryAfter().isPresent() && retry.retryAfter().get().compareTo(wait) > 0) {
                         wait = retry.retryAfter().get();

@@ -111,7 +111,8 @@ class AgentCollectorTest {
         // makes the agent drop the oldest from the fifth on.
         try (Agent agent = agent(TestConfigs.fast("vm-full", dir.resolve("state"), 16 << 10, collector.url()))) {
             await().atMost(PATIENCE).until(() -> agent.buffer().dropped() >= 3);
-            assertThat(agent.buffer().size()).isEqualTo(4);
+            // Four, or five while the four are on their way in a request that is about to fail.
+            assertThat(agent.buffer().size()).isBetween(4, 5);
             collector.start();
             await().atMost(PATIENCE).until(() -> agent.buffer().size() == 0
                     && !collector.history("vm-full", Agent.DROPPED_TYPE).isEmpty());

@@ -12,6 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -35,6 +38,8 @@ public final class DiskBuffer {
     private final Path droppedFile;
     private final long maxBytes;
     private final Deque<Report> queue = new ArrayDeque<>();
+    /** Reports of the request on its way: the collector may store them, so they are not dropped meanwhile. */
+    private final Set<Long> inFlight = new HashSet<>();
     private long bytes;
     private long nextSeq;
     private long dropped;
@@ -78,8 +83,13 @@ public final class DiskBuffer {
     public synchronized void append(String states) throws IOException {
         long cost = cost(states);
         long droppedNow = 0;
-        while (!queue.isEmpty() && bytes + cost > maxBytes) {
-            Report oldest = queue.removeFirst();
+        Iterator<Report> oldestFirst = queue.iterator();
+        while (bytes + cost > maxBytes && oldestFirst.hasNext()) {
+            Report oldest = oldestFirst.next();
+            if (inFlight.contains(oldest.seq())) {
+                continue;
+            }
+            oldestFirst.remove();
             Files.deleteIfExists(oldest.file());
             bytes -= oldest.cost();
             droppedNow++;
@@ -111,8 +121,13 @@ public final class DiskBuffer {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** The oldest reports, at most maxReports and about maxBytes of states (at least one report). */
+    /**
+     * The oldest reports, at most maxReports and about maxChars of states (at least one report). They are on
+     * their way until remove() or release(): the bound drops others instead, so a report counted as dropped
+     * never arrives after all.
+     */
     public synchronized List<Report> peek(int maxReports, long maxChars) {
+        inFlight.clear();
         List<Report> out = new ArrayList<>();
         long chars = 0;
         for (Report r : queue) {
@@ -120,21 +135,26 @@ public final class DiskBuffer {
                 break;
             }
             out.add(r);
+            inFlight.add(r.seq());
             chars += r.states().length();
         }
         return out;
     }
 
-    /** Forgets reports the collector has stored: they must be the oldest, as peek returned them. */
+    /** Forgets reports the collector has stored, as peek returned them. */
     public synchronized void remove(List<Report> shipped) throws IOException {
         for (Report r : shipped) {
-            if (!queue.isEmpty() && queue.peekFirst().seq() == r.seq()) {
-                queue.removeFirst();
+            if (queue.remove(r)) {
                 bytes -= r.cost();
             }
-            // Already gone when the bound dropped it meanwhile.
+            inFlight.remove(r.seq());
             Files.deleteIfExists(r.file());
         }
+    }
+
+    /** The request failed: its reports may be dropped again when the buffer is full. */
+    public synchronized void release() {
+        inFlight.clear();
     }
 
     /** Waits up to timeoutMillis for a report to arrive; returns at once when one is waiting. */

@@ -50,6 +50,26 @@ class DiskBufferTest {
     }
 
     @Test
+    void reportsOnTheirWayAreNotDroppedButTheNextOldestAre() throws Exception {
+        DiskBuffer buffer = new DiskBuffer(dir, 3 * 4096);
+        buffer.append("r0");
+        buffer.append("r1");
+        buffer.append("r2");
+        List<DiskBuffer.Report> sending = buffer.peek(1, Long.MAX_VALUE);
+        buffer.append("r3");
+        assertThat(contents(buffer.peek(10, Long.MAX_VALUE))).containsExactly("r0", "r2", "r3");
+        assertThat(buffer.dropped()).isEqualTo(1);
+
+        buffer.peek(1, Long.MAX_VALUE);
+        buffer.release();
+        buffer.append("r4");
+        assertThat(contents(buffer.peek(10, Long.MAX_VALUE))).as("released: the oldest goes again")
+                .containsExactly("r2", "r3", "r4");
+        buffer.remove(sending);
+        assertThat(buffer.size()).isEqualTo(3);
+    }
+
+    @Test
     void peekStopsAtTheSizeLimitButAlwaysReturnsOneReport() throws Exception {
         DiskBuffer buffer = new DiskBuffer(dir, 1 << 20);
         buffer.append("a".repeat(100));
