@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +63,7 @@ public final class Agent implements AutoCloseable {
         this.shipping = daemon("scalemanager-agent-ship").newThread(this::shipLoop);
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(null, r, name, 256 << 10);
             t.setDaemon(true);
@@ -112,7 +113,7 @@ public final class Agent implements AutoCloseable {
                 for (DiskBuffer.Report r : batch) {
                     body.append(body.length() > 1 ? "," : "").append(r.states());
                 }
-                Outcome outcome = collectors.send(body.append(']').toString(), batch.size());
+                Outcome outcome = collectors.send(body.append(']').toString());
                 if (outcome instanceof Outcome.Accepted) {
                     buffer.remove(batch);
                     oneByOne = Math.max(0, oneByOne - batch.size());

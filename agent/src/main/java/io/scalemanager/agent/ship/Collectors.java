@@ -35,13 +35,13 @@ public final class Collectors {
         this.tls = tls.map(SSLContext::getSocketFactory);
     }
 
-    /** Sends a JSON array of states; reportCount only decides whether a 413 could succeed when split. */
-    public Outcome send(String jsonArray, int reportCount) {
+    /** Sends a JSON array of states. */
+    public Outcome send(String jsonArray) {
         Outcome last = null;
         for (int i = 0; i < bases.size(); i++) {
             int index = (current + i) % bases.size();
-            Outcome o = sendTo(bases.get(index), jsonArray, reportCount);
-            if (!(o instanceof Outcome.Retry r) || !r.reason().startsWith("unreachable") && !r.reason().startsWith("503")) {
+            Outcome o = sendTo(bases.get(index), jsonArray);
+            if (!(o instanceof Outcome.Retry r) || !r.tryNext()) {
                 current = index;
                 return o;
             }
@@ -50,7 +50,7 @@ public final class Collectors {
         return last;
     }
 
-    private Outcome sendTo(URI base, String body, int reportCount) {
+    private Outcome sendTo(URI base, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         HttpURLConnection c = null;
         int status;
@@ -78,17 +78,17 @@ public final class Collectors {
             if (c != null) {
                 c.disconnect();
             }
-            return new Outcome.Retry("unreachable " + base + ": " + e, Optional.empty());
+            return new Outcome.Retry("unreachable " + base + ": " + e, Optional.empty(), true);
         }
         if (status == 202 || status == 200) {
             return new Outcome.Accepted();
         }
-        if (status == 400 || status == 413 && reportCount <= 1) {
+        if (status == 400 || status == 413) {
             return new Outcome.Rejected(status, text);
         }
         Optional<Duration> retryAfter = Optional.ofNullable(c.getHeaderField("Retry-After"))
                 .flatMap(Collectors::seconds);
-        return new Outcome.Retry(status + " from " + base + ": " + text, retryAfter);
+        return new Outcome.Retry(status + " from " + base + ": " + text, retryAfter, status == 503);
     }
 
     /** Reads the whole body (so the connection can be reused), keeping a short one-line excerpt. */

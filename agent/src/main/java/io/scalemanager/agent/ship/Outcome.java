@@ -9,11 +9,14 @@ public sealed interface Outcome {
     record Accepted() implements Outcome {
     }
 
-    /** 400 (or 413 for one report): it can never succeed, so it is dropped. */
+    /** 400 or 413: it can never succeed as it is (a batch of several reports is retried one by one). */
     record Rejected(int status, String body) implements Outcome {
     }
 
-    /** 429, 503, 401, a network error...: try again later, no earlier than retryAfter when the collector said so. */
-    record Retry(String reason, Optional<Duration> retryAfter) implements Outcome {
+    /**
+     * 429, 503, 401, a network error...: try again later, no earlier than retryAfter when the collector said so;
+     * tryNext when another collector may do better now (it is down or its storage is).
+     */
+    record Retry(String reason, Optional<Duration> retryAfter, boolean tryNext) implements Outcome {
     }
 }

@@ -70,7 +70,7 @@ class CollectorsTest {
     @Test
     void acceptedSendsTheBodyAndTheToken() throws Exception {
         URI c = stub(202, "{\"accepted\":1}", null);
-        assertThat(to(Optional.of("t0k"), Optional.empty(), c).send("[{\"a\":1}]", 1))
+        assertThat(to(Optional.of("t0k"), Optional.empty(), c).send("[{\"a\":1}]"))
                 .isInstanceOf(Outcome.Accepted.class);
         assertThat(seen).singleElement().asString().endsWith(" Bearer t0k [{\"a\":1}]");
     }
@@ -78,21 +78,20 @@ class CollectorsTest {
     @Test
     void badRequestIsRejectedWithTheDetails() throws Exception {
         URI c = stub(400, "{\"error\":\"bad\",\n \"details\":[]}", null);
-        Outcome o = to(Optional.empty(), Optional.empty(), c).send("[]", 1);
+        Outcome o = to(Optional.empty(), Optional.empty(), c).send("[]");
         assertThat(o).isEqualTo(new Outcome.Rejected(400, "{\"error\":\"bad\", \"details\":[]}"));
     }
 
     @Test
-    void tooLargeIsRetriedWhenItHoldsSeveralReportsAndRejectedForOne() throws Exception {
+    void tooLargeIsRejectedNotRetriedAsItIs() throws Exception {
         URI c = stub(413, "too large", null);
-        assertThat(to(Optional.empty(), Optional.empty(), c).send("[]", 5)).isInstanceOf(Outcome.Retry.class);
-        assertThat(to(Optional.empty(), Optional.empty(), c).send("[]", 1)).isInstanceOf(Outcome.Rejected.class);
+        assertThat(to(Optional.empty(), Optional.empty(), c).send("[]")).isInstanceOf(Outcome.Rejected.class);
     }
 
     @Test
     void rateLimitedIsRetriedNoEarlierThanRetryAfter() throws Exception {
         URI c = stub(429, "{\"error\":\"slow down\"}", "7");
-        Outcome o = to(Optional.empty(), Optional.empty(), c).send("[]", 1);
+        Outcome o = to(Optional.empty(), Optional.empty(), c).send("[]");
         assertThat(o).isInstanceOfSatisfying(Outcome.Retry.class,
                 r -> assertThat(r.retryAfter()).contains(Duration.ofSeconds(7)));
     }
@@ -102,8 +101,8 @@ class CollectorsTest {
         URI down = stub(503, "{\"error\":\"storage\"}", null);
         URI up = stub(202, "{\"accepted\":1}", null);
         Collectors collectors = to(Optional.empty(), Optional.empty(), down, up);
-        assertThat(collectors.send("[1]", 1)).isInstanceOf(Outcome.Accepted.class);
-        assertThat(collectors.send("[2]", 1)).isInstanceOf(Outcome.Accepted.class);
+        assertThat(collectors.send("[1]")).isInstanceOf(Outcome.Accepted.class);
+        assertThat(collectors.send("[2]")).isInstanceOf(Outcome.Accepted.class);
         assertThat(seen).hasSize(3).last().asString().startsWith("http:" + up.getPort());
     }
 
@@ -111,7 +110,7 @@ class CollectorsTest {
     void unauthorizedIsRetriedWithoutFailover() throws Exception {
         URI denies = stub(401, "{\"error\":\"token\"}", null);
         URI other = stub(202, "{}", null);
-        assertThat(to(Optional.empty(), Optional.empty(), denies, other).send("[]", 1))
+        assertThat(to(Optional.empty(), Optional.empty(), denies, other).send("[]"))
                 .isInstanceOfSatisfying(Outcome.Retry.class, r -> assertThat(r.reason()).startsWith("401"));
         assertThat(seen).hasSize(1);
     }
@@ -139,9 +138,9 @@ class CollectorsTest {
         https.setHttpsConfigurator(new HttpsConfigurator(serverTls));
         URI c = serve(https, "https", 202, "{\"accepted\":1}", null);
 
-        assertThat(to(Optional.empty(), Optional.of(Tls.trusting(pem)), c).send("[]", 1))
+        assertThat(to(Optional.empty(), Optional.of(Tls.trusting(pem)), c).send("[]"))
                 .isInstanceOf(Outcome.Accepted.class);
-        assertThat(to(Optional.empty(), Optional.empty(), c).send("[]", 1))
+        assertThat(to(Optional.empty(), Optional.empty(), c).send("[]"))
                 .as("the system's CAs do not know this collector").isInstanceOf(Outcome.Retry.class);
     }
 
