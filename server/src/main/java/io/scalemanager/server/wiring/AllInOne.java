@@ -140,13 +140,14 @@ public final class AllInOne implements AutoCloseable {
         CommandSettings commands = new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL),
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
+        Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    commands, instanceApiUrl, instanceApiToken);
+                    commands, maxEventAge, instanceApiUrl, instanceApiToken);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -156,7 +157,8 @@ public final class AllInOne implements AutoCloseable {
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
-                      SimulatorSettings simulatorSettings, CommandSettings commands, Optional<URI> instanceApiUrl,
+                      SimulatorSettings simulatorSettings, CommandSettings commands, Duration maxEventAge,
+                      Optional<URI> instanceApiUrl,
                       Optional<String> instanceApiToken) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -188,7 +190,7 @@ public final class AllInOne implements AutoCloseable {
         CommandExecutor executor = new CommandExecutor(actionLog, locks, instanceApi, alertLog, ruleset::limits,
                 clock, commands, registry);
         Manager manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                registry);
+                maxEventAge, registry);
 
         // Collector: the EventLog writer commits, then hands the events to the queue.
         GroupCommitWriter writer = new GroupCommitWriter(eventLog, queue::publish, clock, commitRows, registry)
