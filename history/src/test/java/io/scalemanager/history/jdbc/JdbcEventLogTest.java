@@ -7,7 +7,7 @@ import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.Sample;
-import io.scalemanager.history.SampleStats;
+import io.scalemanager.core.condition.ConditionStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,7 +166,7 @@ class JdbcEventLogTest {
                 event(5, "web-1", "cpu", 1000, T0 + 1000))); // other type
         Operator op = Operator.parse(symbol).orElseThrow();
 
-        SampleStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
+        ConditionStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
 
         assertThat(stats.held()).isEqualTo(held);
         assertThat(stats.matched()).isEqualTo(matched);
@@ -181,16 +181,16 @@ class JdbcEventLogTest {
     void queryOverAllEqualValuesHoldsForEquality() {
         log.append(List.of(event(1, "web-1", "ram", 50, T0), event(2, "web-1", "ram", 50, T0 + 1)));
 
-        SampleStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
+        ConditionStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
 
-        assertThat(stats).isEqualTo(new SampleStats(true, 2, 0, 2, 50, 50, 50));
+        assertThat(stats).isEqualTo(new ConditionStats(true, 2, 0, 2, 50, 50, 50));
     }
 
     @Test
     void queryOverAnEmptyWindowDoesNotHoldAndHasNoAverage() {
         log.append(List.of(event(1, "web-1", "ram", 90, T0)));
 
-        SampleStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
+        ConditionStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
 
         assertThat(stats.held()).isFalse();
         assertThat(stats.matched()).isZero();
