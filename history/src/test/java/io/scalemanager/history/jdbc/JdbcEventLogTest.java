@@ -3,7 +3,6 @@ package io.scalemanager.history.jdbc;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
-import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.Sample;
@@ -23,7 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-class JdbcEventLogTest {
+/** The suite runs against every supported database: see JdbcEventLogOnH2Test and JdbcEventLogOnMariaDbTest. */
+abstract class JdbcEventLogTest {
+
+    /** Opens the database of the directory: the same directory opens the same database again. */
+    protected abstract Database openDatabase(Path dir);
+
     private static final long T0 = 1_764_067_200_000L;
 
     @TempDir
@@ -33,7 +37,7 @@ class JdbcEventLogTest {
 
     @BeforeEach
     void open() {
-        db = TestDatabases.h2File(dir);
+        db = openDatabase(dir);
         log = new JdbcEventLog(db.dataSource());
     }
 
@@ -283,7 +287,7 @@ class JdbcEventLogTest {
         log.append(List.of(event(1, "web-1", "ram", 81.5, T0)));
         db.close();
 
-        db = TestDatabases.h2File(dir);
+        db = openDatabase(dir);
         log = new JdbcEventLog(db.dataSource());
 
         assertThat(scanAll()).containsExactly(event(1, "web-1", "ram", 81.5, T0));

@@ -117,9 +117,10 @@ public final class AllInOne implements AutoCloseable {
                 settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
                 settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
                 settings.duration(ConfigKeys.DB_TIMEOUT));
-        if (!dbSettings.isH2()) {
-            throw new StartupException("config key 'db.url': only the embedded H2 database (jdbc:h2:...) is "
-                    + "supported in this version");
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
         }
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
