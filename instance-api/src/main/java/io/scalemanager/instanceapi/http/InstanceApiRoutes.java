@@ -146,14 +146,15 @@ public final class InstanceApiRoutes implements Routes {
                          String mode, Number value, long from, long to,
                          @JsonProperty("created_at") Number createdAt,
                          @JsonProperty("started_at") Number startedAt,
-                         @JsonProperty("finished_at") Number finishedAt) {
+                         @JsonProperty("finished_at") Number finishedAt, String note) {
 
         static OperationView of(Operation op) {
             boolean whole = op.value() == Math.rint(op.value()) && Math.abs(op.value()) < 1e15;
             Number value = whole ? (Number) (long) op.value() : (Number) op.value();
             return new OperationView(op.id(), op.instance(), op.status().wireName(), op.error(),
                     op.component().wireName(), op.mode().wireName(), value, op.from(), op.to(),
-                    EpochSeconds.fromMillis(op.createdAt()), seconds(op.startedAt()), seconds(op.finishedAt()));
+                    EpochSeconds.fromMillis(op.createdAt()), seconds(op.startedAt()), seconds(op.finishedAt()),
+                    op.note());
         }
 
         private static Number seconds(Long epochMs) {

@@ -46,10 +46,10 @@ public final class ProviderRouter implements Provider, AutoCloseable {
     }
 
     @Override
-    public void resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue) {
         Route route = routeFor(instance).orElseThrow(() ->
                 new ProviderException("no provider is configured for instance '" + instance + "'"));
-        route.provider().resize(instance, component, newValue);
+        return route.provider().resize(instance, component, newValue);
     }
 
     @Override

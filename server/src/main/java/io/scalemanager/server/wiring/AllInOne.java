@@ -281,7 +281,7 @@ public final class AllInOne implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
-    private static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
+    static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
         Path file = Path.of(settings.string(ConfigKeys.RULES));
         if (!Files.exists(file)) {
             if (settings.isDefault(ConfigKeys.RULES)) {
@@ -303,7 +303,7 @@ public final class AllInOne implements AutoCloseable {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
     }
 
-    private static String absolute(String dir) {
+    static String absolute(String dir) {
         Path p = Path.of(dir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(p);

@@ -82,6 +82,14 @@ class ProvidersPipelineTest {
                     server.getJson("/v1/operations/" + id).path("status").asText().equals("failed"));
             assertThat(server.getJson("/v1/operations/" + id).path("error").asText())
                     .contains("above the maximum of domain 'test' (2 vcpus)");
+
+            var ram = server.post("/v1/instances/test/resize", "{\"component\":\"ram\",\"mode\":\"abs\",\"value\":4096}");
+            String ramId = com.fasterxml.jackson.databind.json.JsonMapper.builder().build().readTree(ram.body())
+                    .path("operation").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    server.getJson("/v1/operations/" + ramId).path("status").asText().equals("succeeded"));
+            assertThat(server.getJson("/v1/operations/" + ramId).path("note").asText()).isEqualTo("live");
+            assertThat(server.getJson("/v1/instances/test").path("ram").asLong()).isEqualTo(4096);
         }
     }
 

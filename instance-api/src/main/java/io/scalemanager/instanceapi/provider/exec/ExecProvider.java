@@ -54,16 +54,18 @@ public final class ExecProvider implements Provider {
     }
 
     @Override
-    public void resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue) {
         String safeInstance = safe(instance);
         Size current = currentSize(instance).orElseThrow(() ->
                 new ProviderException("size command does not know instance '" + instance + "'"));
         Map<String, String> values = Map.of("instance", safeInstance, "component", component.wireName(),
                 "from", Long.toString(current.get(component)), "to", Long.toString(newValue),
                 "unit", component.unit());
-        run(expand(settings.resizeCommand(), values), Map.of("SCALEMANAGER_INSTANCE", safeInstance,
+        String out = run(expand(settings.resizeCommand(), values), Map.of("SCALEMANAGER_INSTANCE", safeInstance,
                 "SCALEMANAGER_COMPONENT", component.wireName(), "SCALEMANAGER_FROM", values.get("from"),
-                "SCALEMANAGER_TO", values.get("to")));
+                "SCALEMANAGER_TO", values.get("to"))).strip();
+        // The last line the command printed says how it went ("live", "after reboot"), if it said anything.
+        return out.isEmpty() ? null : truncate(out.substring(out.lastIndexOf('\n') + 1));
     }
 
     /** The argv with placeholders replaced; a placeholder without a value is refused (configs are checked). */

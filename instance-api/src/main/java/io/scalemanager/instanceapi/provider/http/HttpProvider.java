@@ -80,7 +80,7 @@ public final class HttpProvider implements Provider {
     }
 
     @Override
-    public void resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue) {
         Located at = locate(instance).orElseThrow(() ->
                 new ProviderException("the hoster does not know instance '" + instance + "'"));
         Size current = readSize(instance, at).orElseThrow(() ->
@@ -96,6 +96,7 @@ public final class HttpProvider implements Provider {
             throw new ProviderException("the hoster answered 404 to " + r.method() + " " + path(r.path(), values)
                     + ": instance '" + instance + "' is gone" + excerpt(response.body()));
         }
+        return null;
     }
 
     private Optional<Located> locate(String instance) {

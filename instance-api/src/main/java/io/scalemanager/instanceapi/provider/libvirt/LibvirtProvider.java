@@ -49,7 +49,7 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
     }
 
     @Override
-    public void resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue) {
         String domain = domainOf(instance);
         DomainInfo info = info(domain).orElseThrow(() ->
                 new ProviderException("libvirt domain '" + domain + "' does not exist on " + settings.uri()));
@@ -59,6 +59,7 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
             case STORAGE -> growDisk(domain, newValue);
         };
         log.info("libvirt {}: {} set to {} {} ({})", domain, component, newValue, component.unit(), how);
+        return how;
     }
 
     private String setVcpus(String domain, DomainInfo info, long vcpus) {
@@ -198,6 +199,11 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
             throw new ProviderException("virsh printed no '" + key + "' for domain '" + domain + "' (got '" + text
                     + "')");
         }
+    }
+
+    /** The session, for tests that set up the domain over the same connection. */
+    VirshSession virsh() {
+        return virsh;
     }
 
     @Override

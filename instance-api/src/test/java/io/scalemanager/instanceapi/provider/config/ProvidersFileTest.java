@@ -25,7 +25,8 @@ class ProvidersFileTest {
         }
 
         @Override
-        public void resize(String instance, Component component, long newValue) {
+        public String resize(String instance, Component component, long newValue) {
+            return null;
         }
     };
 

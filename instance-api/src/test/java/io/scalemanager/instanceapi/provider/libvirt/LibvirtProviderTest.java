@@ -32,9 +32,9 @@ class LibvirtProviderTest {
 
     @Test
     void cpuGoesDownAndUpAndIsReadBackInTheSameConnection() {
-        provider.resize("test", Component.CPU, 1);
+        assertThat(provider.resize("test", Component.CPU, 1)).isEqualTo("live");
         assertThat(provider.currentSize("test")).map(Size::cpu).contains(1L);
-        provider.resize("test", Component.CPU, 2);
+        assertThat(provider.resize("test", Component.CPU, 2)).isEqualTo("live");
         assertThat(provider.currentSize("test")).map(Size::cpu).contains(2L);
     }
 
@@ -44,6 +44,15 @@ class LibvirtProviderTest {
         assertThat(provider.currentSize("test")).map(Size::ram).contains(1024L);
         provider.resize("test", Component.RAM, 6144);
         assertThat(provider.currentSize("test")).map(Size::ram).contains(6144L);
+    }
+
+    @Test
+    void cpuAboveTheLiveButWithinTheConfigMaximumIsSetInTheConfigAndNeedsARestart() {
+        assertThat(provider.virsh().run("setvcpus", "test", "4", "--maximum", "--config").failed()).isFalse();
+        assertThat(provider.resize("test", Component.CPU, 3))
+                .isEqualTo("config only, needs a restart: above the live maximum of 2 vcpus");
+        assertThat(provider.currentSize("test")).map(Size::cpu).contains(2L);
+        assertThat(provider.virsh().run("vcpucount", "test", "--current", "--config").output()).isEqualTo("3");
     }
 
     @Test
