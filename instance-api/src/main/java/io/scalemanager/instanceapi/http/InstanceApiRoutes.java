@@ -17,6 +17,7 @@ import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationStatus;
 import io.scalemanager.instanceapi.operation.ResizeRequest;
 import io.scalemanager.instanceapi.provider.Provider;
+import io.scalemanager.instanceapi.provider.ProviderException;
 
 import java.time.Duration;
 import java.util.List;
@@ -61,8 +62,13 @@ public final class InstanceApiRoutes implements Routes {
 
     private void instance(Context ctx) {
         String instance = ctx.pathParam("instance");
-        Size size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
-                .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+        Size size;
+        try {
+            size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
+                    .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+        } catch (ProviderException e) {
+            throw new ApiException(503, "cannot read the size of '" + instance + "' now: " + e.getMessage());
+        }
         ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage()));
     }
 

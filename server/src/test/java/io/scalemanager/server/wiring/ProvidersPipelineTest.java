@@ -94,6 +94,20 @@ class ProvidersPipelineTest {
     }
 
     @Test
+    void providerThatCannotBeAskedAnswers503WithItsReason() throws Exception {
+        Path providers = dir.resolve("providers.yaml");
+        Files.writeString(providers, "providers:\n  - type: libvirt\n    uri: test:///no/such/node.xml\n");
+        try (TestServer server = TestServer.start(dir, "rules: []\n",
+                Map.of("SCALEMANAGER_PROVIDERS", providers.toString()))) {
+            var size = server.get("/v1/instances/test");
+            assertThat(size.statusCode()).isEqualTo(503);
+            assertThat(size.body()).contains("cannot read the size of 'test' now: virsh exited");
+            var resize = server.post("/v1/instances/test/resize", "{\"component\":\"cpu\",\"mode\":\"abs\",\"value\":1}");
+            assertThat(resize.statusCode()).isEqualTo(503);
+        }
+    }
+
+    @Test
     void invalidProvidersFileStopsStartUpNamingFileLineAndKey() throws Exception {
         Path providers = dir.resolve("providers.yaml");
         Files.writeString(providers, "providers:\n  - instances: \"*\"\n    type: libvirt\n    uri: test:///default\n"

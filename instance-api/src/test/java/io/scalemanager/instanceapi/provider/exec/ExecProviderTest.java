@@ -41,6 +41,7 @@ class ExecProviderTest {
                   slow-*) echo $$ > "$dir/slow.pid"; sleep 60 & echo $! > "$dir/child.pid"; wait ;;
                 esac
                 echo "$3" > "$dir/$inst/$1"
+                echo "resizing $inst"; echo "applied live"
                 ;;
             esac
             """;
@@ -82,7 +83,7 @@ class ExecProviderTest {
     @Test
     void resizeRunsTheTemplateWithCurrentAndNewValue() throws IOException {
         ExecProvider p = provider(Duration.ofSeconds(10));
-        p.resize("web-1", Component.CPU, 4);
+        assertThat(p.resize("web-1", Component.CPU, 4)).as("the last line printed is the note").isEqualTo("applied live");
         assertThat(Files.readAllLines(dir.resolve("calls.log"))).containsExactly("web-1 cpu 2 4 env=web-1,cpu,4");
         assertThat(p.currentSize("web-1")).contains(new Size(4, 4096, 50));
     }
