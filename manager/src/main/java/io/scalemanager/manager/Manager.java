@@ -23,6 +23,7 @@ import io.scalemanager.manager.window.Windows;
 import io.scalemanager.queue.EventHandler;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,6 +31,9 @@ import java.util.List;
  * which rules fire, and for each start an action in the ActionLog (which takes the lock of the instance's
  * component) and hand it to the {@link CommandExecutor}, or raise the rule's alert. Each queue partition has
  * its own windows and is handled by one thread, so windows need no locks.
+ *
+ * <p>Events older than the configured maximum age (an agent draining hours of buffered reports, a replay after
+ * a long stop) still fill the windows but decide nothing: resizing on what was true an hour ago helps no one.
  */
 public final class Manager implements EventHandler {
     private final Ruleset ruleset;
@@ -44,9 +48,11 @@ public final class Manager implements EventHandler {
     private final Clock clock;
     private final Counter events;
     private final Counter fired;
+    private final Counter tooOld;
+    private final long maxEventAgeMs;
 
     public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
-                   AlertLog alerts, Fleet fleet, Clock clock, MeterRegistry registry) {
+                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, MeterRegistry registry) {
         this.ruleset = ruleset;
         this.windows = new Windows[partitions];
         for (int p = 0; p < partitions; p++) {
@@ -60,6 +66,8 @@ public final class Manager implements EventHandler {
         this.clock = clock;
         this.events = registry.counter("scalemanager_manager_events");
         this.fired = registry.counter("scalemanager_manager_rules_fired");
+        this.tooOld = registry.counter("scalemanager_manager_events_too_old");
+        this.maxEventAgeMs = maxEventAge.toMillis();
     }
 
     /** Adds a past event to the windows without deciding anything: warming up after a start. */
@@ -81,6 +89,10 @@ public final class Manager implements EventHandler {
         Window window = windows[partition].add(event.state());
         List<Rule> rules = ruleset.rulesFor(event.instance(), type);
         if (rules.isEmpty()) {
+            return;
+        }
+        if (clock.millis() - event.state().timestampMs() > maxEventAgeMs) {
+            tooOld.increment();
             return;
         }
         List<Decision> decisions = decider.decide(event, window, rules);

@@ -33,15 +33,11 @@ public final class OperationStore {
 
     /**
      * Adds the operation unless another operation is pending or running on its instance or its idempotency key
-     * is already taken. The check and the insert are one statement, so the database decides, not a cache.
+     * is already taken. Unique constraints decide (one on the key, one on a column that holds the instance only
+     * while the operation is active), so this holds across processes sharing the database.
      */
     public InsertResult insert(Operation op) {
-        String sql = "INSERT INTO operation (" + COLUMNS + ") SELECT CAST(? AS VARCHAR(36)), CAST(? AS VARCHAR(255)), "
-                + "CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)), CAST(? AS DOUBLE PRECISION), CAST(? AS BIGINT), "
-                + "CAST(? AS BIGINT), CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(2000)), CAST(? AS VARCHAR(255)), "
-                + "CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(500)) "
-                + "FROM (VALUES (1)) AS one(x) "
-                + "WHERE NOT EXISTS (SELECT 1 FROM operation WHERE instance = ? AND status IN " + ACTIVE + ")";
+        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, op.id());
             ps.setString(2, op.instance());
@@ -57,13 +53,19 @@ public final class OperationStore {
             setNullableLong(ps, 12, op.startedAt());
             setNullableLong(ps, 13, op.finishedAt());
             ps.setString(14, truncate(op.note(), MAX_NOTE_CHARS));
-            ps.setString(15, op.instance());
-            return ps.executeUpdate() == 1 ? InsertResult.INSERTED : InsertResult.INSTANCE_BUSY;
+            ps.executeUpdate();
+            return InsertResult.INSERTED;
         } catch (SQLException e) {
-            if (e.getSQLState() != null && e.getSQLState().startsWith("23") && op.idempotencyKey() != null) {
-                return InsertResult.KEY_TAKEN;
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+                if (message.contains("operation_one_active")) {
+                    return InsertResult.INSTANCE_BUSY;
+                }
+                if (op.idempotencyKey() != null) {
+                    return InsertResult.KEY_TAKEN;
+                }
             }
-            throw new DatabaseException("cannot store operation " + op.id(), e);
+            throw new DatabaseException("cannot store operation " + op.id() + ": " + e.getMessage(), e);
         }
     }
 

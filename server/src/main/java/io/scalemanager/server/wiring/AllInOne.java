@@ -118,9 +118,10 @@ public final class AllInOne implements AutoCloseable {
                 settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
                 settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
                 settings.duration(ConfigKeys.DB_TIMEOUT));
-        if (!dbSettings.isH2()) {
-            throw new StartupException("config key 'db.url': only the embedded H2 database (jdbc:h2:...) is "
-                    + "supported in this version");
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
         }
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
@@ -141,6 +142,7 @@ public final class AllInOne implements AutoCloseable {
         CommandSettings commands = new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL),
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
+        Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
@@ -148,7 +150,7 @@ public final class AllInOne implements AutoCloseable {
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    providers, commands, instanceApiUrl, instanceApiToken);
+                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -159,6 +161,7 @@ public final class AllInOne implements AutoCloseable {
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
                       SimulatorSettings simulatorSettings, Optional<Path> providers, CommandSettings commands,
+                      Duration maxEventAge,
                       Optional<URI> instanceApiUrl,
                       Optional<String> instanceApiToken) {
         Clock clock = Clock.systemUTC();
@@ -195,7 +198,7 @@ public final class AllInOne implements AutoCloseable {
         CommandExecutor executor = new CommandExecutor(actionLog, locks, instanceApi, alertLog, ruleset::limits,
                 clock, commands, registry);
         Manager manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                registry);
+                maxEventAge, registry);
 
         // Collector: the EventLog writer commits, then hands the events to the queue.
         GroupCommitWriter writer = new GroupCommitWriter(eventLog, queue::publish, clock, commitRows, registry)

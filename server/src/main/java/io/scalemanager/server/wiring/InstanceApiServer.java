@@ -64,9 +64,10 @@ public final class InstanceApiServer implements AutoCloseable {
                 settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
                 settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
                 settings.duration(ConfigKeys.DB_TIMEOUT));
-        if (!dbSettings.isH2()) {
-            throw new StartupException("config key 'db.url': only the embedded H2 database (jdbc:h2:...) is "
-                    + "supported in this version");
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
         }
         SimulatorSettings simulatorSettings = new SimulatorSettings(
                 new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
