@@ -50,7 +50,8 @@ import java.util.regex.Pattern;
  * provider of type {@code libvirt}, {@code http}, {@code exec} or {@code simulator}, into a {@link ProviderRouter}
  * (first match in file order wins). Works on SnakeYAML's node tree so every error names the file, the line and
  * the key; it reports every error it finds. {@code ${NAME}} in a value is replaced by environment variable NAME;
- * values are never part of an error message, so secrets stay out of logs.
+ * errors never show a value that came from the environment, nor any credential or URL, so secrets stay out of
+ * logs.
  */
 public final class ProvidersFile {
     private static final Set<String> TYPES = Set.of("libvirt", "http", "exec", "simulator");
@@ -171,8 +172,8 @@ public final class ProvidersFile {
             return null;
         }
         if (!TYPES.contains(type)) {
-            error(typeNode, key + ".type", "'" + type + "' is not a provider type; use one of libvirt, http, exec, "
-                    + "simulator");
+            error(typeNode, key + ".type", shown(typeNode, type) + " is not a provider type; use one of libvirt, "
+                    + "http, exec, simulator");
             return null;
         }
         Set<String> allowed = new TreeSet<>(COMMON);
@@ -243,7 +244,8 @@ public final class ProvidersFile {
         } else if (r != null) {
             String method = optionalText(r, "method", key + ".resize").orElse("PUT");
             if (!METHODS.contains(method)) {
-                error(r.get("method"), key + ".resize.method", "'" + method + "' is not one of " + METHODS);
+                error(r.get("method"), key + ".resize.method", shown(r.get("method"), method) + " is not one of "
+                        + METHODS);
             }
             JsonNode body = r.containsKey("body") ? body(r.get("body"), key + ".resize.body")
                     : JsonNodeFactory.instance.objectNode();
@@ -275,7 +277,8 @@ public final class ProvidersFile {
             case "basic" -> Set.of("type", "user", "password");
             case "none" -> Set.of("type");
             default -> {
-                error(a.get("type"), key + ".type", "'" + type + "' is not one of oauth2, bearer, basic, none");
+                error(a.get("type"), key + ".type", shown(a.get("type"), type) + " is not one of oauth2, bearer, basic, "
+                        + "none");
                 yield Set.of();
             }
         };
@@ -442,8 +445,8 @@ public final class ProvidersFile {
         } catch (RuntimeException e) {
             // reported below
         }
-        error(map.get(name), key + "." + name, "must be a positive duration like 500ms, 10s or 2m, got '"
-                + text.get() + "'");
+        error(map.get(name), key + "." + name, "must be a positive duration like 500ms, 10s or 2m, got "
+                + shown(map.get(name), text.get()));
         return fallback;
     }
 
@@ -460,8 +463,8 @@ public final class ProvidersFile {
         } catch (NumberFormatException e) {
             // reported below
         }
-        error(map.get(name), key + "." + name, "must be a whole number from " + min + " to " + max + ", got '"
-                + text.get() + "'");
+        error(map.get(name), key + "." + name, "must be a whole number from " + min + " to " + max + ", got "
+                + shown(map.get(name), text.get()));
         return fallback;
     }
 
@@ -501,6 +504,12 @@ public final class ProvidersFile {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** A value for an error message, unless it came from the environment: that may be a secret. */
+    private static String shown(Node node, String value) {
+        return node instanceof ScalarNode s && ENV.matcher(s.getValue()).find() ? "a value from the environment"
+                : "'" + value + "'";
     }
 
     private Map<String, Node> mapping(Node node, String key, Set<String> allowed) {

@@ -90,6 +90,14 @@ class ProvidersFileTest {
     }
 
     @Test
+    void badValueFromTheEnvironmentIsNotShown() {
+        String yaml = "providers:\n  - type: libvirt\n    uri: test:///default\n    timeout: ${T}\n";
+        assertThatThrownBy(() -> parse(yaml, Map.of("T", "hunter2")))
+                .hasMessage("providers.yaml:4: providers[1].timeout: must be a positive duration like 500ms, 10s or "
+                        + "2m, got a value from the environment");
+    }
+
+    @Test
     void everyErrorIsReportedWithItsLineAndKey() {
         String yaml = """
                 providers:
