@@ -197,6 +197,19 @@ class HttpProviderTest {
     }
 
     @Test
+    void basicAuthSendsUserAndPasswordAndA401FailsWithoutRetrying() {
+        HttpProvider p = provider(new HttpProviderSettings(URI.create(hoster.base() + "/v1"),
+                new Auth.Basic("ops", "pa:ss"), Optional.empty(),
+                new HttpProviderSettings.SizeRead(Optional.of("/servers/{id}"), "/cpu", "/ram_mb", "/disk_gb"),
+                new HttpProviderSettings.Resize("PUT", "/servers/{id}", body("{}")),
+                Duration.ofSeconds(5), 3, Duration.ofMillis(100), Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> p.currentSize("srv-1"))
+                .hasMessage("GET /servers/srv-1: the hoster refused with 401: {\"error\":\"invalid_token\"}");
+        assertThat(hoster.requests()).containsExactly("GET /v1/servers/srv-1 [Basic b3BzOnBhOnNz]");
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
     void idsInPathsAreEncodedAsOneSegment() {
         hoster.allowToken("static-1");
         HttpProvider p = provider(new HttpProviderSettings(URI.create(hoster.base() + "/v1"),
