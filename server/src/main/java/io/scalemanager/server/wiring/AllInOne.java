@@ -27,6 +27,7 @@ import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationSettings;
 import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.manager.Manager;
@@ -142,13 +143,14 @@ public final class AllInOne implements AutoCloseable {
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
         Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
+        Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    commands, maxEventAge, instanceApiUrl, instanceApiToken);
+                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -158,7 +160,8 @@ public final class AllInOne implements AutoCloseable {
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
-                      SimulatorSettings simulatorSettings, CommandSettings commands, Duration maxEventAge,
+                      SimulatorSettings simulatorSettings, Optional<Path> providers, CommandSettings commands,
+                      Duration maxEventAge,
                       Optional<URI> instanceApiUrl,
                       Optional<String> instanceApiToken) {
         Clock clock = Clock.systemUTC();
@@ -172,9 +175,13 @@ public final class AllInOne implements AutoCloseable {
         closeInOrder.add(db);
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
 
-        // Instance API with the simulator provider.
+        // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
-        OperationService operations = new OperationService(new OperationStore(db), simulator, ruleset::limits,
+        Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+        if (provider instanceof AutoCloseable c) {
+            closeInOrder.add(0, c);
+        }
+        OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
                 clock, registry, OperationSettings.defaults()).start();
         closeInOrder.add(0, operations);
 
@@ -210,7 +217,7 @@ public final class AllInOne implements AutoCloseable {
                 .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
-                .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(60)))
+                .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(readiness("database", db::isAvailable))
                 .addReadinessCheck(readiness("ingestion", () -> ingesting));
         // Closed in this order: HTTP, then the writer drains, then the queue drains into the manager.
@@ -277,7 +284,7 @@ public final class AllInOne implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
-    private static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
+    static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
         Path file = Path.of(settings.string(ConfigKeys.RULES));
         if (!Files.exists(file)) {
             if (settings.isDefault(ConfigKeys.RULES)) {
@@ -299,7 +306,7 @@ public final class AllInOne implements AutoCloseable {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
     }
 
-    private static String absolute(String dir) {
+    static String absolute(String dir) {
         Path p = Path.of(dir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(p);
