@@ -169,6 +169,14 @@ public final class CommandExecutor implements AutoCloseable {
             Action done = actionLog.get(a.id()).orElse(a);
             log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
                     done.toValue(), a.rule(), a.reason());
+            // The rule works again on this instance: whatever kept it from working has cleared.
+            try {
+                for (String kind : new String[]{"command_failed", "limit_reached", "nothing_to_change"}) {
+                    alerts.resolve(a.instance(), a.rule(), kind);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
+            }
         });
     }
 
