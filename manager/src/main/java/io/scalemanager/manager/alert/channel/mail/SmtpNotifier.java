@@ -53,8 +53,10 @@ public final class SmtpNotifier implements Notifier {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
         }
+        // A host trusted by name (a self-signed certificate) is accepted as it is; otherwise the certificate must
+        // name the host.
         if (settings.security() != Security.NONE) {
-            p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            p.put("mail." + proto + ".ssl.checkserveridentity", Boolean.toString(settings.sslTrust().isEmpty()));
         }
         settings.sslTrust().ifPresent(t -> p.put("mail." + proto + ".ssl.trust", t));
         this.session = Session.getInstance(p);
