@@ -1,6 +1,5 @@
 package io.scalemanager.manager.alert;
 
-import io.scalemanager.core.time.DurationText;
 import io.scalemanager.manager.fleet.Fleet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +76,7 @@ public final class AlertWatch implements AutoCloseable {
                 if (raised == null || now - raised >= repeat.toMillis()) {
                     alerts.raise(Severity.WARNING, v.instance(), null, STOPPED_REPORTING, String.format(
                             "%s has not reported for %s (last report at %s)", v.instance(),
-                            DurationText.format(Duration.ofSeconds(silentMs / 1000)),
+                            human(silentMs),
                             Instant.ofEpochMilli(v.lastSeenMs())));
                     stoppedRaisedAt.put(v.instance(), now);
                 }
@@ -91,13 +90,29 @@ public final class AlertWatch implements AutoCloseable {
             if (behindRaisedAt == null || now - behindRaisedAt >= repeat.toMillis()) {
                 alerts.raise(Severity.CRITICAL, null, null, MANAGER_BEHIND, String.format(
                         "the manager is %s behind the queue (more than %s); decisions are late",
-                        DurationText.format(Duration.ofSeconds(lag / 1000)), DurationText.format(maxLag)));
+                        human(lag), human(maxLag.toMillis())));
                 behindRaisedAt = now;
             }
         } else if (behindRaisedAt != null) {
             behindRaisedAt = null;
             alerts.resolve(null, null, MANAGER_BEHIND);
         }
+    }
+
+    /** 5m1s, 1h2m, 40s: read by people, so in hours, minutes and seconds. */
+    static String human(long ms) {
+        long s = ms / 1000;
+        StringBuilder sb = new StringBuilder();
+        if (s >= 3600) {
+            sb.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            sb.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0 || sb.length() == 0) {
+            sb.append(s % 60).append('s');
+        }
+        return sb.toString();
     }
 
     @Override

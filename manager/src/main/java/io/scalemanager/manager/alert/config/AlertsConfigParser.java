@@ -59,7 +59,12 @@ public final class AlertsConfigParser {
 
     private final String file;
     private final Map<String, String> env;
-    private final List<String> errors = new ArrayList<>();
+    private final List<Error> errors = new ArrayList<>();
+    /** Names of every channel entry, also the invalid ones, so routes to them are not reported as well. */
+    private final Set<String> declaredNames = new HashSet<>();
+
+    private record Error(int line, String text) {
+    }
 
     private AlertsConfigParser(String file, Map<String, String> env) {
         this.file = file;
@@ -75,7 +80,9 @@ public final class AlertsConfigParser {
         AlertsConfigParser p = new AlertsConfigParser(sourceName, env);
         AlertsConfig config = p.document(yaml);
         if (!p.errors.isEmpty()) {
-            throw new AlertsConfigException(p.errors);
+            List<Error> sorted = new ArrayList<>(p.errors);
+            sorted.sort(java.util.Comparator.comparingInt(Error::line)); // stable: same-line errors keep their order
+            throw new AlertsConfigException(sorted.stream().map(Error::text).toList());
         }
         return config;
     }
@@ -86,14 +93,15 @@ public final class AlertsConfigParser {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            errors.add(file + ":" + (mark == null ? 0 : mark.getLine() + 1) + ": not valid YAML: " + e.getProblem());
+            int line = mark == null ? 0 : mark.getLine() + 1;
+            errors.add(new Error(line, file + ":" + line + ": not valid YAML: " + e.getProblem()));
             return null;
         } catch (YAMLException e) {
-            errors.add(file + ": not valid YAML: " + e.getMessage());
+            errors.add(new Error(0, file + ": not valid YAML: " + e.getMessage()));
             return null;
         }
         if (!(root instanceof MappingNode top)) {
-            errors.add(file + ":1: the top level must be a mapping with 'channels:' and optionally 'routes:'");
+            errors.add(new Error(1, file + ":1: the top level must be a mapping with 'channels:' and optionally 'routes:'"));
             return null;
         }
         Map<String, Node> keys = keys(top, "", TOP_KEYS);
@@ -115,8 +123,7 @@ public final class AlertsConfigParser {
                 error(node, "channels", "must be a list of channels, each starting with '- name: ...'");
             }
         }
-        Set<String> channelNames = new HashSet<>();
-        channels.forEach(c -> channelNames.add(c.name()));
+        Set<String> channelNames = declaredNames;
         List<Route> routes = new ArrayList<>();
         if (keys.containsKey("routes")) {
             Node node = keys.get("routes");
@@ -144,6 +151,9 @@ public final class AlertsConfigParser {
             return null;
         }
         Map<String, Node> raw = rawKeys(map, where);
+        if (raw.get("name") instanceof ScalarNode n && !n.getValue().isBlank()) {
+            declaredNames.add(n.getValue().trim());
+        }
         String type = required(raw, map, where, "type", false);
         if (type == null) {
             return null;
@@ -156,6 +166,9 @@ public final class AlertsConfigParser {
         int before = errors.size();
         Map<String, Node> keys = keys(map, where + ".", allowed);
         String name = required(keys, map, where, "name", false);
+        if (name != null) {
+            declaredNames.add(name);
+        }
         if (name != null && !NAME.matcher(name).matches()) {
             error(keys.get("name"), where + ".name", "must be 1-64 characters of A-Z a-z 0-9 . _ -, got '" + name + "'");
         }
@@ -373,6 +386,6 @@ public final class AlertsConfigParser {
 
     private void error(Node node, String key, String message) {
         int line = node == null ? 0 : node.getStartMark().getLine() + 1;
-        errors.add(file + ":" + line + ": " + (key.isEmpty() ? "" : "key '" + key + "': ") + message);
+        errors.add(new Error(line, file + ":" + line + ": " + (key.isEmpty() ? "" : "key '" + key + "': ") + message));
     }
 }
