@@ -109,6 +109,9 @@ public final class AlertOutbox {
      * Cheap when it was not open.
      */
     public void resolve(String instanceOrNull, String ruleOrNull, String kind) {
+        if (open.isEmpty()) {
+            return; // the usual case, asked on every event of an alert rule: no allocation
+        }
         String instance = nz(instanceOrNull);
         String rule = nz(ruleOrNull);
         if (!open.remove(key(instance, rule, kind))) {

@@ -93,12 +93,38 @@ class AlertsEndToEndTest {
             assertThat(alert.path("instance").asText()).isEqualTo("broken-1");
             assertThat(alert.path("rule").asText()).isEqualTo("ram-up");
             assertThat(alert.path("kind").asText()).isEqualTo("command_failed");
-            assertThat(alert.path("message").asText()).contains("simulated failure");
+            assertThat(alert.path("message").asText()).contains("simulated failure").contains("triggered by event ");
 
             JsonNode ready = server.getJson("/ready");
             assertThat(ready.path("checks").path("alerts.hook").asText()).isEqualTo("ok");
             assertThat(server.get("/metrics").body()).contains("scalemanager_alerts_sent_total{channel=\"hook\"} 1.0")
                     .contains("scalemanager_alerts_channel_up{channel=\"hook\"} 1.0");
+        }
+    }
+
+    @Test
+    void ruleAlertIsSentAndThenResolvedWhenItsConditionClears() throws Exception {
+        String rules = """
+                rules:
+                  - name: load-alert
+                    when: load > 8
+                    for: 3s
+                    then: alert
+                """;
+        try (TestServer server = TestServer.start(dir, rules,
+                Map.of("SCALEMANAGER_ALERTS", alertsFile(hookUrl()).toString()))) {
+            long now = System.currentTimeMillis() / 1000;
+            server.report("web-3", "load", now - 1, 9, 9, 9, 9, 9);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bodies.size() == 1);
+            JsonNode firing = Json.mapper().readTree(bodies.get(0)).path("alerts").get(0);
+            assertThat(firing.path("status").asText()).isEqualTo("firing");
+            assertThat(firing.path("rule").asText()).isEqualTo("load-alert");
+
+            server.report("web-3", "load", now, 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> bodies.size() == 2);
+            JsonNode resolved = Json.mapper().readTree(bodies.get(1)).path("alerts").get(0);
+            assertThat(resolved.path("status").asText()).isEqualTo("resolved");
+            assertThat(resolved.path("instance").asText()).isEqualTo("web-3");
         }
     }
 
