@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class AlertDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertDispatcher.class);
     private static final int BATCH = 100;
+    /** Sent messages stay this long in the outbox, for looking into what was sent. */
+    public static final Duration KEEP_SENT = Duration.ofDays(7);
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -81,7 +83,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     /** Drains every channel every {@code tick}, each on its own thread. */
     public AlertDispatcher start(Duration tick) {
-        scheduler = Executors.newScheduledThreadPool(Math.max(1, channels.size()), r -> {
+        scheduler = Executors.newScheduledThreadPool(channels.size() + 1, r -> {
             Thread t = new Thread(r, "alert-dispatcher");
             t.setDaemon(true);
             return t;
@@ -95,7 +97,25 @@ public final class AlertDispatcher implements AutoCloseable {
                 }
             }, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
         }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                purgeSent(KEEP_SENT);
+            } catch (RuntimeException e) {
+                log.warn("Alert outbox: {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
         return this;
+    }
+
+    /** Deletes sent messages older than {@code keep}, so the outbox does not grow without end; returns how many. */
+    public int purgeSent(Duration keep) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM alert_outbox WHERE sent_at IS NOT NULL AND sent_at < ?")) {
+            ps.setLong(1, clock.millis() - keep.toMillis());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new io.scalemanager.core.db.DatabaseException("cannot purge the alert outbox: " + e.getMessage(), e);
+        }
     }
 
     /** One round over every channel, on the calling thread (what the scheduler does per channel). */

@@ -318,6 +318,33 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void sentMessagesArePurgedAfterTheyAreKeptLongEnoughButPendingOnesNever() {
+        RecordingNotifier mail = new RecordingNotifier("mail");
+        Notifier down = new Notifier() {
+            @Override
+            public String name() {
+                return "down";
+            }
+
+            @Override
+            public void send(io.scalemanager.manager.alert.channel.Notification n)
+                    throws io.scalemanager.manager.alert.channel.DeliveryException {
+                throw new io.scalemanager.manager.alert.channel.DeliveryException("still down");
+            }
+        };
+        open(List.of(), mail, down);
+        failed("web-1");
+        after(GROUP);
+
+        clock.advance(Duration.ofDays(7).minusSeconds(1));
+        assertThat(dispatcher.purgeSent(Duration.ofDays(7))).isZero();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(dispatcher.purgeSent(Duration.ofDays(7))).isEqualTo(1);
+        assertThat(dispatcher.purgeSent(Duration.ofDays(7))).isZero();
+        assertThat(dispatcher.channelUp("down")).isFalse();
+    }
+
+    @Test
     void runningDispatcherDeliversWithoutBeingAsked() {
         RecordingNotifier mail = new RecordingNotifier("mail");
         open(List.of(), mail);

@@ -218,12 +218,18 @@ public final class AlertsConfigParser {
             error(map, where, "give both 'username' and 'password', or neither");
         }
         String from = required(keys, map, where, "from", false);
+        if (from != null && !validAddress(from)) {
+            error(keys.get("from"), where + ".from", "must be a mail address like \"ScaleManager <alerts@example.com>\"");
+            from = null;
+        }
         List<String> to = new ArrayList<>();
         Node toNode = keys.get("to");
         if (toNode instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
             for (Node item : seq.getValue()) {
                 String t = scalar(item, where + ".to", false);
-                if (t != null) {
+                if (t != null && !validAddress(t)) {
+                    error(item, where + ".to", "'" + t + "' is not a mail address");
+                } else if (t != null) {
                     to.add(t);
                 }
             }
@@ -240,6 +246,15 @@ public final class AlertsConfigParser {
         }
         return new SmtpNotifier(name, new SmtpNotifier.Settings(host, port, security, username, password, from, to,
                 Optional.ofNullable(optional(keys, where, "ssl_trust", false))));
+    }
+
+    private static boolean validAddress(String text) {
+        try {
+            new jakarta.mail.internet.InternetAddress(text, true);
+            return true;
+        } catch (jakarta.mail.internet.AddressException e) {
+            return false;
+        }
     }
 
     private URI url(Map<String, Node> keys, MappingNode map, String where) {

@@ -125,6 +125,22 @@ class AlertsConfigParserTest {
     }
 
     @Test
+    void mailAddressesAreChecked() {
+        String yaml = """
+                channels:
+                  - name: mail
+                    type: smtp
+                    host: smtp.example.com
+                    from: "not an address"
+                    to: [ops@example.com, "@@"]
+                """;
+
+        assertThatThrownBy(() -> AlertsConfigParser.parse(yaml, "a.yaml", Map.of()))
+                .hasMessageContaining("a.yaml:5: key 'channels[0].from': must be a mail address")
+                .hasMessageContaining("a.yaml:6: key 'channels[0].to': '@@' is not a mail address");
+    }
+
+    @Test
     void invalidYamlNamesTheLine() {
         assertThatThrownBy(() -> AlertsConfigParser.parse("channels:\n  - name: [x\n", "a.yaml", Map.of()))
                 .hasMessageStartingWith("a.yaml:3: not valid YAML");

@@ -85,6 +85,40 @@ class SmtpNotifierTest {
     }
 
     @Test
+    void mailArrivesOverTlsFromTheStart() throws Exception {
+        com.icegreen.greenmail.util.GreenMail smtps =
+                new com.icegreen.greenmail.util.GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        smtps.start();
+        try {
+            new SmtpNotifier("ops-mail", new SmtpNotifier.Settings("127.0.0.1", smtps.getSmtps().getPort(),
+                    SmtpNotifier.Security.TLS, Optional.empty(), Optional.empty(), "alerts@example.com",
+                    List.of("ops@example.com"), Optional.of("127.0.0.1"))).send(FAILED);
+
+            assertThat(smtps.getReceivedMessages()).singleElement()
+                    .satisfies(m -> assertThat(m.getSubject()).isEqualTo("[ScaleManager] critical: web-1 command_failed"));
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void tlsServerWithAnUntrustedCertificateGetsNoMail() throws Exception {
+        com.icegreen.greenmail.util.GreenMail smtps =
+                new com.icegreen.greenmail.util.GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        smtps.start();
+        try {
+            SmtpNotifier strict = new SmtpNotifier("ops-mail", new SmtpNotifier.Settings("127.0.0.1",
+                    smtps.getSmtps().getPort(), SmtpNotifier.Security.TLS, Optional.empty(), Optional.empty(),
+                    "alerts@example.com", List.of("ops@example.com"), Optional.empty()));
+
+            assertThatThrownBy(() -> strict.send(FAILED)).isInstanceOf(DeliveryException.class);
+            assertThat(smtps.getReceivedMessages()).isEmpty();
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
     void groupedAndResolvedAlertsShareOneMail() throws Exception {
         Notification n = new Notification(List.of(
                 new Notification.Item(1764067200000L, Severity.WARNING, "web-2", null, "stopped_reporting",
