@@ -57,7 +57,7 @@ public final class AlertOutbox {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     exists = true;
-                    notifiedAt = (Long) rs.getObject(1, Long.class);
+                    notifiedAt = rs.getObject(1, Long.class);
                     resolved = rs.getObject(2) != null;
                 }
             }
@@ -133,7 +133,7 @@ public final class AlertOutbox {
                         if (rs.next()) {
                             severity = rs.getString(1);
                             message = rs.getString(2);
-                            notifiedAt = (Long) rs.getObject(3, Long.class);
+                            notifiedAt = rs.getObject(3, Long.class);
                         }
                     }
                 }
