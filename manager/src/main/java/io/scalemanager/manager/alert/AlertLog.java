@@ -48,6 +48,23 @@ public final class AlertLog {
     public Alert raise(Severity severity, String instance, String rule, String kind, String message) {
         long now = clock.millis();
         log.warn("ALERT [{}] {}", severity.wireName(), message);
+        try {
+            return record(now, severity, instance, rule, kind, message);
+        } catch (DuplicateStateException e) {
+            // The same problem raised at the same moment on another thread created its dedup row first: the
+            // second try finds that row and is deduplicated against it.
+            return record(now, severity, instance, rule, kind, message);
+        }
+    }
+
+    /** Two raises of one new (instance, rule, kind) raced to create its dedup row. */
+    private static final class DuplicateStateException extends RuntimeException {
+        DuplicateStateException(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Alert record(long now, Severity severity, String instance, String rule, String kind, String message) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -77,6 +94,9 @@ public final class AlertLog {
                 throw e;
             }
         } catch (SQLException e) {
+            if (outbox != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                throw new DuplicateStateException(e);
+            }
             throw new DatabaseException("cannot record alert: " + e.getMessage(), e);
         }
     }

@@ -345,6 +345,33 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void sameNewAlertRaisedOnManyThreadsAtOnceIsRecordedEachTimeAndSentOnce() throws Exception {
+        RecordingNotifier mail = new RecordingNotifier("mail");
+        open(List.of(), mail);
+        int threads = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Alert>> raised = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                raised.add(pool.submit(() -> {
+                    start.await();
+                    return failed("web-1");
+                }));
+            }
+            for (java.util.concurrent.Future<Alert> f : raised) {
+                assertThat(f.get()).isNotNull();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        after(GROUP);
+        assertThat(alerts.list(Optional.of("web-1"), 100)).hasSize(threads);
+        assertThat(mail.lines()).containsExactly("[CRITICAL] web-1: ram +1024 failed");
+    }
+
+    @Test
     void runningDispatcherDeliversWithoutBeingAsked() {
         RecordingNotifier mail = new RecordingNotifier("mail");
         open(List.of(), mail);

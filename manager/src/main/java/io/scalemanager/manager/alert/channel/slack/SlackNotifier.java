@@ -28,10 +28,15 @@ public final class SlackNotifier implements Notifier {
         return name;
     }
 
+    /** Slack reads {@code <...>} as links and mentions; it asks for exactly these three to be escaped. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     @Override
     public void send(Notification n) throws DeliveryException {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", "*" + n.title() + "*\n" + n.text());
+        body.put("text", escape("*" + n.title() + "*\n" + n.text()));
         try {
             JsonPost.post(url, Json.mapper().writeValueAsBytes(body), Map.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

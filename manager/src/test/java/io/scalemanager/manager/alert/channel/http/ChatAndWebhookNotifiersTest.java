@@ -55,6 +55,15 @@ class ChatAndWebhookNotifiersTest {
     }
 
     @Test
+    void slackTextEscapesWhatSlackWouldReadAsLinksOrMentions() throws Exception {
+        new SlackNotifier("chat", receiver.url("/hooks/x")).send(new Notification(List.of(new Notification.Item(
+                1764067200000L, Severity.WARNING, "web-1", null, "rule", "provider said <!channel> & left", false))));
+
+        String text = Json.mapper().readTree(receiver.received().get(0).body()).get("text").asText();
+        assertThat(text).contains("provider said &lt;!channel&gt; &amp; left").doesNotContain("<!channel>");
+    }
+
+    @Test
     void teamsWebhookGetsAnAdaptiveCard() throws Exception {
         new TeamsNotifier("teams", receiver.url("/workflows/abc")).send(TWO);
 
