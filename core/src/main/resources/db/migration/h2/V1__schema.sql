@@ -80,7 +80,10 @@ CREATE TABLE operation (
     created_at      BIGINT           NOT NULL,
     started_at      BIGINT,
     finished_at     BIGINT,
-    CONSTRAINT operation_idempotency_key UNIQUE (idempotency_key)
+    -- The instance while the operation is pending or running, else NULL: unique, so one active per instance.
+    active_instance VARCHAR(255) GENERATED ALWAYS AS (CASE WHEN status IN ('pending', 'running') THEN instance END),
+    CONSTRAINT operation_idempotency_key UNIQUE (idempotency_key),
+    CONSTRAINT operation_one_active UNIQUE (active_instance)
 );
 CREATE INDEX operation_instance_status ON operation (instance, status);
 

@@ -1,5 +1,6 @@
 package io.scalemanager.history;
 
+import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.state.Event;
 
@@ -22,7 +23,7 @@ public interface EventLog {
     List<Sample> samples(String instance, String type, long fromMs, long toMs, int limit);
 
     /** Statistics of the samples in [fromMs, toMs] against a condition: the original EventLog query. */
-    SampleStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs);
+    ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs);
 
     /** Every event with afterSeq < seq <= upToSeq, in sequence order. */
     void scan(long afterSeq, long upToSeq, Consumer<Event> consumer);

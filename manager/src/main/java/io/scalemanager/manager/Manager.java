@@ -23,6 +23,7 @@ import io.scalemanager.manager.window.Windows;
 import io.scalemanager.queue.EventHandler;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,8 +31,12 @@ import java.util.List;
  * which rules fire, and for each start an action in the ActionLog (which takes the lock of the instance's
  * component) and hand it to the {@link CommandExecutor}, or raise the rule's alert. Each queue partition has
  * its own windows and is handled by one thread, so windows need no locks.
+ *
+ * <p>Events older than the configured maximum age (an agent draining hours of buffered reports, a replay after
+ * a long stop) still fill the windows but decide nothing: resizing on what was true an hour ago helps no one.
  */
 public final class Manager implements EventHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Manager.class);
     private final Ruleset ruleset;
     private final Windows[] windows;
     private final Decider decider = new Decider();
@@ -44,9 +49,11 @@ public final class Manager implements EventHandler {
     private final Clock clock;
     private final Counter events;
     private final Counter fired;
+    private final Counter tooOld;
+    private final long maxEventAgeMs;
 
     public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
-                   AlertLog alerts, Fleet fleet, Clock clock, MeterRegistry registry) {
+                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, MeterRegistry registry) {
         this.ruleset = ruleset;
         this.windows = new Windows[partitions];
         for (int p = 0; p < partitions; p++) {
@@ -60,6 +67,8 @@ public final class Manager implements EventHandler {
         this.clock = clock;
         this.events = registry.counter("scalemanager_manager_events");
         this.fired = registry.counter("scalemanager_manager_rules_fired");
+        this.tooOld = registry.counter("scalemanager_manager_events_too_old");
+        this.maxEventAgeMs = maxEventAge.toMillis();
     }
 
     /** Adds a past event to the windows without deciding anything: warming up after a start. */
@@ -83,9 +92,28 @@ public final class Manager implements EventHandler {
         if (rules.isEmpty()) {
             return;
         }
+        if (clock.millis() - event.state().timestampMs() > maxEventAgeMs) {
+            tooOld.increment();
+            return;
+        }
         List<Decision> decisions = decider.decide(event, window, rules);
         for (int i = 0; i < decisions.size(); i++) {
             act(decisions.get(i));
+        }
+        // A rule that raises an alert resolves it when its condition no longer matches the latest sample.
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r.then() instanceof RuleAction.RaiseAlert && !r.when().test(event.state().value())) {
+                resolveRuleAlert(event.instance(), r.name());
+            }
+        }
+    }
+
+    private void resolveRuleAlert(String instance, String rule) {
+        try {
+            alerts.resolve(instance, rule, "rule");
+        } catch (RuntimeException e) {
+            log.warn("Could not resolve the alert of rule {} on {}: {}", rule, instance, e.getMessage());
         }
     }
 

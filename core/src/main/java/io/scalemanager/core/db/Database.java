@@ -25,7 +25,7 @@ public final class Database implements AutoCloseable {
     /** Opens the pool and migrates the schema. Throws {@link DatabaseException} if either fails. */
     public static Database open(DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.url());
+        config.setJdbcUrl(jdbcUrl(settings));
         if (settings.user() != null && !settings.user().isEmpty()) {
             config.setUsername(settings.user());
         }
@@ -52,11 +52,20 @@ public final class Database implements AutoCloseable {
         return new Database(ds, settings);
     }
 
-    private static String vendor(DatabaseSettings settings) {
-        if (settings.isH2()) {
-            return "h2";
+    /** MariaDB Connector/J serves jdbc:mysql: URLs too, when told to. */
+    private static String jdbcUrl(DatabaseSettings settings) {
+        String url = settings.url();
+        if (url.startsWith("jdbc:mysql:") && !url.contains("permitMysqlScheme")) {
+            return url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme";
         }
-        throw new DatabaseException("unsupported database URL '" + settings.url() + "': use jdbc:h2:...", null);
+        return url;
+    }
+
+    private static String vendor(DatabaseSettings settings) {
+        return switch (settings.vendor()) {
+            case H2 -> "h2";
+            case MYSQL -> "mysql"; // MariaDB and MySQL share one dialect of the schema
+        };
     }
 
     private static String rootMessage(Throwable e) {

@@ -18,8 +18,23 @@ public record DatabaseSettings(String url, String user, String password, int poo
         return "jdbc:h2:file:" + dataDir + "/scalemanager;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** The SQL dialects the schema is written for. */
+    public enum Vendor { H2, MYSQL }
+
     public boolean isH2() {
         return url.startsWith("jdbc:h2:");
+    }
+
+    /** The dialect of the URL; {@link DatabaseException} for a database ScaleManager does not support. */
+    public Vendor vendor() {
+        if (isH2()) {
+            return Vendor.H2;
+        }
+        if (url.startsWith("jdbc:mariadb:") || url.startsWith("jdbc:mysql:")) {
+            return Vendor.MYSQL;
+        }
+        throw new DatabaseException("unsupported database URL '" + url
+                + "': use jdbc:h2:..., jdbc:mariadb://... or jdbc:mysql://...", null);
     }
 
     @Override

@@ -8,7 +8,7 @@ import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
-import io.scalemanager.history.SampleStats;
+import io.scalemanager.core.condition.ConditionStats;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -61,7 +61,7 @@ public final class HistoryRoutes implements Routes {
                 () -> ApiException.badRequest("op", "must be one of > >= < <= == !=, got '" + opText + "'"));
         double threshold = params.finite("value");
         Window window = window(params);
-        SampleStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs);
+        ConditionStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("held", stats.held());
         body.put("matched", stats.matched());

@@ -6,7 +6,7 @@ import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
-import io.scalemanager.history.SampleStats;
+import io.scalemanager.core.condition.ConditionStats;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -79,10 +79,10 @@ public final class JdbcEventLog implements EventLog {
     }
 
     @Override
-    public SampleStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
+    public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
         // The comparison runs here, not in SQL, so the operator never becomes part of a statement.
         String sql = "SELECT val FROM event_log WHERE instance = ? AND type = ? AND ts BETWEEN ? AND ?";
-        SampleStats.Builder stats = new SampleStats.Builder(op, threshold);
+        ConditionStats.Builder stats = new ConditionStats.Builder(op, threshold);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bindWindow(ps, instance, type, fromMs, toMs);
             ps.setFetchSize(1000);

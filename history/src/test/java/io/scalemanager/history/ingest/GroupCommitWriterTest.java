@@ -9,7 +9,7 @@ import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
-import io.scalemanager.history.SampleStats;
+import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -305,7 +305,7 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public SampleStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
+        public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
             return delegate.query(instance, type, op, threshold, fromMs, toMs);
         }
 

@@ -3,11 +3,10 @@ package io.scalemanager.history.jdbc;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
-import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.Sample;
-import io.scalemanager.history.SampleStats;
+import io.scalemanager.core.condition.ConditionStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-class JdbcEventLogTest {
+/** The suite runs against every supported database: see JdbcEventLogOnH2Test and JdbcEventLogOnMariaDbTest. */
+abstract class JdbcEventLogTest {
+
+    /** Opens the database of the directory: the same directory opens the same database again. */
+    protected abstract Database openDatabase(Path dir);
+
     private static final long T0 = 1_764_067_200_000L;
 
     @TempDir
@@ -33,7 +37,7 @@ class JdbcEventLogTest {
 
     @BeforeEach
     void open() {
-        db = TestDatabases.h2File(dir);
+        db = openDatabase(dir);
         log = new JdbcEventLog(db.dataSource());
     }
 
@@ -166,7 +170,7 @@ class JdbcEventLogTest {
                 event(5, "web-1", "cpu", 1000, T0 + 1000))); // other type
         Operator op = Operator.parse(symbol).orElseThrow();
 
-        SampleStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
+        ConditionStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
 
         assertThat(stats.held()).isEqualTo(held);
         assertThat(stats.matched()).isEqualTo(matched);
@@ -181,16 +185,16 @@ class JdbcEventLogTest {
     void queryOverAllEqualValuesHoldsForEquality() {
         log.append(List.of(event(1, "web-1", "ram", 50, T0), event(2, "web-1", "ram", 50, T0 + 1)));
 
-        SampleStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
+        ConditionStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
 
-        assertThat(stats).isEqualTo(new SampleStats(true, 2, 0, 2, 50, 50, 50));
+        assertThat(stats).isEqualTo(new ConditionStats(true, 2, 0, 2, 50, 50, 50));
     }
 
     @Test
     void queryOverAnEmptyWindowDoesNotHoldAndHasNoAverage() {
         log.append(List.of(event(1, "web-1", "ram", 90, T0)));
 
-        SampleStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
+        ConditionStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
 
         assertThat(stats.held()).isFalse();
         assertThat(stats.matched()).isZero();
@@ -283,7 +287,7 @@ class JdbcEventLogTest {
         log.append(List.of(event(1, "web-1", "ram", 81.5, T0)));
         db.close();
 
-        db = TestDatabases.h2File(dir);
+        db = openDatabase(dir);
         log = new JdbcEventLog(db.dataSource());
 
         assertThat(scanAll()).containsExactly(event(1, "web-1", "ram", 81.5, T0));

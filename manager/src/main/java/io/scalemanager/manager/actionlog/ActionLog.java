@@ -30,6 +30,8 @@ public final class ActionLog {
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
             + "event_ts";
 
+    private static final int MAX_START_ATTEMPTS = 5;
+
     private final DataSource dataSource;
     private final Clock clock;
 
@@ -38,8 +40,24 @@ public final class ActionLog {
         this.clock = clock;
     }
 
-    /** Writes the action and takes its lock in one transaction, or tells why not. */
+    /**
+     * Writes the action and takes its lock in one transaction, or tells why not. Managers racing for one lock can
+     * deadlock inside the database (InnoDB's gap locks); the database then rolls one back, and it tries again.
+     */
     public StartResult start(NewAction a) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryStart(a);
+            } catch (DatabaseException e) {
+                if (attempt == MAX_START_ATTEMPTS || !(e.getCause() instanceof SQLException sql)
+                        || !isTransientConflict(sql)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private StartResult tryStart(NewAction a) {
         long now = clock.millis();
         String component = a.change().component().wireName();
         try (Connection c = dataSource.getConnection()) {
@@ -297,6 +315,12 @@ public final class ActionLog {
         } catch (SQLException e) {
             throw new DatabaseException("cannot update the action log: " + e.getMessage(), e);
         }
+    }
+
+    /** A deadlock or lock wait timeout: the transaction was rolled back and may simply be run again. */
+    static boolean isTransientConflict(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "HYT00".equals(state) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
     }
 
     static boolean isUniqueViolation(SQLException e) {

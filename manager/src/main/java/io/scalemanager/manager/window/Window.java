@@ -1,5 +1,6 @@
 package io.scalemanager.manager.window;
 
+import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.manager.rules.Condition;
 
 import java.time.Duration;
@@ -145,33 +146,17 @@ public final class Window {
         return false;
     }
 
-    /** The condition over the samples with {@code fromMs <= timestamp <= toMs}; see {@link WindowStats}. */
-    public WindowStats query(Condition c, long fromMs, long toMs) {
-        int matched = 0;
-        int unmatched = 0;
-        double sum = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
+    /** The condition over the samples with {@code fromMs <= timestamp <= toMs}; see {@link ConditionStats}. */
+    public ConditionStats query(Condition c, long fromMs, long toMs) {
+        ConditionStats.Builder stats = new ConditionStats.Builder(c.op(), c.threshold());
         for (int i = lowerBound(fromMs); i < size; i++) {
             int s = slot(i);
             if (timestamps[s] > toMs) {
                 break;
             }
-            double v = values[s];
-            if (c.test(v)) {
-                matched++;
-            } else {
-                unmatched++;
-            }
-            sum += v;
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            stats.add(values[s]);
         }
-        int count = matched + unmatched;
-        if (count == 0) {
-            return WindowStats.EMPTY;
-        }
-        return new WindowStats(matched > 0 && unmatched == 0, matched, unmatched, count, sum / count, min, max);
+        return stats.build();
     }
 
     /** Drops samples older than the newest one at or before {@code latest - retention}; returns how many. */

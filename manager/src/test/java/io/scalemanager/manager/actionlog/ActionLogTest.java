@@ -2,7 +2,6 @@ package io.scalemanager.manager.actionlog;
 
 import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.core.db.Database;
-import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
@@ -32,7 +31,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ActionLogTest {
+/** The suite runs against every supported database: see ActionLogOnH2Test and ActionLogOnMariaDbTest. */
+abstract class ActionLogTest {
+
+    /** Opens the database of the directory: the same directory opens the same database again. */
+    protected abstract Database openDatabase(Path dir);
+
     private static final Instant START = Instant.parse("2025-11-25T10:00:00Z");
     private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.REL, 1024);
     private static final Change CPU_UP = new Change(Component.CPU, ChangeMode.REL, 1);
@@ -47,7 +51,7 @@ class ActionLogTest {
 
     @BeforeEach
     void open() {
-        database = TestDatabases.h2File(dir);
+        database = openDatabase(dir);
         log = new ActionLog(database.dataSource(), clock);
     }
 

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.window;
 
+import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.core.condition.Operator;
 import org.junit.jupiter.api.Test;
@@ -89,17 +90,17 @@ class WindowPropertyTest {
         return new ArrayList<>(distinct.stream().filter(s -> s.ts() >= from).toList());
     }
 
-    private static WindowStats naiveQuery(List<Sample> samples, Condition c, long from, long to) {
+    private static ConditionStats naiveQuery(List<Sample> samples, Condition c, long from, long to) {
         List<Double> in = samples.stream().filter(s -> s.ts() >= from && s.ts() <= to).map(Sample::value).toList();
         if (in.isEmpty()) {
-            return WindowStats.EMPTY;
+            return ConditionStats.EMPTY;
         }
         int matched = (int) in.stream().filter(c::test).count();
         int unmatched = in.size() - matched;
         double avg = in.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double min = in.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double max = in.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        return new WindowStats(matched > 0 && unmatched == 0, matched, unmatched, in.size(), avg, min, max);
+        return new ConditionStats(matched > 0 && unmatched == 0, matched, unmatched, in.size(), avg, min, max);
     }
 
     /** The contract, word for word, over the samples at or before asOf. */
@@ -118,7 +119,7 @@ class WindowPropertyTest {
         return anyInRange && allInRangeMatch && runReachesBack;
     }
 
-    private static void assertStats(WindowStats actual, WindowStats expected, String label) {
+    private static void assertStats(ConditionStats actual, ConditionStats expected, String label) {
         assertThat(actual.held()).as(label).isEqualTo(expected.held());
         assertThat(actual.matched()).as(label).isEqualTo(expected.matched());
         assertThat(actual.unmatched()).as(label).isEqualTo(expected.unmatched());

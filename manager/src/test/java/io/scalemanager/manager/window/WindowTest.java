@@ -1,5 +1,6 @@
 package io.scalemanager.manager.window;
 
+import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.core.condition.Operator;
 import org.junit.jupiter.api.Test;
@@ -141,7 +142,7 @@ class WindowTest {
         assertThat(w.isEmpty()).isTrue();
         assertThat(w.latestTimestamp()).isEqualTo(Long.MIN_VALUE);
         assertThat(w.latestValue()).isNaN();
-        assertThat(w.query(ABOVE_80, 0, Long.MAX_VALUE)).isEqualTo(WindowStats.EMPTY);
+        assertThat(w.query(ABOVE_80, 0, Long.MAX_VALUE)).isEqualTo(ConditionStats.EMPTY);
     }
 
     @ParameterizedTest(name = "[{1}, {2}] of {0}")
@@ -160,12 +161,12 @@ class WindowTest {
         Window w = window(HOUR_MS, samples);
 
         assertThat(w.query(ABOVE_80, from * 1000, to * 1000))
-                .isEqualTo(new WindowStats(held, matched, unmatched, count, avg, min, max));
+                .isEqualTo(new ConditionStats(held, matched, unmatched, count, avg, min, max));
     }
 
     @Test
     void queryOverNoSamplesIsNotHeldAndHasNaNStats() {
-        WindowStats stats = window(HOUR_MS, "0:90 120:95").query(ABOVE_80, 1000, 119_000);
+        ConditionStats stats = window(HOUR_MS, "0:90 120:95").query(ABOVE_80, 1000, 119_000);
 
         assertThat(stats.held()).isFalse();
         assertThat(stats.count()).isZero();

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code scalemanager} launcher. */
 @Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
         description = "Autoscaler for fleets of virtual machines.",
-        subcommands = {RunCommand.class, DemoCommand.class, RulesCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, InstanceApiCommand.class, RulesCommand.class, AlertsCommand.class,
+                ConfigCommand.class})
 public final class ScaleManagerCli {
 
     public static void main(String[] args) {
@@ -18,6 +19,6 @@ public final class ScaleManagerCli {
     }
 
     private static boolean isServer(String[] args) {
-        return args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
+        return args.length > 0 && (args[0].equals("run") || args[0].equals("demo") || args[0].equals("instance-api"));
     }
 }

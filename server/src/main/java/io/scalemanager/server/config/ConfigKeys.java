@@ -46,6 +46,12 @@ public final class ConfigKeys {
             "an action without a result after this long has failed");
     public static final ConfigKey MANAGER_MAX_ATTEMPTS = ConfigKey.of("manager.max_attempts", "8",
             "sends of one command before it has failed");
+    public static final ConfigKey MANAGER_MAX_EVENT_AGE = ConfigKey.of("manager.max_event_age", "10m",
+            "older events fill the windows but decide nothing (buffered or replayed reports)");
+    public static final ConfigKey PROVIDERS = ConfigKey.of("providers", null,
+            "YAML file routing instances to libvirt, http, exec or simulator providers; default all simulated");
+    public static final ConfigKey ALERTS = ConfigKey.of("alerts", null,
+            "the alerts file: channels and routes (config/alerts.example.yaml); default none: alerts are recorded and logged only");
     public static final ConfigKey SIM_CPU = ConfigKey.of("simulator.cpu", "2", "cores of a new simulated instance");
     public static final ConfigKey SIM_RAM = ConfigKey.of("simulator.ram", "4096", "MiB of a new simulated instance");
     public static final ConfigKey SIM_STORAGE = ConfigKey.of("simulator.storage", "50",
@@ -61,7 +67,8 @@ public final class ConfigKeys {
             DB_TIMEOUT, KAFKA_BOOTSTRAP, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
             HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, SIM_CPU, SIM_RAM,
+            SIM_STORAGE, SIM_DELAY, SIM_FAIL,
             DEMO_INSTANCES, DEMO_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();

@@ -27,17 +27,26 @@ import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationSettings;
 import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.manager.Manager;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.alert.AlertDispatcher;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.AlertOutbox;
+import io.scalemanager.manager.alert.AlertWatch;
+import io.scalemanager.manager.alert.Silences;
+import io.scalemanager.manager.alert.config.AlertsConfig;
+import io.scalemanager.manager.alert.config.AlertsConfigException;
+import io.scalemanager.manager.alert.config.AlertsConfigParser;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.http.ManagerRoutes;
+import io.scalemanager.manager.http.SilenceRoutes;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
@@ -78,6 +87,8 @@ public final class AllInOne implements AutoCloseable {
     private static final String QUEUE_CONSUMER = "manager";
     /** Windows are warmed with a little more than the longest `for`, plus the tolerated clock skew. */
     private static final Duration WARM_MARGIN = Duration.ofMinutes(11);
+    private static final Duration ALERT_FIRST_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration ALERT_MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
     private final HostPort listen;
@@ -117,9 +128,10 @@ public final class AllInOne implements AutoCloseable {
                 settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
                 settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
                 settings.duration(ConfigKeys.DB_TIMEOUT));
-        if (!dbSettings.isH2()) {
-            throw new StartupException("config key 'db.url': only the embedded H2 database (jdbc:h2:...) is "
-                    + "supported in this version");
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
         }
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
@@ -140,13 +152,16 @@ public final class AllInOne implements AutoCloseable {
         CommandSettings commands = new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL),
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
+        Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
+        Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
+        AlertsConfig alerts = loadAlerts(settings);
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    commands, instanceApiUrl, instanceApiToken);
+                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken, alerts);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -156,8 +171,9 @@ public final class AllInOne implements AutoCloseable {
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
-                      SimulatorSettings simulatorSettings, CommandSettings commands, Optional<URI> instanceApiUrl,
-                      Optional<String> instanceApiToken) {
+                      SimulatorSettings simulatorSettings, Optional<Path> providers, CommandSettings commands,
+                      Duration maxEventAge, Optional<URI> instanceApiUrl, Optional<String> instanceApiToken,
+                      AlertsConfig alerts) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -169,9 +185,13 @@ public final class AllInOne implements AutoCloseable {
         closeInOrder.add(db);
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
 
-        // Instance API with the simulator provider.
+        // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
-        OperationService operations = new OperationService(new OperationStore(db), simulator, ruleset::limits,
+        Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+        if (provider instanceof AutoCloseable c) {
+            closeInOrder.add(0, c);
+        }
+        OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
                 clock, registry, OperationSettings.defaults()).start();
         closeInOrder.add(0, operations);
 
@@ -179,7 +199,11 @@ public final class AllInOne implements AutoCloseable {
         EmbeddedQueue queue = new EmbeddedQueue(partitions, capacity, new OffsetStore(db.dataSource(),
                 QUEUE_CONSUMER), replaySource(eventLog), clock, registry);
         ActionLog actionLog = new ActionLog(db.dataSource(), clock);
-        AlertLog alertLog = new AlertLog(db.dataSource(), clock);
+        // Without channels, alerts are recorded and logged only; with them, they also go through the outbox.
+        AlertLog alertLog = new AlertLog(db.dataSource(), clock, alerts.channels().isEmpty() ? null
+                : new AlertOutbox(db.dataSource(), clock, alerts));
+        AlertDispatcher dispatcher = new AlertDispatcher(db.dataSource(), clock, alerts.channels(),
+                ALERT_FIRST_BACKOFF, ALERT_MAX_BACKOFF, registry);
         ActionLocks locks = new ActionLocks();
         Fleet fleet = new Fleet();
         InstanceApiClient instanceApi = new InstanceApiClient(
@@ -188,7 +212,7 @@ public final class AllInOne implements AutoCloseable {
         CommandExecutor executor = new CommandExecutor(actionLog, locks, instanceApi, alertLog, ruleset::limits,
                 clock, commands, registry);
         Manager manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                registry);
+                maxEventAge, registry);
 
         // Collector: the EventLog writer commits, then hands the events to the queue.
         GroupCommitWriter writer = new GroupCommitWriter(eventLog, queue::publish, clock, commitRows, registry)
@@ -207,9 +231,16 @@ public final class AllInOne implements AutoCloseable {
                 .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
-                .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(60)))
+                .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
+                .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(readiness("database", db::isAvailable))
                 .addReadinessCheck(readiness("ingestion", () -> ingesting));
+        dispatcher.readinessChecks().forEach(server::addReadinessCheck);
+        AlertWatch watch = new AlertWatch(alertLog, fleet, queue::lagMillis, clock, alerts.stoppedReportingAfter(),
+                alerts.maxLag(), alerts.repeatInterval());
+        // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
+        closeInOrder.add(closeInOrder.indexOf(db), dispatcher);
+        closeInOrder.add(0, watch);
         // Closed in this order: HTTP, then the writer drains, then the queue drains into the manager.
         closeInOrder.add(0, executor);
         closeInOrder.add(0, queue);
@@ -227,6 +258,8 @@ public final class AllInOne implements AutoCloseable {
         log.info("Warmed the rule windows with {} recent events; {} rules loaded", warmed[0], ruleset.rules().size());
         queue.start(manager);
         executor.resumeUnfinished();
+        dispatcher.start(Duration.ofSeconds(1));
+        watch.start(Duration.ofSeconds(10));
         ingesting = true;
         log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
                 address());
@@ -274,7 +307,7 @@ public final class AllInOne implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
-    private static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
+    static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
         Path file = Path.of(settings.string(ConfigKeys.RULES));
         if (!Files.exists(file)) {
             if (settings.isDefault(ConfigKeys.RULES)) {
@@ -292,11 +325,28 @@ public final class AllInOne implements AutoCloseable {
         }
     }
 
+    /** The alerts file named by config key {@code alerts}, or no channels when none is named. */
+    public static AlertsConfig loadAlerts(Settings settings) {
+        Optional<String> file = settings.optional(ConfigKeys.ALERTS).filter(f -> !f.isBlank());
+        if (file.isEmpty()) {
+            return AlertsConfig.NONE;
+        }
+        Path path = Path.of(file.get());
+        try {
+            return AlertsConfigParser.parse(path, System.getenv());
+        } catch (AlertsConfigException e) {
+            throw new StartupException("config key 'alerts': the alerts file is invalid:\n" + e.getMessage());
+        } catch (IOException e) {
+            throw new StartupException("config key 'alerts': cannot read the alerts file " + path + ": "
+                    + e.getMessage());
+        }
+    }
+
     private static String dataDir(Settings settings, String fallback) {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
     }
 
-    private static String absolute(String dir) {
+    static String absolute(String dir) {
         Path p = Path.of(dir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(p);

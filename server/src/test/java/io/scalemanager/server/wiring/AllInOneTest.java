@@ -72,6 +72,17 @@ class AllInOneTest {
     }
 
     @Test
+    void reportsOlderThanTheMaximumAgeFillTheHistoryButDecideNothing() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            server.report("web-5", "ram", now() - 3600, 95, 95, 95, 95, 95, 95, 95, 95);
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.handledEvents() >= 8);
+            assertThat(server.getJson("/v1/history?instance=web-5&type=ram&from=0").path("samples").size())
+                    .isEqualTo(8);
+            assertThat(server.getJson("/v1/actions?instance=web-5").path("actions").size()).isZero();
+        }
+    }
+
+    @Test
     void limitsClampTheCommand() throws Exception {
         try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
             server.report("small-1", "ram", now(), 90, 90, 90, 90, 90, 90);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.manager.window.Window;
-import io.scalemanager.manager.window.WindowStats;
+import io.scalemanager.core.condition.ConditionStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +47,7 @@ class WindowAgreesWithHistoryTest {
                 double threshold = random.nextInt(20) * 5.0;
                 long from = end - random.nextInt(700_000);
                 long to = from + random.nextInt(300_000);
-                WindowStats expected = window.query(new Condition("ram", op, threshold), from, to);
+                ConditionStats expected = window.query(new Condition("ram", op, threshold), from, to);
                 JsonNode actual = server.getJson("/v1/history/query?instance=web-1&type=ram&op="
                         + URLEncoder.encode(op.symbol(), StandardCharsets.UTF_8) + "&value=" + threshold
                         + "&from=" + BigDecimal.valueOf(from, 3).toPlainString()

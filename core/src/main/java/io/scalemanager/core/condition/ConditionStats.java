@@ -1,12 +1,11 @@
-package io.scalemanager.history;
-
-import io.scalemanager.core.condition.Operator;
+package io.scalemanager.core.condition;
 
 /**
- * The answer to "did TYPE OP VALUE hold over [from, to]?": held when at least one sample matches and none fails.
+ * Shared by the History API and the manager's windows, so both answer with one meaning. The answer to "did TYPE OP VALUE hold over [from, to]?": held when at least one sample matches and none fails.
  * avg, min and max are NaN when there is no sample.
  */
-public record SampleStats(boolean held, int matched, int unmatched, int count, double avg, double min, double max) {
+public record ConditionStats(boolean held, int matched, int unmatched, int count, double avg, double min, double max) {
+    public static final ConditionStats EMPTY = new ConditionStats(false, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN);
 
     /** Accumulates stats sample by sample without keeping the samples. */
     public static final class Builder {
@@ -34,12 +33,13 @@ public record SampleStats(boolean held, int matched, int unmatched, int count, d
             max = Math.max(max, value);
         }
 
-        public SampleStats build() {
+        public ConditionStats build() {
+            // empty: held is false and avg, min and max are NaN (the API writes them as null)
             int count = matched + unmatched;
             if (count == 0) {
-                return new SampleStats(false, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN);
+                return EMPTY;
             }
-            return new SampleStats(matched > 0 && unmatched == 0, matched, unmatched, count, sum / count, min, max);
+            return new ConditionStats(matched > 0 && unmatched == 0, matched, unmatched, count, sum / count, min, max);
         }
     }
 }
