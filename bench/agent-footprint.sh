@@ -6,7 +6,7 @@
 #   mvn -q -B -DskipTests package && bench/agent-footprint.sh            # 300 s at 10 s
 #   DURATION=60 INTERVAL=10 bench/agent-footprint.sh
 #
-# Needs: apt-get install -y prometheus-node-exporter (the script does not install anything).
+# Installs Debian's prometheus-node-exporter with apt-get when it is missing (as root, or with sudo).
 # SCALEMANAGER_AGENT_JAVA_OPTS changes the agent's JVM flags (default: those of bin/scalemanager-agent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +16,12 @@ COLLECTOR_PORT="${COLLECTOR_PORT:-18480}"
 EXPORTER_PORT="${EXPORTER_PORT:-19100}"
 exporter="$(command -v prometheus-node-exporter || true)"
 if [ -z "$exporter" ]; then
-  echo "agent-footprint: prometheus-node-exporter not found; apt-get install -y prometheus-node-exporter" >&2
-  exit 1
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "agent-footprint: installing prometheus-node-exporter" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends prometheus-node-exporter >/dev/null
+  # The package starts its own service where systemd runs; this script runs its own copy on EXPORTER_PORT.
+  exporter="$(command -v prometheus-node-exporter)"
 fi
 [ -d agent/target/lib ] && [ -d server/target/lib ] || {
   echo "agent-footprint: build first: mvn -q -B -DskipTests package" >&2; exit 1; }
