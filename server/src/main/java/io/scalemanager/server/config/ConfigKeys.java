@@ -35,7 +35,7 @@ public final class ConfigKeys {
     public static final ConfigKey COLLECTOR_STORE_TIMEOUT = ConfigKey.of("collector.store_timeout", "5s",
             "wait for storage before answering 503");
     public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "1000",
-            "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000)");
+            "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000; unset on MariaDB/MySQL: 5000)");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
