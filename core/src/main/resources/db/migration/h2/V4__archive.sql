@@ -15,13 +15,13 @@ CREATE INDEX event_log_archive_instance_type_ts ON event_log_archive (instance, 
 CREATE TABLE event_log_minute (
     instance VARCHAR(255)     NOT NULL,
     type     VARCHAR(64)      NOT NULL,
-    minute   BIGINT           NOT NULL, -- epoch milliseconds of the minute's start
+    minute_start BIGINT           NOT NULL, -- epoch milliseconds of the minute's start
     min_val  DOUBLE PRECISION NOT NULL,
     avg_val  DOUBLE PRECISION NOT NULL,
     max_val  DOUBLE PRECISION NOT NULL,
     cnt      BIGINT           NOT NULL,
     val_sum  DOUBLE PRECISION NOT NULL,
-    PRIMARY KEY (instance, type, minute)
+    PRIMARY KEY (instance, type, minute_start)
 );
 
 CREATE TABLE action_log_archive (

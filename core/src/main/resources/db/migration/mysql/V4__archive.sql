@@ -12,13 +12,13 @@ CREATE TABLE event_log_archive (
 CREATE TABLE event_log_minute (
     instance VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     type     VARCHAR(64)  CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    minute   BIGINT       NOT NULL,
+    minute_start BIGINT       NOT NULL,
     min_val  DOUBLE       NOT NULL,
     avg_val  DOUBLE       NOT NULL,
     max_val  DOUBLE       NOT NULL,
     cnt      BIGINT       NOT NULL,
     val_sum  DOUBLE       NOT NULL,
-    PRIMARY KEY (instance, type, minute)
+    PRIMARY KEY (instance, type, minute_start)
 ) ENGINE = InnoDB;
 
 CREATE TABLE action_log_archive (
