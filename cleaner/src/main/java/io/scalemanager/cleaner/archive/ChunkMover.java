@@ -72,8 +72,10 @@ public final class ChunkMover {
             if (upTo.isEmpty()) {
                 break;
             }
-            rows += moveChunk(move, after, upTo.getAsLong(), cutoff, copy);
+            long moved = moveChunk(move, after, upTo.getAsLong(), cutoff, copy);
+            rows += moved;
             chunks++;
+            log.debug("Archived chunk of {} {} up to {} {}", moved, move.name(), move.key(), upTo.getAsLong());
             after = upTo.getAsLong();
             if (!pacer.awaitNextChunk()) {
                 break;
