@@ -1,5 +1,6 @@
 package io.scalemanager.cleaner;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.cleaner.archive.ChunkMover;
 import io.scalemanager.cleaner.archive.Move;
 import io.scalemanager.cleaner.downsample.Downsample;
@@ -44,12 +45,14 @@ public final class Cleaner implements AutoCloseable {
     private final Clock clock;
     private final StuckActions stuckActions;
     private final ChunkMover mover;
+    private final MeterRegistry registry;
     private final CountDownLatch closing = new CountDownLatch(1);
     private ScheduledExecutorService schedule;
 
     public Cleaner(Database db, CleanerSettings settings, Clock clock, ActionLog actionLog, AlertLog alerts,
-                   InstanceApiClient instanceApi, ActionLocks locks) {
+                   InstanceApiClient instanceApi, ActionLocks locks, MeterRegistry registry) {
         this.db = db;
+        this.registry = registry;
         this.settings = settings;
         this.clock = clock;
         this.stuckActions = new StuckActions(actionLog, alerts, instanceApi, locks, clock, settings.stuckAfter());
@@ -96,6 +99,9 @@ public final class Cleaner implements AutoCloseable {
         long actionRows = mover.move(actions, actionCutoff, ChunkMover.raw()).rows();
         long eventRows = closing.getCount() == 0 ? 0 : mover.move(events, eventCutoff, settings.downsample()
                 ? Downsample.into(db.settings().vendor()) : ChunkMover.raw()).rows();
+        registry.counter("scalemanager_cleaner_archived_rows", "table", "action_log").increment(actionRows);
+        registry.counter("scalemanager_cleaner_archived_rows", "table", "event_log").increment(eventRows);
+        registry.counter("scalemanager_cleaner_runs").increment();
         return new Report(eventRows, actionRows, stuck);
     }
 

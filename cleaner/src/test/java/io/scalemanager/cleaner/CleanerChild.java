@@ -30,7 +30,8 @@ public final class CleanerChild {
         try (Database db = Database.open(new DatabaseSettings(args[0], args[1], "", 2, Duration.ofSeconds(10)))) {
             Cleaner cleaner = new Cleaner(db, settings, clock, new ActionLog(db.dataSource(), clock),
                     new AlertLog(db.dataSource(), clock),
-                    new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks());
+                    new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             Cleaner.Report report = cleaner.runOnce(false, System.out);
             System.out.println("done " + report.eventRows() + " " + report.actionRows());
         }

@@ -58,7 +58,8 @@ abstract class CleanerTest {
                 chunkRows, Duration.ZERO, downsample, Duration.ofMinutes(30));
         URI nowhere = URI.create("http://127.0.0.1:9");
         return new Cleaner(db, s, clock, new ActionLog(db.dataSource(), clock), new AlertLog(db.dataSource(), clock),
-                new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks());
+                new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     /** An event that arrived {@code ageMs} before NOW (seq) and was measured at that time too (ts). */

@@ -60,7 +60,8 @@ abstract class IngestWhileCleaningTest {
             URI nowhere = URI.create("http://127.0.0.1:9");
             Cleaner cleaner = new Cleaner(db, settings, clock, new ActionLog(db.dataSource(), clock),
                     new AlertLog(db.dataSource(), clock),
-                    new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks());
+                    new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong archivedWhileWriting = new AtomicLong();

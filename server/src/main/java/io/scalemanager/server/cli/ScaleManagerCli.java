@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code scalemanager} launcher. */
 @Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
         description = "Autoscaler for fleets of virtual machines.",
-        subcommands = {RunCommand.class, DemoCommand.class, RulesCommand.class, ConfigCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, CleanerCommand.class, RulesCommand.class,
+                ConfigCommand.class})
 public final class ScaleManagerCli {
 
     public static void main(String[] args) {
@@ -18,6 +19,9 @@ public final class ScaleManagerCli {
     }
 
     private static boolean isServer(String[] args) {
+        if (args.length > 0 && args[0].equals("cleaner")) {
+            return !java.util.List.of(args).contains("--once") && !java.util.List.of(args).contains("--dry-run");
+        }
         return args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
     }
 }

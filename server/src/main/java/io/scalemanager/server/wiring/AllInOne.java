@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.cleaner.Cleaner;
+import io.scalemanager.cleaner.CleanerSettings;
 import io.scalemanager.collector.CollectorRoutes;
 import io.scalemanager.collector.CollectorSettings;
 import io.scalemanager.collector.StoreUnavailableException;
@@ -65,7 +67,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code scalemanager run}: collector, history, embedded queue, manager and instance API in one process, wired
+ * {@code scalemanager run}: collector, history, embedded queue, manager, instance API and cleaner in one process, wired
  * explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
  *
  * <p>Start order matters: the database first; then the instance API (it resumes its operations); then HTTP,
@@ -111,17 +113,7 @@ public final class AllInOne implements AutoCloseable {
             throw new StartupException("config key 'queue.kafka.bootstrap': the Kafka queue is not part of this "
                     + "version yet; leave it unset to use the embedded queue");
         }
-        DatabaseSettings dbSettings = new DatabaseSettings(
-                settings.optional(ConfigKeys.DB_URL).orElse(DatabaseSettings.embeddedUrl(absolute(dataDir))),
-                settings.optional(ConfigKeys.DB_USER).orElse(""),
-                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
-                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
-                settings.duration(ConfigKeys.DB_TIMEOUT));
-        try {
-            dbSettings.vendor();
-        } catch (RuntimeException e) {
-            throw new StartupException("config key 'db.url': " + e.getMessage());
-        }
+        DatabaseSettings dbSettings = databaseSettings(settings, dataDir);
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
         CollectorSettings collector = new CollectorSettings(
@@ -144,11 +136,13 @@ public final class AllInOne implements AutoCloseable {
         Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
+        Optional<CleanerSettings> cleaner = settings.bool(ConfigKeys.CLEANER_ENABLED)
+                ? Optional.of(CleanerProcess.cleanerSettings(settings)) : Optional.empty();
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    commands, maxEventAge, instanceApiUrl, instanceApiToken);
+                    commands, maxEventAge, instanceApiUrl, instanceApiToken, cleaner);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -156,11 +150,27 @@ public final class AllInOne implements AutoCloseable {
         return app;
     }
 
+    /** The database of the config: {@code db.url}, or an H2 file in the data directory. */
+    public static DatabaseSettings databaseSettings(Settings settings, String dataDir) {
+        DatabaseSettings dbSettings = new DatabaseSettings(
+                settings.optional(ConfigKeys.DB_URL).orElseGet(() -> DatabaseSettings.embeddedUrl(absolute(dataDir))),
+                settings.optional(ConfigKeys.DB_USER).orElse(""),
+                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
+                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
+                settings.duration(ConfigKeys.DB_TIMEOUT));
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
+        }
+        return dbSettings;
+    }
+
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
                       SimulatorSettings simulatorSettings, CommandSettings commands, Duration maxEventAge,
                       Optional<URI> instanceApiUrl,
-                      Optional<String> instanceApiToken) {
+                      Optional<String> instanceApiToken, Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -231,6 +241,9 @@ public final class AllInOne implements AutoCloseable {
         queue.start(manager);
         executor.resumeUnfinished();
         ingesting = true;
+        // The cleaner's first run waits an interval, so it never competes with start-up and replay.
+        cleanerSettings.ifPresent(cs -> closeInOrder.add(0, new Cleaner(db, cs, clock, actionLog, alertLog,
+                instanceApi, locks, registry).start(cs.interval())));
         log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
                 address());
     }
@@ -309,7 +322,7 @@ public final class AllInOne implements AutoCloseable {
         return p.toString();
     }
 
-    private static URI uri(String text) {
+    static URI uri(String text) {
         try {
             URI u = URI.create(text);
             if (u.getScheme() == null || u.getHost() == null) {
