@@ -270,7 +270,8 @@ abstract class CleanerTest {
 
         cleaner(3, false).runOnce(false, System.out);
 
-        assertThat(keys("SELECT seq FROM event_log_archive ORDER BY seq")).containsExactlyElementsOf(seqs.subList(0, 6));
+        assertThat(keys("SELECT seq FROM event_log_archive ORDER BY seq"))
+                .containsExactlyElementsOf(seqs.subList(0, 6));
         assertThat(keys("SELECT seq FROM event_log ORDER BY seq")).containsExactlyElementsOf(seqs.subList(6, 10));
     }
 }

@@ -62,7 +62,7 @@ public final class ChunkMover {
         };
     }
 
-    /** Moves every row of the move that meets the cutoff, chunk by chunk, until none is left or the pacer says stop. */
+    /** Moves every row that meets the cutoff, chunk by chunk, until none is left or the pacer says stop. */
     public Result move(Move move, long cutoff, Copy copy) {
         long after = Long.MIN_VALUE;
         long rows = 0;

@@ -67,8 +67,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code scalemanager run}: collector, history, embedded queue, manager, instance API and cleaner in one process, wired
- * explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
+ * {@code scalemanager run}: collector, history, embedded queue, manager, instance API and cleaner in one process,
+ * wired explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
  *
  * <p>Start order matters: the database first; then the instance API (it resumes its operations); then HTTP,
  * with ingestion closed; then the manager warms its windows from the history and the queue replays what was
