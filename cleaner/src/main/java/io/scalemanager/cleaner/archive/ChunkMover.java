@@ -89,8 +89,9 @@ public final class ChunkMover {
 
     /** Counts what {@link #move} would move, changing nothing. */
     public Plan plan(Move move, long cutoff) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN("
-                + move.key() + "), MAX(" + move.key() + ") FROM " + move.table() + " WHERE " + move.condition())) {
+        String sql = "SELECT COUNT(*), MIN(" + move.key() + "), MAX(" + move.key() + ") FROM " + move.table()
+                + " WHERE " + move.condition();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setLong(1, cutoff);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

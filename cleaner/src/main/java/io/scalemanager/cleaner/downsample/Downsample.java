@@ -17,8 +17,8 @@ public final class Downsample {
     public static ChunkMover.Copy into(Vendor vendor) {
         String sql = switch (vendor) {
             case H2 -> "MERGE INTO event_log_minute m USING (SELECT instance, type, "
-                    + "(ts / 60000) * 60000 AS minute_start, MIN(val) AS min_val, MAX(val) AS max_val, COUNT(*) AS cnt, SUM(val) AS val_sum FROM event_log"
-                    + " %s GROUP BY instance, type, (ts / 60000) * 60000) s "
+                    + "(ts / 60000) * 60000 AS minute_start, MIN(val) AS min_val, MAX(val) AS max_val, "
+                    + "COUNT(*) AS cnt, SUM(val) AS val_sum FROM event_log %s GROUP BY instance, type, (ts / 60000) * 60000) s "
                     + "ON m.instance = s.instance AND m.type = s.type AND m.minute_start = s.minute_start "
                     + "WHEN MATCHED THEN UPDATE SET min_val = LEAST(m.min_val, s.min_val), "
                     + "max_val = GREATEST(m.max_val, s.max_val), avg_val = (m.val_sum + s.val_sum) / (m.cnt + s.cnt), "
@@ -28,8 +28,8 @@ public final class Downsample {
                     + "s.cnt, s.val_sum)";
             // avg_val is assigned first: MySQL applies the assignments left to right.
             case MYSQL -> "INSERT INTO event_log_minute (instance, type, minute_start, min_val, avg_val, max_val, "
-                    + "cnt, val_sum) SELECT instance, type, (ts DIV 60000) * 60000, MIN(val), SUM(val) / COUNT(*), MAX(val), "
-                    + "COUNT(*), SUM(val) FROM event_log %s GROUP BY instance, type, (ts DIV 60000) * 60000 "
+                    + "cnt, val_sum) SELECT instance, type, (ts DIV 60000) * 60000, MIN(val), SUM(val) / COUNT(*), "
+                    + "MAX(val), COUNT(*), SUM(val) FROM event_log %s GROUP BY instance, type, (ts DIV 60000) * 60000 "
                     + "ON DUPLICATE KEY UPDATE avg_val = (val_sum + VALUES(val_sum)) / (cnt + VALUES(cnt)), "
                     + "min_val = LEAST(min_val, VALUES(min_val)), max_val = GREATEST(max_val, VALUES(max_val)), "
                     + "cnt = cnt + VALUES(cnt), val_sum = val_sum + VALUES(val_sum)";
