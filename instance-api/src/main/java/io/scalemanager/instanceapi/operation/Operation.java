@@ -12,10 +12,11 @@ import io.scalemanager.core.sizing.ChangeMode;
  * @param idempotencyKey the client's {@code Idempotency-Key}, or null
  * @param startedAt      null while pending
  * @param finishedAt     null until succeeded or failed
+ * @param note           how a succeeded change took effect, as the provider said ("live", "needs a restart"), or null
  */
 public record Operation(String id, String instance, Component component, ChangeMode mode, double value, long from,
                         long to, OperationStatus status, String error, String idempotencyKey, long createdAt,
-                        Long startedAt, Long finishedAt) {
+                        Long startedAt, Long finishedAt, String note) {
 
     public Change change() {
         return new Change(component, mode, value);
@@ -28,16 +29,20 @@ public record Operation(String id, String instance, Component component, ChangeM
 
     Operation running(long now) {
         return new Operation(id, instance, component, mode, value, from, to, OperationStatus.RUNNING, null,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, null);
+                idempotencyKey, createdAt, startedAt == null ? now : startedAt, null, null);
     }
 
     Operation succeeded(long now) {
+        return succeeded(now, null);
+    }
+
+    Operation succeeded(long now, String how) {
         return new Operation(id, instance, component, mode, value, from, to, OperationStatus.SUCCEEDED, null,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now);
+                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now, how);
     }
 
     Operation failed(long now, String why) {
         return new Operation(id, instance, component, mode, value, from, to, OperationStatus.FAILED, why,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now);
+                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now, null);
     }
 }

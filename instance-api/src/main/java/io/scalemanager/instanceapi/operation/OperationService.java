@@ -141,7 +141,7 @@ public final class OperationService implements AutoCloseable {
             long now = clock.millis();
             Operation op = new Operation(UUID.randomUUID().toString(), instance, change.component(), change.mode(),
                     change.value(), from, to, OperationStatus.PENDING, null, idempotencyKey.orElse(null), now,
-                    null, null);
+                    null, null, null);
             if (from == to) {
                 op = op.succeeded(now);
             }
@@ -262,8 +262,8 @@ public final class OperationService implements AutoCloseable {
             store.update(running);
             Operation outcome;
             try {
-                provider.resize(op.instance(), op.component(), op.to());
-                outcome = running.succeeded(clock.millis());
+                String how = provider.resize(op.instance(), op.component(), op.to());
+                outcome = running.succeeded(clock.millis(), how);
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     log.info("Operation {} on '{}' interrupted by shutdown; it resumes on the next start",
@@ -277,8 +277,9 @@ public final class OperationService implements AutoCloseable {
             }
             store.update(outcome);
             (outcome.status() == OperationStatus.SUCCEEDED ? succeeded : failed).increment();
-            log.info("Operation {} {}: {} on '{}'{}", op.id(), outcome.status(), op.change().describe(),
-                    op.instance(), outcome.error() == null ? "" : ": " + outcome.error());
+            log.info("Operation {} {}: {} on '{}'{}{}", op.id(), outcome.status(), op.change().describe(),
+                    op.instance(), outcome.error() == null ? "" : ": " + outcome.error(),
+                    outcome.note() == null ? "" : " (" + outcome.note() + ")");
             done.complete(outcome);
         } catch (RuntimeException e) {
             // Most likely the database is away; the stored status is unchanged, so a restart resumes it.

@@ -17,8 +17,9 @@ import java.util.Optional;
 /** Operations in table {@code operation}: the source of truth for what runs where. */
 public final class OperationStore {
     private static final int MAX_ERROR_CHARS = 2000;
+    private static final int MAX_NOTE_CHARS = 500;
     private static final String COLUMNS = "id, instance, component, mode, val, from_value, to_value, status, error, "
-            + "idempotency_key, created_at, started_at, finished_at";
+            + "idempotency_key, created_at, started_at, finished_at, note";
     private static final String ACTIVE = "('pending', 'running')";
 
     /** What became of an {@link #insert}. */
@@ -36,7 +37,7 @@ public final class OperationStore {
      * while the operation is active), so this holds across processes sharing the database.
      */
     public InsertResult insert(Operation op) {
-        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, op.id());
             ps.setString(2, op.instance());
@@ -46,11 +47,12 @@ public final class OperationStore {
             ps.setLong(6, op.from());
             ps.setLong(7, op.to());
             ps.setString(8, op.status().wireName());
-            ps.setString(9, truncate(op.error()));
+            ps.setString(9, truncate(op.error(), MAX_ERROR_CHARS));
             ps.setString(10, op.idempotencyKey());
             ps.setLong(11, op.createdAt());
             setNullableLong(ps, 12, op.startedAt());
             setNullableLong(ps, 13, op.finishedAt());
+            ps.setString(14, truncate(op.note(), MAX_NOTE_CHARS));
             ps.executeUpdate();
             return InsertResult.INSERTED;
         } catch (SQLException e) {
@@ -96,12 +98,13 @@ public final class OperationStore {
     public void update(Operation op) {
         try (Connection c = database.connection();
              PreparedStatement ps = c.prepareStatement(
-                     "UPDATE operation SET status = ?, error = ?, started_at = ?, finished_at = ? WHERE id = ?")) {
+                     "UPDATE operation SET status = ?, error = ?, started_at = ?, finished_at = ?, note = ? WHERE id = ?")) {
             ps.setString(1, op.status().wireName());
-            ps.setString(2, truncate(op.error()));
+            ps.setString(2, truncate(op.error(), MAX_ERROR_CHARS));
             setNullableLong(ps, 3, op.startedAt());
             setNullableLong(ps, 4, op.finishedAt());
-            ps.setString(5, op.id());
+            ps.setString(5, truncate(op.note(), MAX_NOTE_CHARS));
+            ps.setString(6, op.id());
             if (ps.executeUpdate() != 1) {
                 throw new DatabaseException("operation " + op.id() + " is not in the database", null);
             }
@@ -137,7 +140,8 @@ public final class OperationStore {
                         rs.getString("idempotency_key"),
                         rs.getLong("created_at"),
                         nullableLong(rs, "started_at"),
-                        nullableLong(rs, "finished_at")));
+                        nullableLong(rs, "finished_at"),
+                        rs.getString("note")));
             }
         }
         return result;
@@ -156,7 +160,7 @@ public final class OperationStore {
         }
     }
 
-    private static String truncate(String text) {
-        return text == null || text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS);
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 }

@@ -22,7 +22,9 @@ public interface Provider {
      * Sets one component of the instance to an absolute value and returns once the change is done. Applying the
      * value the instance already has must be harmless, as an interrupted resize is applied again after a restart.
      *
+     * @return how the change took effect, for people ("live", "in the config only, needs a restart"), or null
+     *         when there is nothing to add; shown as the operation's {@code note}
      * @throws ProviderException with a message meant for people when the change was not made
      */
-    void resize(String instance, Component component, long newValue);
+    String resize(String instance, Component component, long newValue);
 }

@@ -121,13 +121,14 @@ class OperationServiceTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> service.find("left-behind").orElseThrow().status(),
                     OperationStatus::isFinished);
             assertThat(service.find("left-behind")).map(Operation::status).contains(OperationStatus.SUCCEEDED);
+            assertThat(service.find("left-behind")).map(Operation::note).contains("counted");
             assertThat(provider.sizes.get("web-1")).isEqualTo(new Size(2, 4096, 50).with(Component.CPU, 4));
         }
     }
 
     private static Operation pending(String id, String instance) {
         return new Operation(id, instance, Component.CPU, ChangeMode.ABS, 4, 2, 4,
-                OperationStatus.PENDING, null, null, 1, null, null);
+                OperationStatus.PENDING, null, null, 1, null, null, null);
     }
 
     /** Every instance exists at 2/4096/50; resizes wait for {@link #release}. */
@@ -142,7 +143,7 @@ class OperationServiceTest {
         }
 
         @Override
-        public void resize(String instance, Component component, long newValue) {
+        public String resize(String instance, Component component, long newValue) {
             resizes.incrementAndGet();
             try {
                 release.await();
@@ -152,6 +153,7 @@ class OperationServiceTest {
             }
             currentSize(instance);
             sizes.compute(instance, (i, s) -> s.with(component, newValue));
+            return "counted";
         }
     }
 }

@@ -16,36 +16,87 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Raises alerts: writes them to table {@code alert_log} (listed at /v1/alerts) and to the log. */
+/**
+ * Raises alerts: writes them to table {@code alert_log} (listed at /v1/alerts) and to the log, and, when channels
+ * are configured, hands them to the {@link AlertOutbox} in the same transaction.
+ */
 public final class AlertLog {
     private static final Logger log = LoggerFactory.getLogger(AlertLog.class);
 
     private final DataSource dataSource;
     private final Clock clock;
+    private final AlertOutbox outbox;
 
+    /** Alerts are recorded and logged only. */
     public AlertLog(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    public AlertLog(DataSource dataSource, Clock clock, AlertOutbox outbox) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.outbox = outbox;
+    }
+
+    /** The problem has cleared: channels that were told of it get a "resolved" message. */
+    public void resolve(String instance, String rule, String kind) {
+        if (outbox != null) {
+            outbox.resolve(instance, rule, kind);
+        }
     }
 
     public Alert raise(Severity severity, String instance, String rule, String kind, String message) {
         long now = clock.millis();
         log.warn("ALERT [{}] {}", severity.wireName(), message);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO alert_log (time, severity, instance, rule, kind, message) VALUES (?, ?, ?, ?, ?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            ps.setLong(1, now);
-            ps.setString(2, severity.wireName());
-            ps.setString(3, instance);
-            ps.setString(4, rule);
-            ps.setString(5, kind);
-            ps.setString(6, message.length() > 4000 ? message.substring(0, 3999) + "…" : message);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return new Alert(keys.getLong(1), now, severity, instance, rule, kind, message);
+        try {
+            return record(now, severity, instance, rule, kind, message);
+        } catch (DuplicateStateException e) {
+            // The same problem raised at the same moment on another thread created its dedup row first: the
+            // second try finds that row and is deduplicated against it.
+            return record(now, severity, instance, rule, kind, message);
+        }
+    }
+
+    /** Two raises of one new (instance, rule, kind) raced to create its dedup row. */
+    private static final class DuplicateStateException extends RuntimeException {
+        DuplicateStateException(SQLException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    private Alert record(long now, Severity severity, String instance, String rule, String kind, String message) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Alert alert;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO alert_log (time, severity, instance, rule, kind, message) VALUES (?, ?, ?, ?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+                    ps.setLong(1, now);
+                    ps.setString(2, severity.wireName());
+                    ps.setString(3, instance);
+                    ps.setString(4, rule);
+                    ps.setString(5, kind);
+                    ps.setString(6, AlertOutbox.clip(message));
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        alert = new Alert(keys.getLong(1), now, severity, instance, rule, kind, message);
+                    }
+                }
+                if (outbox != null) {
+                    outbox.offer(c, alert);
+                }
+                c.commit();
+                return alert;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException e) {
+            if (outbox != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                throw new DuplicateStateException(e);
+            }
             throw new DatabaseException("cannot record alert: " + e.getMessage(), e);
         }
     }

@@ -10,6 +10,7 @@ import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
+import io.scalemanager.manager.rules.Condition;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,14 +170,25 @@ public final class CommandExecutor implements AutoCloseable {
             Action done = actionLog.get(a.id()).orElse(a);
             log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
                     done.toValue(), a.rule(), a.reason());
+            // The rule works again on this instance: whatever kept it from working has cleared.
+            try {
+                for (String kind : new String[]{"command_failed", "limit_reached", "nothing_to_change"}) {
+                    alerts.resolve(a.instance(), a.rule(), kind);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
+            }
         });
     }
 
     private void fail(Action a, String error, String kind) {
         finish(a, ActionStatus.FAILED, error, () -> fail(a, error, kind)).ifPresent(until -> {
             Severity severity = "command_failed".equals(kind) ? Severity.CRITICAL : Severity.WARNING;
-            String message = String.format("%s: %s (rule %s: %s) was not carried out: %s", a.instance(),
-                    a.change().describe(), a.rule(), a.reason(), error);
+            // The triggering event is named, so people can find the report that led here in the history.
+            String message = String.format("%s: %s (rule %s: %s; triggered by event %d, %s %s at %s) was not "
+                    + "carried out: %s", a.instance(), a.change().describe(), a.rule(), a.reason(), a.event().seq(),
+                    a.event().state().type(), Condition.number(a.event().state().value()),
+                    java.time.Instant.ofEpochMilli(a.event().state().timestampMs()), error);
             try {
                 alerts.raise(severity, a.instance(), a.rule(), kind, message);
             } catch (RuntimeException e) {

@@ -24,7 +24,8 @@ public record Condition(String type, Operator op, double threshold) {
         return type + " " + op.symbol() + " " + number(threshold);
     }
 
-    static String number(double v) {
+    /** A number as people write it: {@code 80}, {@code 81.5}. */
+    public static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

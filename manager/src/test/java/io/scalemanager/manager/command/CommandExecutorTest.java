@@ -272,6 +272,48 @@ class CommandExecutorTest {
     }
 
     @Test
+    void limitAlertNamesTheTriggeringEventAndIsResolvedOnceTheRuleWorksAgain() throws Exception {
+        limits.set(ramLimits("web-*", 1024, 4096));
+        open(Duration.ofMillis(10));
+        executor.close();
+        alerts = new AlertLog(database.dataSource(), clock, new io.scalemanager.manager.alert.AlertOutbox(
+                database.dataSource(), clock, new io.scalemanager.manager.alert.config.AlertsConfig(
+                List.of(new io.scalemanager.manager.alert.channel.slack.SlackNotifier("chat",
+                        URI.create("http://127.0.0.1:1/"))), List.of(), Duration.ZERO, Duration.ofHours(4),
+                Duration.ofMinutes(5), Duration.ofMinutes(1))));
+        URI uri = URI.create("http://127.0.0.1:" + server.port());
+        executor = new CommandExecutor(actionLog, locks, new InstanceApiClient(() -> uri, Optional.empty(),
+                Duration.ofSeconds(5)), alerts, limits::get, clock, FAST, registry);
+        Action first = start("web-1", RAM_UP);
+        executor.execute(first);
+        awaitFinished(first.id());
+        // The alert is raised right after the action is finished.
+        await().atMost(WAIT).until(() -> alerts.list(Optional.of("web-1"), 10).size() == 1);
+        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement().satisfies(alert -> assertThat(
+                alert.message()).contains("triggered by event " + first.event().seq() + ", ram 91 at 2025-11-25T10:00:00Z"));
+
+        limits.set(Limits.NONE);
+        clock.advance(Duration.ofMinutes(11)); // past the cooldown
+        Action second = start("web-1", RAM_UP);
+        executor.execute(second);
+        assertThat(awaitFinished(second.id()).status()).isEqualTo(ActionStatus.SUCCEEDED);
+
+        await().atMost(WAIT).until(() -> outboxStatuses().size() == 2);
+        assertThat(outboxStatuses()).containsExactly("firing limit_reached", "resolved limit_reached");
+    }
+
+    private List<String> outboxStatuses() throws SQLException {
+        List<String> statuses = new java.util.ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT status, kind FROM alert_outbox ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                statuses.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return statuses;
+    }
+
+    @Test
     void aScaleDownOfAnInstanceBelowItsLowerBoundIsNotTurnedIntoAScaleUp() {
         limits.set(ramLimits("web-*", 8192, 16384));
         open(Duration.ofMillis(10));

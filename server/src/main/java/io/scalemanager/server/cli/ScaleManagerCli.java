@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code scalemanager} launcher. */
 @Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
         description = "Autoscaler for fleets of virtual machines.",
-        subcommands = {RunCommand.class, DemoCommand.class, CleanerCommand.class, RulesCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, InstanceApiCommand.class, CleanerCommand.class,
+                RulesCommand.class, AlertsCommand.class,
                 ConfigCommand.class})
 public final class ScaleManagerCli {
 
@@ -22,6 +23,6 @@ public final class ScaleManagerCli {
         if (args.length > 0 && args[0].equals("cleaner")) {
             return !java.util.List.of(args).contains("--once") && !java.util.List.of(args).contains("--dry-run");
         }
-        return args.length > 0 && (args[0].equals("run") || args[0].equals("demo"));
+        return args.length > 0 && (args[0].equals("run") || args[0].equals("demo") || args[0].equals("instance-api"));
     }
 }

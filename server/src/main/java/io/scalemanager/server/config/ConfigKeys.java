@@ -64,6 +64,10 @@ public final class ConfigKeys {
             "archive the EventLog as per-minute min/avg/max/count instead of raw rows (true or false)");
     public static final ConfigKey CLEANER_STUCK_AFTER = ConfigKey.of("cleaner.stuck_after", "30m",
             "an action pending or running longer is checked with the instance API and finished");
+    public static final ConfigKey PROVIDERS = ConfigKey.of("providers", null,
+            "YAML file routing instances to libvirt, http, exec or simulator providers; default all simulated");
+    public static final ConfigKey ALERTS = ConfigKey.of("alerts", null,
+            "the alerts file: channels and routes (config/alerts.example.yaml); default none: alerts are recorded and logged only");
     public static final ConfigKey SIM_CPU = ConfigKey.of("simulator.cpu", "2", "cores of a new simulated instance");
     public static final ConfigKey SIM_RAM = ConfigKey.of("simulator.ram", "4096", "MiB of a new simulated instance");
     public static final ConfigKey SIM_STORAGE = ConfigKey.of("simulator.storage", "50",
@@ -79,9 +83,9 @@ public final class ConfigKeys {
             DB_TIMEOUT, KAFKA_BOOTSTRAP, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
             HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, CLEANER_ENABLED, CLEANER_INTERVAL,
-            CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE, CLEANER_DOWNSAMPLE,
-            CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
+            CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
+            CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
             DEMO_INSTANCES, DEMO_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();

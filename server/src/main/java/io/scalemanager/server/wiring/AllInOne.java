@@ -29,17 +29,26 @@ import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationSettings;
 import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.manager.Manager;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.alert.AlertDispatcher;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.AlertOutbox;
+import io.scalemanager.manager.alert.AlertWatch;
+import io.scalemanager.manager.alert.Silences;
+import io.scalemanager.manager.alert.config.AlertsConfig;
+import io.scalemanager.manager.alert.config.AlertsConfigException;
+import io.scalemanager.manager.alert.config.AlertsConfigParser;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.http.ManagerRoutes;
+import io.scalemanager.manager.http.SilenceRoutes;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
@@ -80,6 +89,8 @@ public final class AllInOne implements AutoCloseable {
     private static final String QUEUE_CONSUMER = "manager";
     /** Windows are warmed with a little more than the longest `for`, plus the tolerated clock skew. */
     private static final Duration WARM_MARGIN = Duration.ofMinutes(11);
+    private static final Duration ALERT_FIRST_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration ALERT_MAX_BACKOFF = Duration.ofMinutes(10);
 
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
     private final HostPort listen;
@@ -134,15 +145,17 @@ public final class AllInOne implements AutoCloseable {
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
         Duration maxEventAge = settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE);
+        Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
+        AlertsConfig alerts = loadAlerts(settings);
         Optional<CleanerSettings> cleaner = settings.bool(ConfigKeys.CLEANER_ENABLED)
                 ? Optional.of(CleanerProcess.cleanerSettings(settings)) : Optional.empty();
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    commands, maxEventAge, instanceApiUrl, instanceApiToken, cleaner);
+                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken, alerts, cleaner);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -168,9 +181,9 @@ public final class AllInOne implements AutoCloseable {
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
-                      SimulatorSettings simulatorSettings, CommandSettings commands, Duration maxEventAge,
-                      Optional<URI> instanceApiUrl,
-                      Optional<String> instanceApiToken, Optional<CleanerSettings> cleanerSettings) {
+                      SimulatorSettings simulatorSettings, Optional<Path> providers, CommandSettings commands,
+                      Duration maxEventAge, Optional<URI> instanceApiUrl, Optional<String> instanceApiToken,
+                      AlertsConfig alerts, Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -182,9 +195,13 @@ public final class AllInOne implements AutoCloseable {
         closeInOrder.add(db);
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
 
-        // Instance API with the simulator provider.
+        // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
-        OperationService operations = new OperationService(new OperationStore(db), simulator, ruleset::limits,
+        Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+        if (provider instanceof AutoCloseable c) {
+            closeInOrder.add(0, c);
+        }
+        OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
                 clock, registry, OperationSettings.defaults()).start();
         closeInOrder.add(0, operations);
 
@@ -192,7 +209,11 @@ public final class AllInOne implements AutoCloseable {
         EmbeddedQueue queue = new EmbeddedQueue(partitions, capacity, new OffsetStore(db.dataSource(),
                 QUEUE_CONSUMER), replaySource(eventLog), clock, registry);
         ActionLog actionLog = new ActionLog(db.dataSource(), clock);
-        AlertLog alertLog = new AlertLog(db.dataSource(), clock);
+        // Without channels, alerts are recorded and logged only; with them, they also go through the outbox.
+        AlertLog alertLog = new AlertLog(db.dataSource(), clock, alerts.channels().isEmpty() ? null
+                : new AlertOutbox(db.dataSource(), clock, alerts));
+        AlertDispatcher dispatcher = new AlertDispatcher(db.dataSource(), clock, alerts.channels(),
+                ALERT_FIRST_BACKOFF, ALERT_MAX_BACKOFF, registry);
         ActionLocks locks = new ActionLocks();
         Fleet fleet = new Fleet();
         InstanceApiClient instanceApi = new InstanceApiClient(
@@ -220,9 +241,16 @@ public final class AllInOne implements AutoCloseable {
                 .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
-                .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(60)))
+                .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
+                .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(readiness("database", db::isAvailable))
                 .addReadinessCheck(readiness("ingestion", () -> ingesting));
+        dispatcher.readinessChecks().forEach(server::addReadinessCheck);
+        AlertWatch watch = new AlertWatch(alertLog, fleet, queue::lagMillis, clock, alerts.stoppedReportingAfter(),
+                alerts.maxLag(), alerts.repeatInterval());
+        // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
+        closeInOrder.add(closeInOrder.indexOf(db), dispatcher);
+        closeInOrder.add(0, watch);
         // Closed in this order: HTTP, then the writer drains, then the queue drains into the manager.
         closeInOrder.add(0, executor);
         closeInOrder.add(0, queue);
@@ -240,6 +268,8 @@ public final class AllInOne implements AutoCloseable {
         log.info("Warmed the rule windows with {} recent events; {} rules loaded", warmed[0], ruleset.rules().size());
         queue.start(manager);
         executor.resumeUnfinished();
+        dispatcher.start(Duration.ofSeconds(1));
+        watch.start(Duration.ofSeconds(10));
         ingesting = true;
         // The cleaner's first run waits an interval, so it never competes with start-up and replay.
         cleanerSettings.ifPresent(cs -> closeInOrder.add(0, new Cleaner(db, cs, clock, actionLog, alertLog,
@@ -290,7 +320,7 @@ public final class AllInOne implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
     }
 
-    private static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
+    static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
         Path file = Path.of(settings.string(ConfigKeys.RULES));
         if (!Files.exists(file)) {
             if (settings.isDefault(ConfigKeys.RULES)) {
@@ -308,11 +338,28 @@ public final class AllInOne implements AutoCloseable {
         }
     }
 
+    /** The alerts file named by config key {@code alerts}, or no channels when none is named. */
+    public static AlertsConfig loadAlerts(Settings settings) {
+        Optional<String> file = settings.optional(ConfigKeys.ALERTS).filter(f -> !f.isBlank());
+        if (file.isEmpty()) {
+            return AlertsConfig.NONE;
+        }
+        Path path = Path.of(file.get());
+        try {
+            return AlertsConfigParser.parse(path, System.getenv());
+        } catch (AlertsConfigException e) {
+            throw new StartupException("config key 'alerts': the alerts file is invalid:\n" + e.getMessage());
+        } catch (IOException e) {
+            throw new StartupException("config key 'alerts': cannot read the alerts file " + path + ": "
+                    + e.getMessage());
+        }
+    }
+
     private static String dataDir(Settings settings, String fallback) {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
     }
 
-    private static String absolute(String dir) {
+    static String absolute(String dir) {
         Path p = Path.of(dir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(p);

@@ -59,7 +59,7 @@ public final class SimulatorProvider implements Provider {
     }
 
     @Override
-    public void resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue) {
         if (currentSize(instance).isEmpty()) {
             throw new ProviderException("instance '" + instance + "' is unknown to the simulator");
         }
@@ -70,6 +70,7 @@ public final class SimulatorProvider implements Provider {
             throw new ProviderException("simulated failure");
         }
         update(instance, component, newValue);
+        return null;
     }
 
     /** Makes the next resize of the instance fail with "simulated failure". */

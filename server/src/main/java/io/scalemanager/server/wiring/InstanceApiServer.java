@@ -1,0 +1,136 @@
+package io.scalemanager.server.wiring;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.ReadinessCheck;
+import io.scalemanager.history.jdbc.JdbcEventLog;
+import io.scalemanager.instanceapi.http.InstanceApiRoutes;
+import io.scalemanager.instanceapi.operation.OperationService;
+import io.scalemanager.instanceapi.operation.OperationSettings;
+import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.Provider;
+import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
+import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
+import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.rules.RulesetException;
+import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.HostPort;
+import io.scalemanager.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code scalemanager instance-api}: only the instance API (resizes, operations, sizes, the original
+ * {@code POST /instance}), for running next to libvirt or wherever the hoster's API is reachable, while the rest
+ * runs elsewhere and reaches it through {@code manager.instance_api.url}. Limits come from the ruleset's
+ * {@code limits}; operations live in this process's own database.
+ */
+public final class InstanceApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(InstanceApiServer.class);
+
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private ApiServer server;
+
+    private InstanceApiServer() {
+    }
+
+    public static InstanceApiServer start(Settings settings) throws RulesetException, IOException {
+        HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
+        Optional<String> token = settings.optional(ConfigKeys.API_TOKEN);
+        if (!listen.isLoopback() && token.isEmpty()) {
+            throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
+                    + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
+        }
+        Ruleset ruleset = AllInOne.loadRuleset(settings);
+        DatabaseSettings dbSettings = new DatabaseSettings(
+                settings.optional(ConfigKeys.DB_URL).orElse(DatabaseSettings.embeddedUrl(
+                        AllInOne.absolute(settings.string(ConfigKeys.DATA)))),
+                settings.optional(ConfigKeys.DB_USER).orElse(""),
+                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
+                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
+                settings.duration(ConfigKeys.DB_TIMEOUT));
+        try {
+            dbSettings.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
+        }
+        SimulatorSettings simulatorSettings = new SimulatorSettings(
+                new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
+                        settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
+                settings.duration(ConfigKeys.SIM_DELAY),
+                settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
+        Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
+        HttpSettings http = new HttpSettings(listen.host(), listen.port(), 1L << 20, token);
+
+        InstanceApiServer app = new InstanceApiServer();
+        try {
+            Database db = Database.open(dbSettings);
+            app.closeInOrder.add(db);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            // The simulator knows the instances that reported to this database, if any did.
+            SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings,
+                    new JdbcEventLog(db.dataSource())::hasReported, Set.of());
+            Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+            if (provider instanceof AutoCloseable c) {
+                app.closeInOrder.add(0, c);
+            }
+            OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
+                    Clock.systemUTC(), registry, OperationSettings.defaults()).start();
+            app.closeInOrder.add(0, operations);
+            app.server = new ApiServer(http, registry)
+                    .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
+                    .addReadinessCheck(new ReadinessCheck() {
+                        @Override
+                        public String name() {
+                            return "database";
+                        }
+
+                        @Override
+                        public boolean ready() {
+                            return db.isAvailable();
+                        }
+                    });
+            app.closeInOrder.add(0, app.server);
+            app.server.start();
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        log.info("ScaleManager instance API is running on {}:{}", listen.host(), app.port());
+        return app;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.markStopping();
+        }
+        for (AutoCloseable c : closeInOrder) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("Error while stopping {}: {}", c.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+        closeInOrder.clear();
+    }
+}
