@@ -102,6 +102,16 @@ public final class StuckActions {
         locks.remember(a.instance(), a.change().component(), until.get());
         log.info("Finished stuck action {} ({} {}, rule {}) as {}", a.id(), a.instance(), a.change().describe(),
                 a.rule(), outcome);
+        if (status == ActionStatus.SUCCEEDED) {
+            // As when the manager finishes it: the rule works again on this instance, so its alerts have cleared.
+            try {
+                for (String kind : new String[] {"command_failed", "limit_reached", "nothing_to_change"}) {
+                    alerts.resolve(a.instance(), a.rule(), kind);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
+            }
+        }
         if (status == ActionStatus.FAILED) {
             String message = String.format("%s: %s (rule %s: %s) was not carried out: %s (found stuck by the "
                     + "cleaner)", a.instance(), a.change().describe(), a.rule(), a.reason(), error);
