@@ -33,6 +33,10 @@ abstract class JdbcEventLogTest {
     @TempDir
     Path dir;
     private Database db;
+
+    protected Database db() {
+        return db;
+    }
     private JdbcEventLog log;
 
     @BeforeEach

@@ -124,7 +124,7 @@ public final class AllInOne implements AutoCloseable {
             throw new StartupException("config key 'queue.kafka.bootstrap': the Kafka queue is not part of this "
                     + "version yet; leave it unset to use the embedded queue");
         }
-        DatabaseSettings dbSettings = databaseSettings(settings, dataDir);
+        DatabaseSettings dbSettings = ServerSettings.database(settings, dataDir);
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
         CollectorSettings collector = new CollectorSettings(
@@ -161,22 +161,6 @@ public final class AllInOne implements AutoCloseable {
             throw e;
         }
         return app;
-    }
-
-    /** The database of the config: {@code db.url}, or an H2 file in the data directory. */
-    public static DatabaseSettings databaseSettings(Settings settings, String dataDir) {
-        DatabaseSettings dbSettings = new DatabaseSettings(
-                settings.optional(ConfigKeys.DB_URL).orElseGet(() -> DatabaseSettings.embeddedUrl(absolute(dataDir))),
-                settings.optional(ConfigKeys.DB_USER).orElse(""),
-                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
-                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
-                settings.duration(ConfigKeys.DB_TIMEOUT));
-        try {
-            dbSettings.vendor();
-        } catch (RuntimeException e) {
-            throw new StartupException("config key 'db.url': " + e.getMessage());
-        }
-        return dbSettings;
     }
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, HttpSettings http, CollectorSettings collector,

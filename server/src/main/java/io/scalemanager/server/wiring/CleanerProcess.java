@@ -46,7 +46,7 @@ public final class CleanerProcess implements AutoCloseable {
     /** Opens the database and prepares the cleaner; every setting is read before anything starts. */
     public static CleanerProcess open(Settings settings) {
         CleanerSettings cleanerSettings = cleanerSettings(settings);
-        var dbSettings = AllInOne.databaseSettings(settings, settings.optional(ConfigKeys.DATA).orElse("./data"));
+        var dbSettings = ServerSettings.database(settings);
         HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
         URI instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri)
                 .orElseGet(() -> URI.create("http://" + (listen.host().contains(":") ? "[" + listen.host() + "]"

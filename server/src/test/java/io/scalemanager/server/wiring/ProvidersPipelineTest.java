@@ -1,5 +1,6 @@
 package io.scalemanager.server.wiring;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The all-in-one with a providers file: rules fire and libvirt's test driver domain {@code test} is resized. */
+@EnabledIf(value = "io.scalemanager.core.process.Installed#virsh",
+        disabledReason = "needs virsh: apt-get install libvirt-clients (.ci/run does)")
 class ProvidersPipelineTest {
     private static final String RULES = """
             rules:

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.libvirt;
 
+import org.junit.jupiter.api.condition.EnabledIf;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Against libvirt's own test driver: one connection per provider, so changes are visible to later reads. The
  * driver's domain {@code test} runs with 2 vcpus (maximum 2), 2048 MiB of 8192 MiB, and disk vda of ~1 TiB.
  */
+@EnabledIf(value = "io.scalemanager.core.process.Installed#virsh",
+        disabledReason = "needs virsh: apt-get install libvirt-clients (.ci/run does)")
 class LibvirtProviderTest {
     private final LibvirtProvider provider = new LibvirtProvider(new LibvirtSettings("test:///default",
             "{instance}", Optional.of("vda"), "virsh", Duration.ofSeconds(20)));

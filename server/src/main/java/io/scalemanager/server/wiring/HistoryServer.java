@@ -1,0 +1,61 @@
+package io.scalemanager.server.wiring;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.ReadinessCheck;
+import io.scalemanager.history.http.HistoryRoutes;
+import io.scalemanager.history.jdbc.JdbcEventLog;
+import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.HostPort;
+import io.scalemanager.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+
+/**
+ * {@code scalemanager history}: the History API alone, reading the EventLog of a shared database (MariaDB or
+ * MySQL), so window questions from dashboards and scripts do not load the collectors or the manager.
+ */
+public final class HistoryServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HistoryServer.class);
+
+    private final Database db;
+    private final ApiServer server;
+
+    private HistoryServer(Database db, ApiServer server) {
+        this.db = db;
+        this.server = server;
+    }
+
+    public static HistoryServer start(Settings settings) {
+        HostPort listen = ServerSettings.listen(settings);
+        HttpSettings http = new HttpSettings(listen.host(), listen.port(), 1L << 16,
+                settings.optional(ConfigKeys.API_TOKEN));
+        Database db = Database.open(ServerSettings.database(settings));
+        try {
+            ApiServer server = new ApiServer(http, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                    .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC()))
+                    .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
+                    .start();
+            log.info("ScaleManager history is running on {}:{}", listen.host(), server.port());
+            return new HistoryServer(db, server);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        db.close();
+    }
+}

@@ -1,0 +1,72 @@
+package io.scalemanager.server.wiring;
+
+import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.web.ReadinessCheck;
+import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.HostPort;
+import io.scalemanager.server.config.Settings;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.BooleanSupplier;
+
+/** What every server process reads the same way: where to listen, which database, and a readiness check. */
+final class ServerSettings {
+    private ServerSettings() {
+    }
+
+    /** The listen address; refuses one beyond loopback without an API token. */
+    static HostPort listen(Settings settings) {
+        HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
+        if (!listen.isLoopback() && settings.optional(ConfigKeys.API_TOKEN).isEmpty()) {
+            throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
+                    + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
+        }
+        return listen;
+    }
+
+    /** The database: db.url, or the H2 file in the data directory. */
+    static DatabaseSettings database(Settings settings) {
+        return database(settings, settings.string(ConfigKeys.DATA));
+    }
+
+    static DatabaseSettings database(Settings settings, String dataDir) {
+        DatabaseSettings db = new DatabaseSettings(
+                settings.optional(ConfigKeys.DB_URL).orElseGet(() -> DatabaseSettings.embeddedUrl(absolute(dataDir))),
+                settings.optional(ConfigKeys.DB_USER).orElse(""),
+                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
+                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
+                settings.duration(ConfigKeys.DB_TIMEOUT));
+        try {
+            db.vendor();
+        } catch (RuntimeException e) {
+            throw new StartupException("config key 'db.url': " + e.getMessage());
+        }
+        return db;
+    }
+
+    static String absolute(String dir) {
+        Path p = Path.of(dir).toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new StartupException("config key 'data': cannot create directory " + p + ": " + e.getMessage());
+        }
+        return p.toString();
+    }
+
+    static ReadinessCheck readiness(String name, BooleanSupplier check) {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public boolean ready() {
+                return check.getAsBoolean();
+            }
+        };
+    }
+}
