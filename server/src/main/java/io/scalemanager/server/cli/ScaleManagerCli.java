@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
         description = "Autoscaler for fleets of virtual machines.",
         subcommands = {RunCommand.class, DemoCommand.class, HistoryCommand.class, InstanceApiCommand.class,
-                RulesCommand.class, AlertsCommand.class, ConfigCommand.class})
+                CleanerCommand.class, RulesCommand.class, AlertsCommand.class, ConfigCommand.class})
 public final class ScaleManagerCli {
 
     public static void main(String[] args) {
@@ -19,6 +19,9 @@ public final class ScaleManagerCli {
     }
 
     private static boolean isServer(String[] args) {
+        if (args.length > 0 && args[0].equals("cleaner")) {
+            return !java.util.List.of(args).contains("--once") && !java.util.List.of(args).contains("--dry-run");
+        }
         return args.length > 0 && (args[0].equals("run") || args[0].equals("demo") || args[0].equals("instance-api"));
     }
 }

@@ -48,6 +48,22 @@ public final class ConfigKeys {
             "sends of one command before it has failed");
     public static final ConfigKey MANAGER_MAX_EVENT_AGE = ConfigKey.of("manager.max_event_age", "10m",
             "older events fill the windows but decide nothing (buffered or replayed reports)");
+    public static final ConfigKey CLEANER_ENABLED = ConfigKey.of("cleaner.enabled", "true",
+            "the all-in-one runs the cleaner on its schedule (true or false)");
+    public static final ConfigKey CLEANER_INTERVAL = ConfigKey.of("cleaner.interval", "10m",
+            "time between two cleaner runs");
+    public static final ConfigKey CLEANER_EVENT_RETENTION = ConfigKey.of("cleaner.event_retention", "168h",
+            "EventLog rows that arrived longer ago move to the archive");
+    public static final ConfigKey CLEANER_ACTION_RETENTION = ConfigKey.of("cleaner.action_retention", "2160h",
+            "finished actions older than this move to the archive");
+    public static final ConfigKey CLEANER_CHUNK_ROWS = ConfigKey.of("cleaner.chunk_rows", "5000",
+            "rows the cleaner moves per transaction");
+    public static final ConfigKey CLEANER_PAUSE = ConfigKey.of("cleaner.pause", "50ms",
+            "the cleaner's sleep between two chunks, so ingestion is not slowed");
+    public static final ConfigKey CLEANER_DOWNSAMPLE = ConfigKey.of("cleaner.downsample", "false",
+            "archive the EventLog as per-minute min/avg/max/count instead of raw rows (true or false)");
+    public static final ConfigKey CLEANER_STUCK_AFTER = ConfigKey.of("cleaner.stuck_after", "30m",
+            "an action pending or running longer is checked with the instance API and finished");
     public static final ConfigKey PROVIDERS = ConfigKey.of("providers", null,
             "YAML file routing instances to libvirt, http, exec or simulator providers; default all simulated");
     public static final ConfigKey ALERTS = ConfigKey.of("alerts", null,
@@ -67,8 +83,9 @@ public final class ConfigKeys {
             DB_TIMEOUT, KAFKA_BOOTSTRAP, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
             HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, SIM_CPU, SIM_RAM,
-            SIM_STORAGE, SIM_DELAY, SIM_FAIL,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
+            CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
+            CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
             DEMO_INSTANCES, DEMO_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();

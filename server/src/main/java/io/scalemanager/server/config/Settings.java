@@ -58,6 +58,14 @@ public final class Settings {
         throw invalid(key, "a whole number from " + min + " to " + max);
     }
 
+    public boolean bool(ConfigKey key) {
+        return switch (string(key).trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw invalid(key, "true or false");
+        };
+    }
+
     public Duration duration(ConfigKey key) {
         try {
             return DurationText.parse(string(key));

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.cleaner.Cleaner;
+import io.scalemanager.cleaner.CleanerSettings;
 import io.scalemanager.collector.CollectorRoutes;
 import io.scalemanager.collector.CollectorSettings;
 import io.scalemanager.collector.StoreUnavailableException;
@@ -74,8 +76,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * {@code scalemanager run}: collector, history, embedded queue, manager and instance API in one process, wired
- * explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
+ * {@code scalemanager run}: collector, history, embedded queue, manager, instance API and cleaner in one process,
+ * wired explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
  *
  * <p>Start order matters: the database first; then the instance API (it resumes its operations); then HTTP,
  * with ingestion closed; then the manager warms its windows from the history and the queue replays what was
@@ -123,17 +125,7 @@ public final class AllInOne implements AutoCloseable {
             throw new StartupException("config key 'queue.kafka.bootstrap': the Kafka queue is not part of this "
                     + "version yet; leave it unset to use the embedded queue");
         }
-        DatabaseSettings dbSettings = new DatabaseSettings(
-                settings.optional(ConfigKeys.DB_URL).orElse(DatabaseSettings.embeddedUrl(absolute(dataDir))),
-                settings.optional(ConfigKeys.DB_USER).orElse(""),
-                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
-                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
-                settings.duration(ConfigKeys.DB_TIMEOUT));
-        try {
-            dbSettings.vendor();
-        } catch (RuntimeException e) {
-            throw new StartupException("config key 'db.url': " + e.getMessage());
-        }
+        DatabaseSettings dbSettings = ServerSettings.database(settings, dataDir);
         HttpSettings http = new HttpSettings(listen.host(), listen.port(),
                 settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30), token);
         CollectorSettings collector = new CollectorSettings(
@@ -160,11 +152,13 @@ public final class AllInOne implements AutoCloseable {
         Optional<URI> instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri);
         Optional<String> instanceApiToken = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN).or(() -> token);
         AlertsConfig alerts = loadAlerts(settings);
+        Optional<CleanerSettings> cleaner = settings.bool(ConfigKeys.CLEANER_ENABLED)
+                ? Optional.of(CleanerProcess.cleanerSettings(settings)) : Optional.empty();
 
         AllInOne app = new AllInOne(listen);
         try {
             app.wire(ruleset, dbSettings, http, collector, storeTimeout, commitRows, partitions, capacity, simulator,
-                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken, alerts);
+                    providers, commands, maxEventAge, instanceApiUrl, instanceApiToken, alerts, cleaner);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -176,7 +170,7 @@ public final class AllInOne implements AutoCloseable {
                       Duration storeTimeout, int commitRows, int partitions, int capacity,
                       SimulatorSettings simulatorSettings, Optional<Path> providers, CommandSettings commands,
                       Duration maxEventAge, Optional<URI> instanceApiUrl, Optional<String> instanceApiToken,
-                      AlertsConfig alerts) {
+                      AlertsConfig alerts, Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -264,6 +258,9 @@ public final class AllInOne implements AutoCloseable {
         dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
         ingesting = true;
+        // The cleaner's first run waits an interval, so it never competes with start-up and replay.
+        cleanerSettings.ifPresent(cs -> closeInOrder.add(0, new Cleaner(db, cs, clock, actionLog, alertLog,
+                instanceApi, locks, registry).start(cs.interval())));
         log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
                 address());
     }
@@ -359,7 +356,7 @@ public final class AllInOne implements AutoCloseable {
         return p.toString();
     }
 
-    private static URI uri(String text) {
+    static URI uri(String text) {
         try {
             URI u = URI.create(text);
             if (u.getScheme() == null || u.getHost() == null) {

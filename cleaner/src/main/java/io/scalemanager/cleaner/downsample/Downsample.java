@@ -1,0 +1,45 @@
+package io.scalemanager.cleaner.downsample;
+
+import io.scalemanager.cleaner.archive.ChunkMover;
+import io.scalemanager.core.db.DatabaseSettings.Vendor;
+
+import java.sql.PreparedStatement;
+
+/**
+ * Archives EventLog rows as per (instance, type, minute) aggregates in {@code event_log_minute}: min, max, count
+ * and sum are merged into the minute's row, and avg is sum / count. The merge runs in the chunk's transaction,
+ * together with the delete of the rows it aggregated, so a rerun after a crash never counts a row twice.
+ */
+public final class Downsample {
+    private Downsample() {
+    }
+
+    public static ChunkMover.Copy into(Vendor vendor) {
+        String sql = switch (vendor) {
+            case H2 -> "MERGE INTO event_log_minute m USING (SELECT instance, type, "
+                    + "(ts / 60000) * 60000 AS minute_start, MIN(val) AS min_val, MAX(val) AS max_val, "
+                    + "COUNT(*) AS cnt, SUM(val) AS val_sum FROM event_log %s GROUP BY instance, type, (ts / 60000) * 60000) s "
+                    + "ON m.instance = s.instance AND m.type = s.type AND m.minute_start = s.minute_start "
+                    + "WHEN MATCHED THEN UPDATE SET min_val = LEAST(m.min_val, s.min_val), "
+                    + "max_val = GREATEST(m.max_val, s.max_val), avg_val = (m.val_sum + s.val_sum) / (m.cnt + s.cnt), "
+                    + "cnt = m.cnt + s.cnt, val_sum = m.val_sum + s.val_sum "
+                    + "WHEN NOT MATCHED THEN INSERT (instance, type, minute_start, min_val, avg_val, max_val, cnt, "
+                    + "val_sum) VALUES (s.instance, s.type, s.minute_start, s.min_val, s.val_sum / s.cnt, s.max_val, "
+                    + "s.cnt, s.val_sum)";
+            // avg_val is assigned first: MySQL applies the assignments left to right.
+            case MYSQL -> "INSERT INTO event_log_minute (instance, type, minute_start, min_val, avg_val, max_val, "
+                    + "cnt, val_sum) SELECT instance, type, (ts DIV 60000) * 60000, MIN(val), SUM(val) / COUNT(*), "
+                    + "MAX(val), COUNT(*), SUM(val) FROM event_log %s GROUP BY instance, type, (ts DIV 60000) * 60000 "
+                    + "ON DUPLICATE KEY UPDATE avg_val = (val_sum + VALUES(val_sum)) / (cnt + VALUES(cnt)), "
+                    + "min_val = LEAST(min_val, VALUES(min_val)), max_val = GREATEST(max_val, VALUES(max_val)), "
+                    + "cnt = cnt + VALUES(cnt), val_sum = val_sum + VALUES(val_sum)";
+        };
+        return (c, move, afterKey, upToKey, cutoff) -> {
+            try (PreparedStatement ps = c.prepareStatement(String.format(sql, ChunkMover.chunkWhere(move)))) {
+                ChunkMover.bindChunk(ps, afterKey, upToKey, cutoff);
+                ps.executeUpdate();
+                return -1; // rows upserted, not rows aggregated: the mover checks count against delete
+            }
+        };
+    }
+}

@@ -1,0 +1,13 @@
+package io.scalemanager.cleaner.stuck;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+
+import java.nio.file.Path;
+
+class StuckActionsOnH2Test extends StuckActionsTest {
+    @Override
+    protected Database openDatabase(Path dir) {
+        return TestDatabases.h2File(dir);
+    }
+}
