@@ -129,10 +129,10 @@ public final class Manager implements EventHandler {
                     d.event()));
             if (result instanceof StartResult.Started started) {
                 fired.increment();
-                locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE);
+                locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE, now);
                 executor.execute(started.action());
             } else if (result instanceof StartResult.Blocked blocked) {
-                locks.remember(d.event().instance(), change.component(), blocked.untilMs());
+                locks.remember(d.event().instance(), change.component(), blocked.untilMs(), now);
             }
         } else if (alertThrottle.tryRaise(d.event().instance(), rule.name(), now, rule.cooldown().toMillis())) {
             fired.increment();

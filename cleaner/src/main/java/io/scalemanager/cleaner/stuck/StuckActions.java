@@ -99,7 +99,7 @@ public final class StuckActions {
         if (until.isEmpty()) {
             return "already finished";
         }
-        locks.remember(a.instance(), a.change().component(), until.get());
+        locks.remember(a.instance(), a.change().component(), until.get(), clock.millis());
         log.info("Finished stuck action {} ({} {}, rule {}) as {}", a.id(), a.instance(), a.change().describe(),
                 a.rule(), outcome);
         if (status == ActionStatus.SUCCEEDED) {

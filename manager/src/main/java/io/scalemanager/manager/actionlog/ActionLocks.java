@@ -6,9 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What this process knows of the locks in the ActionLog, so an event whose rule holds during a cooldown does not
- * cost a database round trip. The database stays the authority: an unknown or expired entry means "ask it".
+ * cost a database round trip. The database stays the authority: an unknown or expired entry means "ask it", and
+ * no entry is trusted for longer than {@link #RECHECK_MS}, because another process (a second manager, a separate
+ * cleaner finishing a stuck action) may have changed the lock since.
  */
 public final class ActionLocks {
+    /** How long a remembered lock is believed before the database is asked again. */
+    public static final long RECHECK_MS = 30_000;
+
     private final ConcurrentHashMap<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
     static String key(String instance, Component component) {
@@ -28,8 +33,10 @@ public final class ActionLocks {
         return true;
     }
 
-    public void remember(String instance, Component component, long untilMs) {
-        blockedUntil.put(key(instance, component), untilMs);
+    /** The lock is held until untilMs (Long.MAX_VALUE: while an action is pending or running), as seen at nowMs. */
+    public void remember(String instance, Component component, long untilMs, long nowMs) {
+        long recheckAt = nowMs > Long.MAX_VALUE - RECHECK_MS ? Long.MAX_VALUE : nowMs + RECHECK_MS;
+        blockedUntil.put(key(instance, component), Math.min(untilMs, recheckAt));
     }
 
     public int size() {

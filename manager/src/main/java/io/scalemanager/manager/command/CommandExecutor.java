@@ -202,7 +202,7 @@ public final class CommandExecutor implements AutoCloseable {
         try {
             Optional<Long> until = actionLog.finish(a.id(), status, error);
             until.ifPresent(u -> {
-                locks.remember(a.instance(), a.change().component(), u);
+                locks.remember(a.instance(), a.change().component(), u, clock.millis());
                 registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
             });
             return until;

@@ -15,7 +15,7 @@ class ActionLocksTest {
     @Test
     void rememberedLockBlocksUntilItsEndAndIsThenForgotten() {
         ActionLocks locks = new ActionLocks();
-        locks.remember("web-1", Component.RAM, 1_000);
+        locks.remember("web-1", Component.RAM, 1_000, 0);
 
         assertThat(locks.knownBlocked("web-1", Component.RAM, 999)).isTrue();
         assertThat(locks.knownBlocked("web-1", Component.CPU, 999)).isFalse();
@@ -25,20 +25,28 @@ class ActionLocksTest {
     }
 
     @Test
-    void pendingActionIsBlockedForeverUntilReplaced() {
+    void aRunningActionIsBelievedForTheRecheckIntervalThenTheDatabaseIsAskedAgain() {
         ActionLocks locks = new ActionLocks();
-        locks.remember("web-1", Component.RAM, Long.MAX_VALUE);
-        assertThat(locks.knownBlocked("web-1", Component.RAM, Long.MAX_VALUE - 1)).isTrue();
+        locks.remember("web-1", Component.RAM, Long.MAX_VALUE, 1_000);
 
-        locks.remember("web-1", Component.RAM, 5_000);
+        assertThat(locks.knownBlocked("web-1", Component.RAM, 1_000 + ActionLocks.RECHECK_MS - 1)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, 1_000 + ActionLocks.RECHECK_MS)).isFalse();
+    }
 
+    @Test
+    void aNewerAnswerReplacesTheRememberedOne() {
+        ActionLocks locks = new ActionLocks();
+        locks.remember("web-1", Component.RAM, Long.MAX_VALUE, 0);
+        locks.remember("web-1", Component.RAM, 5_000, 0);
+
+        assertThat(locks.knownBlocked("web-1", Component.RAM, 4_999)).isTrue();
         assertThat(locks.knownBlocked("web-1", Component.RAM, 5_000)).isFalse();
     }
 
     @Test
     void instanceIdsThatConcatenateAlikeDoNotShareALock() {
         ActionLocks locks = new ActionLocks();
-        locks.remember("web-1r", Component.CPU, 1_000);
+        locks.remember("web-1r", Component.CPU, 1_000, 0);
 
         assertThat(locks.knownBlocked("web-1", Component.RAM, 0)).isFalse();
     }
