@@ -13,13 +13,10 @@ import io.scalemanager.collector.CollectorSettings;
 import io.scalemanager.collector.StoreUnavailableException;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
-import io.scalemanager.core.pattern.InstancePattern;
-import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
-import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.ingest.GroupCommitWriter;
@@ -115,12 +112,8 @@ public final class AllInOne implements AutoCloseable {
 
     private static AllInOne start(Settings settings, Ruleset ruleset, String dataDir) {
         // Read every setting before starting anything, so a bad value stops start-up with its key named.
-        HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
+        HostPort listen = ServerSettings.listen(settings);
         Optional<String> token = settings.optional(ConfigKeys.API_TOKEN);
-        if (!listen.isLoopback() && token.isEmpty()) {
-            throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
-                    + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
-        }
         if (settings.optional(ConfigKeys.KAFKA_BOOTSTRAP).isPresent()) {
             throw new StartupException("config key 'queue.kafka.bootstrap': the Kafka queue is not part of this "
                     + "version yet; leave it unset to use the embedded queue");
@@ -139,11 +132,7 @@ public final class AllInOne implements AutoCloseable {
                 ? MYSQL_COMMIT_ROWS : settings.integer(ConfigKeys.HISTORY_COMMIT_ROWS, 100, 1_000_000);
         int partitions = settings.integer(ConfigKeys.QUEUE_PARTITIONS, 1, 256);
         int capacity = settings.integer(ConfigKeys.QUEUE_CAPACITY, 1000, 50_000_000);
-        SimulatorSettings simulator = new SimulatorSettings(
-                new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
-                        settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
-                settings.duration(ConfigKeys.SIM_DELAY),
-                settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
+        SimulatorSettings simulator = ServerSettings.simulator(settings);
         CommandSettings commands = new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL),
                 Duration.ofSeconds(1), settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                 settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT));
@@ -230,8 +219,8 @@ public final class AllInOne implements AutoCloseable {
                 .add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
-                .addReadinessCheck(readiness("database", db::isAvailable))
-                .addReadinessCheck(readiness("ingestion", () -> ingesting));
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
+                .addReadinessCheck(ServerSettings.readiness("ingestion", () -> ingesting));
         dispatcher.readinessChecks().forEach(server::addReadinessCheck);
         AlertWatch watch = new AlertWatch(alertLog, fleet, queue::lagMillis, clock, alerts.stoppedReportingAfter(),
                 alerts.maxLag(), alerts.repeatInterval());
@@ -287,20 +276,6 @@ public final class AllInOne implements AutoCloseable {
         };
     }
 
-    private static ReadinessCheck readiness(String name, java.util.function.BooleanSupplier check) {
-        return new ReadinessCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean ready() {
-                return check.getAsBoolean();
-            }
-        };
-    }
-
     /** HOST:PORT the server answers on (the real port when 0 was configured). */
     public String address() {
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
@@ -344,16 +319,6 @@ public final class AllInOne implements AutoCloseable {
 
     private static String dataDir(Settings settings, String fallback) {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
-    }
-
-    static String absolute(String dir) {
-        Path p = Path.of(dir).toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new StartupException("config key 'data': cannot create directory " + p + ": " + e.getMessage());
-        }
-        return p.toString();
     }
 
     static URI uri(String text) {

@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
-import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.server.config.ConfigKeys;

@@ -4,11 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
-import io.scalemanager.core.pattern.InstancePattern;
-import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
-import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
@@ -50,30 +47,11 @@ public final class InstanceApiServer implements AutoCloseable {
     }
 
     public static InstanceApiServer start(Settings settings) throws RulesetException, IOException {
-        HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
+        HostPort listen = ServerSettings.listen(settings);
         Optional<String> token = settings.optional(ConfigKeys.API_TOKEN);
-        if (!listen.isLoopback() && token.isEmpty()) {
-            throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
-                    + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
-        }
         Ruleset ruleset = AllInOne.loadRuleset(settings);
-        DatabaseSettings dbSettings = new DatabaseSettings(
-                settings.optional(ConfigKeys.DB_URL).orElse(DatabaseSettings.embeddedUrl(
-                        AllInOne.absolute(settings.string(ConfigKeys.DATA)))),
-                settings.optional(ConfigKeys.DB_USER).orElse(""),
-                settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
-                settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
-                settings.duration(ConfigKeys.DB_TIMEOUT));
-        try {
-            dbSettings.vendor();
-        } catch (RuntimeException e) {
-            throw new StartupException("config key 'db.url': " + e.getMessage());
-        }
-        SimulatorSettings simulatorSettings = new SimulatorSettings(
-                new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
-                        settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
-                settings.duration(ConfigKeys.SIM_DELAY),
-                settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
+        DatabaseSettings dbSettings = ServerSettings.database(settings);
+        SimulatorSettings simulatorSettings = ServerSettings.simulator(settings);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
         HttpSettings http = new HttpSettings(listen.host(), listen.port(), 1L << 20, token);
 
@@ -94,17 +72,7 @@ public final class InstanceApiServer implements AutoCloseable {
             app.closeInOrder.add(0, operations);
             app.server = new ApiServer(http, registry)
                     .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
-                    .addReadinessCheck(new ReadinessCheck() {
-                        @Override
-                        public String name() {
-                            return "database";
-                        }
-
-                        @Override
-                        public boolean ready() {
-                            return db.isAvailable();
-                        }
-                    });
+                    .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
             app.closeInOrder.add(0, app.server);
             app.server.start();
         } catch (RuntimeException e) {

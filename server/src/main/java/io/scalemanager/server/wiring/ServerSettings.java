@@ -1,7 +1,10 @@
 package io.scalemanager.server.wiring;
 
 import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.ReadinessCheck;
+import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
@@ -11,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
-/** What every server process reads the same way: where to listen, which database, and a readiness check. */
+/** What the server processes read the same way: where to listen, which database, the simulator, readiness. */
 final class ServerSettings {
     private ServerSettings() {
     }
@@ -54,6 +57,15 @@ final class ServerSettings {
             throw new StartupException("config key 'data': cannot create directory " + p + ": " + e.getMessage());
         }
         return p.toString();
+    }
+
+    /** The simulator provider's settings: the size of new instances, how long a resize takes, what fails. */
+    static SimulatorSettings simulator(Settings settings) {
+        return new SimulatorSettings(
+                new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
+                        settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
+                settings.duration(ConfigKeys.SIM_DELAY),
+                settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
     }
 
     static ReadinessCheck readiness(String name, BooleanSupplier check) {
