@@ -162,18 +162,9 @@ public final class HttpProvider implements Provider {
                 request.header("Content-Type", "application/json");
             }
             authorization().ifPresent(a -> request.header("Authorization", a));
-            HttpResponse<String> response;
-            try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (HttpTimeoutException e) {
-                retryOrFail(attempt, null, what + ": no answer within " + settings.timeout().toMillis() + " ms");
+            HttpResponse<String> response = exchange(request.build(), attempt, what);
+            if (response == null) {
                 continue;
-            } catch (IOException e) {
-                retryOrFail(attempt, null, what + ": " + e);
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProviderException(what + ": interrupted", e);
             }
             int status = response.statusCode();
             if (status / 100 == 2 || status == 404) {
@@ -192,6 +183,24 @@ public final class HttpProvider implements Provider {
             }
             throw new ProviderException(what + ": the hoster refused with " + status + excerpt(response.body()));
         }
+    }
+
+    /**
+     * One exchange with the hoster: its answer, or null after a timeout or network error that may be retried
+     * (retryOrFail has then waited, or thrown once the retries are used up).
+     */
+    private HttpResponse<String> exchange(HttpRequest request, int attempt, String what) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            retryOrFail(attempt, null, what + ": no answer within " + settings.timeout().toMillis() + " ms");
+        } catch (IOException e) {
+            retryOrFail(attempt, null, what + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException(what + ": interrupted", e);
+        }
+        return null;
     }
 
     private void retryOrFail(int attempt, HttpResponse<String> response, String problem) {
@@ -272,22 +281,13 @@ public final class HttpProvider implements Provider {
             o.scope().ifPresent(s -> form.append("&scope=").append(URLEncoder.encode(s, StandardCharsets.UTF_8)));
             String what = "POST " + o.tokenUrl() + " (token)";
             for (int attempt = 0; ; attempt++) {
-                HttpResponse<String> response;
-                try {
-                    response = client.send(HttpRequest.newBuilder(o.tokenUrl()).timeout(settings.timeout())
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                } catch (HttpTimeoutException e) {
-                    retryOrFail(attempt, null, what + ": no answer within " + settings.timeout().toMillis() + " ms");
+                HttpResponse<String> response = exchange(HttpRequest.newBuilder(o.tokenUrl())
+                        .timeout(settings.timeout())
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), attempt, what);
+                if (response == null) {
                     continue;
-                } catch (IOException e) {
-                    retryOrFail(attempt, null, what + ": " + e);
-                    continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ProviderException(what + ": interrupted", e);
                 }
                 int status = response.statusCode();
                 if (status == 429 || status / 100 == 5) {
