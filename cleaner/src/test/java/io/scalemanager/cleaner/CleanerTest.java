@@ -91,7 +91,7 @@ abstract class CleanerTest {
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             long seq = seqAged(ageMs, i);
-            rows.add(new long[] {seq, seq / 1000});
+            rows.add(new long[] {seq, EventSequence.arrivalMs(seq)});
             seqs.add(seq);
             values[i] = i;
         }

@@ -25,9 +25,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +53,8 @@ abstract class IngestWhileCleaningTest {
     void nothingAcknowledgedGoesMissingWhileTheCleanerRuns() throws Exception {
         Clock clock = Clock.systemUTC();
         try (Database db = openDatabase(dir)) {
-            GroupCommitWriter writer = new GroupCommitWriter(new JdbcEventLog(db.dataSource()), events -> { },
+            GroupCommitWriter writer = new GroupCommitWriter(new JdbcEventLog(db.dataSource()),
+                    events -> CompletableFuture.completedFuture(null),
                     clock, 500, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
             CleanerSettings settings = new CleanerSettings(Duration.ofMinutes(10), Duration.ofMillis(5),
                     Duration.ofDays(90), 300, Duration.ZERO, false, Duration.ofMinutes(30));

@@ -62,7 +62,7 @@ abstract class KillMidRunTest {
                         long seq = i < OLD_EVENTS ? oldBase + i * 7L : newBase + i;
                         ps.setLong(1, seq);
                         ps.setString(2, "web-" + (i % 50));
-                        ps.setLong(3, seq / 1000);
+                        ps.setLong(3, EventSequence.arrivalMs(seq));
                         ps.setDouble(4, i);
                         ps.addBatch();
                         events.add(seq);

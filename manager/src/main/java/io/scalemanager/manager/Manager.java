@@ -71,6 +71,11 @@ public final class Manager implements EventHandler {
         this.maxEventAgeMs = maxEventAge.toMillis();
     }
 
+    /** Empties the windows of a partition: it moved to another manager, or is about to be warmed afresh. */
+    public void forget(int partition) {
+        windows[partition] = new Windows(ruleset);
+    }
+
     /** Adds a past event to the windows without deciding anything: warming up after a start. */
     public void warm(int partition, Event event) {
         fleet.record(event);

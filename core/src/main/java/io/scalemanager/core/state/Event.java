@@ -2,7 +2,7 @@ package io.scalemanager.core.state;
 
 /**
  * A state once it is durably in the EventLog. The sequence number orders events, is unique, and encodes the
- * arrival time in microseconds, so the distance between it and the clock is the age of the event.
+ * arrival time (see {@link EventSequence}), so the distance between it and the clock is the age of the event.
  */
 public record Event(long seq, State state) {
 
@@ -12,6 +12,6 @@ public record Event(long seq, State state) {
 
     /** Arrival time of the event in epoch milliseconds. */
     public long arrivedAtMs() {
-        return seq / 1000;
+        return EventSequence.arrivalMs(seq);
     }
 }

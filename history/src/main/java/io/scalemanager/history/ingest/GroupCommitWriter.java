@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,10 +49,18 @@ public final class GroupCommitWriter implements AutoCloseable {
 
     public GroupCommitWriter(EventLog eventLog, CommitListener listener, Clock clock, int maxRowsPerCommit,
                              MeterRegistry registry) {
+        this(eventLog, listener, clock, maxRowsPerCommit, 0, registry);
+    }
+
+    /**
+     * @param writerId this writer's number among those sharing the EventLog (0–63); see {@link EventSequence}
+     */
+    public GroupCommitWriter(EventLog eventLog, CommitListener listener, Clock clock, int maxRowsPerCommit,
+                             int writerId, MeterRegistry registry) {
         this.eventLog = eventLog;
         this.listener = listener;
         this.maxRowsPerCommit = maxRowsPerCommit;
-        this.sequence = new EventSequence(clock, eventLog.lastSeq());
+        this.sequence = new EventSequence(clock, eventLog.lastSeq(), writerId);
         this.commitTimer = Timer.builder("scalemanager_history_commit").publishPercentileHistogram(false)
                 .register(registry);
         this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows").register(registry);
@@ -175,15 +184,30 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         commitRows.record(rows);
+        CompletableFuture<Void> handedOn;
         try {
-            listener.committed(events);
+            handedOn = listener.committed(events);
         } catch (RuntimeException e) {
-            // The events are durable; the queue replays them from the EventLog after a restart.
-            log.error("Committed events could not be handed to the queue", e);
+            handedOn = CompletableFuture.failedFuture(e);
         }
-        for (Request r : batch) {
-            r.done.complete(null);
-        }
+        // The next group is committed while this one's queue send is acknowledged: requests wait for both.
+        List<Request> group = List.copyOf(batch);
+        handedOn.whenComplete((ok, error) -> {
+            if (error == null) {
+                for (Request r : group) {
+                    r.done.complete(null);
+                }
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            log.warn("{} committed states could not be handed to the queue: {}", rows, cause.getMessage());
+            WriteUnavailableException failure = new WriteUnavailableException(
+                    "queue unavailable: " + cause.getMessage(), cause);
+            for (Request r : group) {
+                r.done.completeExceptionally(failure);
+            }
+        });
     }
 
     /** Stops accepting, writes everything already waiting, then stops. */

@@ -6,6 +6,7 @@ import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -64,7 +66,7 @@ class GroupCommitWriterTest {
     }
 
     private GroupCommitWriter start(int maxRowsPerCommit) {
-        writer = new GroupCommitWriter(log, committed::add, Clock.systemUTC(), maxRowsPerCommit,
+        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(committed::add), Clock.systemUTC(), maxRowsPerCommit,
                 new SimpleMeterRegistry()).start();
         return writer;
     }
@@ -171,14 +173,56 @@ class GroupCommitWriterTest {
     }
 
     @Test
-    void listenerFailureDoesNotFailTheWriteOfDurableStates() {
-        writer = new GroupCommitWriter(log, events -> {
+    void aQueueReplayingFromTheEventLogDoesNotFailTheWriteOfDurableStates() {
+        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(events -> {
             throw new IllegalStateException("queue is down");
-        }, Clock.systemUTC(), 100, new SimpleMeterRegistry()).start();
+        }), Clock.systemUTC(), 100, new SimpleMeterRegistry()).start();
 
         writer.write(List.of(state("web-1", 1)), LONG);
 
         assertThat(stored()).extracting(Event::state).containsExactly(state("web-1", 1));
+    }
+
+    @Test
+    void aDistributedQueueThatFailsTheSendFailsTheWrite() {
+        writer = new GroupCommitWriter(log, events -> CompletableFuture.failedFuture(
+                new IllegalStateException("Kafka did not acknowledge within 5s")), Clock.systemUTC(), 100,
+                new SimpleMeterRegistry()).start();
+
+        assertThatThrownBy(() -> writer.write(List.of(state("web-1", 1)), LONG))
+                .isInstanceOf(WriteUnavailableException.class)
+                .hasMessageContaining("queue unavailable").hasMessageContaining("Kafka did not acknowledge");
+    }
+
+    @Test
+    void aWriteIsAnsweredOnlyWhenTheQueueAcknowledged() throws Exception {
+        CompletableFuture<Void> ack = new CompletableFuture<>();
+        writer = new GroupCommitWriter(log, events -> ack, Clock.systemUTC(), 100, new SimpleMeterRegistry())
+                .start();
+        CompletableFuture<Void> write = CompletableFuture.runAsync(
+                () -> writer.write(List.of(state("web-1", 1)), LONG));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> stored().size() == 1);
+
+        assertThat(write).isNotDone();
+        ack.complete(null);
+        write.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void writersWithDifferentIdsShareOneEventLogWithoutCollisions() {
+        GroupCommitWriter other = new GroupCommitWriter(log, events -> CompletableFuture.completedFuture(null),
+                Clock.systemUTC(), 100, 1, new SimpleMeterRegistry()).start();
+        try {
+            start(100);
+            for (int i = 0; i < 50; i++) {
+                writer.write(List.of(state("web-1", i)), LONG);
+                other.write(List.of(state("web-2", i)), LONG);
+            }
+        } finally {
+            other.close();
+        }
+        assertThat(stored()).hasSize(100);
+        assertThat(stored()).extracting(e -> e.seq() % EventSequence.WRITERS).containsOnly(0L, 1L);
     }
 
     @Test

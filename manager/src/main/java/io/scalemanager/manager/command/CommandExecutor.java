@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -66,7 +67,18 @@ public final class CommandExecutor implements AutoCloseable {
 
     /** Continues every action a previous run left pending or running. */
     public void resumeUnfinished() {
+        resumeUnfinished(instance -> true);
+    }
+
+    /**
+     * Continues the pending or running actions of the instances this manager now decides for: left by its own
+     * last run, or by a manager that stopped or lost these instances to it.
+     */
+    public void resumeUnfinished(Predicate<String> instances) {
         for (Action a : actionLog.unfinished()) {
+            if (!instances.test(a.instance())) {
+                continue;
+            }
             log.info("Resuming action {} ({} {} on {}), left {} by the last run",
                     a.id(), a.rule(), a.change().describe(), a.instance(), a.status().wireName());
             if (a.operation() != null) {

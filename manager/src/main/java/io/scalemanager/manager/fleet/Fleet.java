@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** The instances the manager has seen: when each last reported and the latest value of every type. */
 public final class Fleet {
@@ -22,6 +23,11 @@ public final class Fleet {
         State s = event.state();
         Entry e = instances.computeIfAbsent(s.instance(), k -> new Entry());
         e.record(s);
+    }
+
+    /** Forgets the instances another manager now watches, so this one does not think they went silent. */
+    public void forget(Predicate<String> instance) {
+        instances.keySet().removeIf(instance);
     }
 
     public int size() {

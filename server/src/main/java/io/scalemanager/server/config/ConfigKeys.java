@@ -16,6 +16,20 @@ public final class ConfigKeys {
     public static final ConfigKey DB_TIMEOUT = ConfigKey.of("db.timeout", "5s", "wait for a connection before answering 503");
     public static final ConfigKey KAFKA_BOOTSTRAP = ConfigKey.of("queue.kafka.bootstrap", null,
             "Kafka bootstrap servers; default the embedded queue").withEnv("SCALEMANAGER_KAFKA_BOOTSTRAP");
+    public static final ConfigKey KAFKA_TOPIC = ConfigKey.of("queue.kafka.topic", "scalemanager-events",
+            "Kafka topic of the events");
+    public static final ConfigKey KAFKA_PARTITIONS = ConfigKey.of("queue.kafka.partitions", "12",
+            "partitions of the topic when ScaleManager creates it: the most managers that can share the work");
+    public static final ConfigKey KAFKA_REPLICATION = ConfigKey.of("queue.kafka.replication_factor", "3",
+            "replicas of the topic when ScaleManager creates it");
+    public static final ConfigKey KAFKA_GROUP = ConfigKey.of("queue.kafka.group", "scalemanager-manager",
+            "consumer group the managers share");
+    public static final ConfigKey KAFKA_SEND_TIMEOUT = ConfigKey.of("queue.kafka.send_timeout", "5s",
+            "wait for Kafka's acknowledgement before answering 503");
+    public static final ConfigKey KAFKA_SESSION_TIMEOUT = ConfigKey.of("queue.kafka.session_timeout", "10s",
+            "a manager silent this long loses its partitions to the others");
+    public static final ConfigKey KAFKA_CLIENT_CONFIG = ConfigKey.of("queue.kafka.client_config", null,
+            "Java properties file passed to the Kafka clients: security.protocol, ssl.*, sasl.*");
     public static final ConfigKey QUEUE_PARTITIONS = ConfigKey.of("queue.partitions", "4",
             "partitions of the embedded queue: threads evaluating rules");
     public static final ConfigKey QUEUE_CAPACITY = ConfigKey.of("queue.capacity", "200000",
@@ -34,6 +48,8 @@ public final class ConfigKeys {
             "how far in the future a timestamp may lie");
     public static final ConfigKey COLLECTOR_STORE_TIMEOUT = ConfigKey.of("collector.store_timeout", "5s",
             "wait for storage before answering 503");
+    public static final ConfigKey COLLECTOR_WRITER_ID = ConfigKey.of("collector.writer_id", "0",
+            "this collector's number, 0-63, unique among the collectors writing to one database");
     public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "1000",
             "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000; unset on MariaDB/MySQL: 5000)");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
@@ -80,9 +96,10 @@ public final class ConfigKeys {
     public static final ConfigKey DEMO_INTERVAL = ConfigKey.of("demo.interval", "2s", "how often demo VMs report");
 
     public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
-            DB_TIMEOUT, KAFKA_BOOTSTRAP, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
+            DB_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
+            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
-            HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
+            COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,

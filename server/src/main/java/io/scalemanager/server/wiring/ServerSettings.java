@@ -1,5 +1,11 @@
 package io.scalemanager.server.wiring;
 
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Size;
@@ -14,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 
-/** What the server processes read the same way: where to listen, which database, the simulator, readiness. */
+/**
+ * What the server processes read and build the same way: where to listen, which database, the simulator,
+ * readiness checks, the metrics registry.
+ */
 final class ServerSettings {
     private ServerSettings() {
     }
@@ -66,6 +75,16 @@ final class ServerSettings {
                         settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
                 settings.duration(ConfigKeys.SIM_DELAY),
                 settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
+    }
+
+    /** The Prometheus registry of a server process, with the JVM's own meters. */
+    static PrometheusMeterRegistry registry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        return registry;
     }
 
     static ReadinessCheck readiness(String name, BooleanSupplier check) {

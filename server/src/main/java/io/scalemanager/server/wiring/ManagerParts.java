@@ -1,0 +1,144 @@
+package io.scalemanager.server.wiring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.history.EventLog;
+import io.scalemanager.manager.Manager;
+import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.alert.AlertDispatcher;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.AlertOutbox;
+import io.scalemanager.manager.alert.AlertWatch;
+import io.scalemanager.manager.alert.Silences;
+import io.scalemanager.manager.alert.config.AlertsConfig;
+import io.scalemanager.manager.command.CommandExecutor;
+import io.scalemanager.manager.command.CommandSettings;
+import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.http.ManagerRoutes;
+import io.scalemanager.manager.http.SilenceRoutes;
+import io.scalemanager.manager.partition.PartitionHandover;
+import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.queue.ReplaySource;
+import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.Settings;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+/**
+ * The manager and what it works with (ActionLog, locks, command executor, alerts, fleet view), built the same way
+ * for {@code run} and for {@code manager}. Only the queue that feeds it differs between the two.
+ */
+final class ManagerParts {
+    /** Windows are warmed with a little more than the longest `for`, plus the tolerated lateness of events. */
+    private static final Duration WARM_MARGIN = Duration.ofMinutes(11);
+    private static final Duration ALERT_FIRST_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration ALERT_MAX_BACKOFF = Duration.ofMinutes(10);
+    private static final Duration INSTANCE_API_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
+    record Options(CommandSettings commands, Duration maxEventAge, Optional<URI> instanceApiUrl,
+                   Optional<String> instanceApiToken, AlertsConfig alerts) {
+
+        static Options read(Settings settings) {
+            return new Options(
+                    new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL), Duration.ofSeconds(1),
+                            settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
+                            settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT)),
+                    settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE),
+                    settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri),
+                    settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
+                            .or(() -> settings.optional(ConfigKeys.API_TOKEN)),
+                    AllInOne.loadAlerts(settings));
+        }
+    }
+
+    final Ruleset ruleset;
+    final ActionLog actionLog;
+    final AlertLog alertLog;
+    final AlertDispatcher dispatcher;
+    final ActionLocks locks = new ActionLocks();
+    final Fleet fleet = new Fleet();
+    final InstanceApiClient instanceApi;
+    final CommandExecutor executor;
+    final Manager manager;
+    private final Options options;
+    private final Database db;
+    private final Clock clock;
+
+    /**
+     * @param instanceApiFallback where the instance API is when manager.instance_api.url is not set
+     */
+    ManagerParts(Ruleset ruleset, Options options, Database db, int partitions, Supplier<URI> instanceApiFallback,
+                 Clock clock, MeterRegistry registry) {
+        this.ruleset = ruleset;
+        this.options = options;
+        this.db = db;
+        this.clock = clock;
+        this.actionLog = new ActionLog(db.dataSource(), clock);
+        // Without channels, alerts are recorded and logged only; with them, they also go through the outbox.
+        AlertsConfig alerts = options.alerts();
+        this.alertLog = new AlertLog(db.dataSource(), clock, alerts.channels().isEmpty() ? null
+                : new AlertOutbox(db.dataSource(), clock, alerts));
+        this.dispatcher = new AlertDispatcher(db.dataSource(), clock, alerts.channels(), ALERT_FIRST_BACKOFF,
+                ALERT_MAX_BACKOFF, registry);
+        Optional<URI> configured = options.instanceApiUrl();
+        this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
+                options.instanceApiToken(), INSTANCE_API_TIMEOUT);
+        this.executor = new CommandExecutor(actionLog, locks, instanceApi, alertLog, ruleset::limits, clock,
+                options.commands(), registry);
+        this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
+                options.maxEventAge(), registry);
+    }
+
+    /** How far back the rule windows of a partition are rebuilt from the history. */
+    Duration warmSpan() {
+        Duration longest = Duration.ZERO;
+        for (Duration d : ruleset.longestForByType().values()) {
+            longest = d.compareTo(longest) > 0 ? d : longest;
+        }
+        return longest.plus(WARM_MARGIN);
+    }
+
+    PartitionHandover handover(EventLog history, ToIntFunction<String> partitionOf) {
+        return new PartitionHandover(manager, fleet, executor, replaySource(history), partitionOf, warmSpan(),
+                clock);
+    }
+
+    static ReplaySource replaySource(EventLog eventLog) {
+        return new ReplaySource() {
+            @Override
+            public long lastSeq() {
+                return eventLog.lastSeq();
+            }
+
+            @Override
+            public void scan(long afterSeq, long upToSeq, Consumer<Event> consumer) {
+                eventLog.scan(afterSeq, upToSeq, consumer);
+            }
+        };
+    }
+
+    AlertWatch watch(LongSupplier lagMillis) {
+        AlertsConfig alerts = options.alerts();
+        return new AlertWatch(alertLog, fleet, lagMillis, clock, alerts.stoppedReportingAfter(), alerts.maxLag(),
+                alerts.repeatInterval());
+    }
+
+    /** The manager's HTTP API: actions, alerts, fleet, silences, and the alert channels' readiness. */
+    void addRoutesTo(ApiServer server) {
+        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
+                .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock));
+        dispatcher.readinessChecks().forEach(server::addReadinessCheck);
+    }
+}
