@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -171,14 +170,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A JVM on the test's own classpath, which holds the broker (kafka_2.13 in test scope). */
     private ProcessBuilder java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-                "-Dlogback.configurationFile=" + dir.resolve("logback-broker.xml").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"),
-                mainClass));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command)
+        List<String> options = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + dir.resolve("logback-broker.xml").toAbsolutePath());
+        return ChildJvm.of(options, mainClass, args)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     }

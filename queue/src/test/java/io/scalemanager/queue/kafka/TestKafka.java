@@ -3,6 +3,7 @@ package io.scalemanager.queue.kafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -44,7 +45,9 @@ public final class TestKafka {
         return KafkaQueueSettings.defaults(shared().bootstrap())
                 .withTopic(unique("events"))
                 .withPartitions(partitions, 1)
-                .withConsumerGroup(unique("managers"));
+                .withConsumerGroup(unique("managers"))
+                // Heartbeats every 1.3 s: members learn of a rebalance sooner than with the 10 s default.
+                .withTimeouts(KafkaQueueSettings.DEFAULT_SEND_TIMEOUT, Duration.ofSeconds(4));
     }
 
     private static void deleteTree(Path dir) {
