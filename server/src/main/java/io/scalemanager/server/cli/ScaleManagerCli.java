@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code scalemanager} launcher. */
 @Command(name = "scalemanager", mixinStandardHelpOptions = true, version = "ScaleManager 0.1.0",
         description = "Autoscaler for fleets of virtual machines.",
-        subcommands = {RunCommand.class, DemoCommand.class, HistoryCommand.class, InstanceApiCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, CollectorCommand.class, HistoryCommand.class,
+                ManagerCommand.class, InstanceApiCommand.class,
                 CleanerCommand.class, RulesCommand.class, AlertsCommand.class, ConfigCommand.class})
 public final class ScaleManagerCli {
 

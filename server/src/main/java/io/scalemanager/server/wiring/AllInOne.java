@@ -8,7 +8,6 @@ import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.http.HistoryRoutes;
-import io.scalemanager.history.ingest.CommitListener;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
@@ -24,8 +23,7 @@ import io.scalemanager.manager.alert.config.AlertsConfigParser;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
-import io.scalemanager.queue.embedded.EmbeddedQueue;
-import io.scalemanager.queue.embedded.OffsetStore;
+import io.scalemanager.queue.kafka.KafkaQueueSettings;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
@@ -44,11 +42,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
- * {@code scalemanager run}: collector, history, embedded queue, manager, instance API and cleaner in one process,
- * wired explicitly here. The manager still reaches the instance API over HTTP, so the two can be split later.
+ * {@code scalemanager run}: collector, history, queue, manager, instance API and cleaner in one process, wired
+ * explicitly here. The queue is the embedded one unless queue.kafka.bootstrap names a Kafka cluster. The manager
+ * reaches the instance API over HTTP, as it does when they run apart.
  *
  * <p>Start order matters: the database first; then the instance API (it resumes its operations); then HTTP,
  * with ingestion closed; then the manager warms its windows from the history and the queue replays what was
@@ -57,7 +55,6 @@ import java.util.stream.IntStream;
  */
 public final class AllInOne implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
-    private static final String QUEUE_CONSUMER = "manager";
 
     private final List<AutoCloseable> closeInOrder = new ArrayList<>();
     private final HostPort listen;
@@ -81,12 +78,9 @@ public final class AllInOne implements AutoCloseable {
     private static AllInOne start(Settings settings, Ruleset ruleset, String dataDir) {
         // Read every setting before starting anything, so a bad value stops start-up with its key named.
         HostPort listen = ServerSettings.listen(settings);
-        if (settings.optional(ConfigKeys.KAFKA_BOOTSTRAP).isPresent()) {
-            throw new StartupException("config key 'queue.kafka.bootstrap': the Kafka queue is not part of this "
-                    + "version yet; leave it unset to use the embedded queue");
-        }
         DatabaseSettings dbSettings = ServerSettings.database(settings, dataDir);
         CollectorParts.Options collector = CollectorParts.Options.read(settings, listen, dbSettings);
+        Optional<KafkaQueueSettings> kafka = KafkaQueueConfig.read(settings);
         int partitions = settings.integer(ConfigKeys.QUEUE_PARTITIONS, 1, 256);
         int capacity = settings.integer(ConfigKeys.QUEUE_CAPACITY, 1000, 50_000_000);
         SimulatorSettings simulator = ServerSettings.simulator(settings);
@@ -97,7 +91,8 @@ public final class AllInOne implements AutoCloseable {
 
         AllInOne app = new AllInOne(listen);
         try {
-            app.wire(ruleset, dbSettings, collector, partitions, capacity, simulator, providers, manager, cleaner);
+            app.wire(ruleset, dbSettings, collector, kafka, partitions, capacity, simulator, providers, manager,
+                    cleaner);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -106,7 +101,7 @@ public final class AllInOne implements AutoCloseable {
     }
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
-                      int partitions, int capacity, SimulatorSettings simulatorSettings, Optional<Path> providers, ManagerParts.Options managerOptions,
+                      Optional<KafkaQueueSettings> kafka, int partitions, int capacity, SimulatorSettings simulatorSettings, Optional<Path> providers, ManagerParts.Options managerOptions,
                       Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
@@ -126,14 +121,15 @@ public final class AllInOne implements AutoCloseable {
         closeInOrder.add(0, operations);
 
         // Queue, manager.
-        EmbeddedQueue queue = new EmbeddedQueue(partitions, capacity, new OffsetStore(db.dataSource(),
-                QUEUE_CONSUMER), ManagerParts.replaySource(eventLog), clock, registry);
-        ManagerParts manager = new ManagerParts(ruleset, managerOptions, db, partitions,
+        QueueWiring queue = kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
+                : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry);
+        closeInOrder.add(0, queue);
+        ManagerParts manager = new ManagerParts(ruleset, managerOptions, db, queue.partitions(),
                 () -> URI.create("http://" + address()), clock, registry);
 
         // Collector: the EventLog writer commits, then hands the events to the queue.
         CollectorParts collector = new CollectorParts(collectorOptions, eventLog,
-                CommitListener.replayedFromEventLog(queue::publish), clock, registry);
+                queue.afterCommit(), clock, registry);
         server = collector.server(clock, registry)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
@@ -144,16 +140,12 @@ public final class AllInOne implements AutoCloseable {
         closeInOrder.add(closeInOrder.indexOf(db), manager.dispatcher);
         closeInOrder.add(0, watch);
         // Closed in this order: HTTP, then the writer drains, then the queue drains into the manager.
-        closeInOrder.add(0, manager.executor);
-        closeInOrder.add(0, queue);
+        closeInOrder.add(closeInOrder.indexOf(queue) + 1, manager.executor);
         closeInOrder.add(0, collector);
         closeInOrder.add(0, server);
         server.start();
 
-        // This process holds every partition: warm all their windows, resume every unfinished action.
-        manager.handover(eventLog, queue::partitionOf)
-                .assigned(IntStream.range(0, partitions).boxed().toList());
-        queue.start(manager.manager);
+        queue.start(manager, eventLog);
         manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
         collector.open();
@@ -228,13 +220,6 @@ public final class AllInOne implements AutoCloseable {
         if (server != null) {
             server.markStopping();
         }
-        for (AutoCloseable c : closeInOrder) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("Error while stopping {}: {}", c.getClass().getSimpleName(), e.getMessage());
-            }
-        }
-        closeInOrder.clear();
+        Shutdown.closeInOrder(closeInOrder);
     }
 }

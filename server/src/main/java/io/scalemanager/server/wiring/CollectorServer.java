@@ -1,0 +1,83 @@
+package io.scalemanager.server.wiring;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.history.jdbc.JdbcEventLog;
+import io.scalemanager.queue.kafka.InstancePartitioner;
+import io.scalemanager.queue.kafka.KafkaEventPublisher;
+import io.scalemanager.queue.kafka.KafkaQueueSettings;
+import io.scalemanager.server.config.HostPort;
+import io.scalemanager.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code scalemanager collector}: ingestion alone, for a distributed deployment. Each group of states is
+ * committed to the shared EventLog, then published to Kafka, and the requests are answered 202 only when Kafka
+ * acknowledged (ADR 7). Stateless apart from its writer id: run as many as the load needs.
+ */
+public final class CollectorServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CollectorServer.class);
+
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private ApiServer server;
+
+    private CollectorServer() {
+    }
+
+    public static CollectorServer start(Settings settings) {
+        HostPort listen = ServerSettings.listen(settings);
+        DatabaseSettings dbSettings = ServerSettings.database(settings);
+        CollectorParts.Options options = CollectorParts.Options.read(settings, listen, dbSettings);
+        KafkaQueueSettings kafka = KafkaQueueConfig.read(settings).orElseThrow(() -> new StartupException(
+                "config key 'queue.kafka.bootstrap': the collector publishes to Kafka; set it (--kafka HOST:PORT)"));
+        CollectorServer collector = new CollectorServer();
+        try {
+            collector.wire(options, dbSettings, kafka);
+        } catch (RuntimeException e) {
+            collector.close();
+            throw e;
+        }
+        log.info("ScaleManager collector {} is running on {}:{}, publishing to Kafka topic {}", options.writerId(),
+                listen.host(), collector.server.port(), kafka.topic());
+        return collector;
+    }
+
+    private void wire(CollectorParts.Options options, DatabaseSettings dbSettings, KafkaQueueSettings kafka) {
+        Clock clock = Clock.systemUTC();
+        PrometheusMeterRegistry registry = ServerSettings.registry();
+        Database db = Database.open(dbSettings);
+        closeInOrder.add(db);
+        int partitions = KafkaQueueConfig.ensureTopic(kafka);
+        KafkaEventPublisher publisher = new KafkaEventPublisher(kafka, new InstancePartitioner(partitions), registry);
+        closeInOrder.add(0, publisher);
+        CollectorParts collector = new CollectorParts(options, new JdbcEventLog(db.dataSource()),
+                publisher::publish, clock, registry);
+        // Closed in this order: HTTP, then the writer commits and publishes what it took, then Kafka flushes.
+        closeInOrder.add(0, collector);
+        server = collector.server(clock, registry)
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
+                .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available));
+        closeInOrder.add(0, server);
+        server.start();
+        collector.open();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.markStopping();
+        }
+        Shutdown.closeInOrder(closeInOrder);
+    }
+}

@@ -1,0 +1,107 @@
+package io.scalemanager.server.wiring;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.history.jdbc.JdbcEventLog;
+import io.scalemanager.manager.alert.AlertWatch;
+import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.rules.RulesetException;
+import io.scalemanager.queue.kafka.InstancePartitioner;
+import io.scalemanager.queue.kafka.KafkaEventConsumer;
+import io.scalemanager.queue.kafka.KafkaQueueSettings;
+import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.HostPort;
+import io.scalemanager.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code scalemanager manager}: one member of the managers' Kafka consumer group. It decides for the instances
+ * of the partitions it holds, rebuilding their rule windows from the shared EventLog when it gets them (ADR 7),
+ * writes the shared ActionLog, sends commands to the instance API at manager.instance_api.url, and alerts. Its
+ * HTTP port serves the actions, alerts, fleet view (of its own instances) and silences.
+ */
+public final class ManagerServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ManagerServer.class);
+    private static final long MAX_READ_BODY = 1L << 16;
+
+    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private ApiServer server;
+
+    private ManagerServer() {
+    }
+
+    public static ManagerServer start(Settings settings) throws RulesetException, IOException {
+        HostPort listen = ServerSettings.listen(settings);
+        DatabaseSettings dbSettings = ServerSettings.database(settings);
+        Ruleset ruleset = AllInOne.loadRuleset(settings);
+        ManagerParts.Options options = ManagerParts.Options.read(settings);
+        URI instanceApi = options.instanceApiUrl().orElseThrow(() -> new StartupException(
+                "config key 'manager.instance_api.url': a manager process needs the instance API's URL"));
+        KafkaQueueSettings kafka = KafkaQueueConfig.read(settings).orElseThrow(() -> new StartupException(
+                "config key 'queue.kafka.bootstrap': the manager reads its events from Kafka; set it "
+                        + "(--kafka HOST:PORT)"));
+        HttpSettings http = new HttpSettings(listen.host(), listen.port(), MAX_READ_BODY,
+                settings.optional(ConfigKeys.API_TOKEN));
+        ManagerServer manager = new ManagerServer();
+        try {
+            manager.wire(ruleset, options, instanceApi, dbSettings, kafka, http);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        log.info("ScaleManager manager is running on {}:{}, in Kafka group {} on topic {}, {} rules loaded",
+                listen.host(), manager.server.port(), kafka.consumerGroup(), kafka.topic(), ruleset.rules().size());
+        return manager;
+    }
+
+    private void wire(Ruleset ruleset, ManagerParts.Options options, URI instanceApi, DatabaseSettings dbSettings,
+                      KafkaQueueSettings kafka, HttpSettings http) {
+        Clock clock = Clock.systemUTC();
+        PrometheusMeterRegistry registry = ServerSettings.registry();
+        Database db = Database.open(dbSettings);
+        closeInOrder.add(db);
+        JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
+        int partitions = KafkaQueueConfig.ensureTopic(kafka);
+        InstancePartitioner partitioner = new InstancePartitioner(partitions);
+        ManagerParts parts = new ManagerParts(ruleset, options, db, partitions, () -> instanceApi, clock, registry);
+        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock);
+        AlertWatch watch = parts.watch(consumer::lagMillis);
+        server = new ApiServer(http, registry)
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
+        parts.addRoutesTo(server);
+        // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
+        closeInOrder.add(0, parts.dispatcher);
+        closeInOrder.add(0, watch);
+        // Closed in this order: HTTP, the consumer (finishes its event, commits), then the commands in flight.
+        closeInOrder.add(0, parts.executor);
+        closeInOrder.add(0, consumer);
+        closeInOrder.add(0, server);
+        server.start();
+        consumer.start(parts.manager, parts.handover(eventLog, partitioner::partitionOf));
+        parts.dispatcher.start(Duration.ofSeconds(1));
+        watch.start(Duration.ofSeconds(10));
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.markStopping();
+        }
+        Shutdown.closeInOrder(closeInOrder);
+    }
+}
