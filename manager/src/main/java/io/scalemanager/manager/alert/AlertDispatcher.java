@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
 public final class AlertDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertDispatcher.class);
     private static final int BATCH = 100;
+    /** Long next to the one-second delivery rounds, so a busy database does not make a holder lose it. */
+    private static final Duration LEASE = Duration.ofSeconds(30);
     /** Sent messages stay this long in the outbox, for looking into what was sent. */
     public static final Duration KEEP_SENT = Duration.ofDays(7);
 
@@ -45,6 +47,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private final Duration firstBackoff;
     private final Duration maxBackoff;
     private final Map<String, Channel> channels = new LinkedHashMap<>();
+    private final ChannelLease lease;
     private ScheduledExecutorService scheduler;
 
     private static final class Channel {
@@ -69,6 +72,7 @@ public final class AlertDispatcher implements AutoCloseable {
         this.clock = clock;
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
+        this.lease = new ChannelLease(dataSource, clock, LEASE);
         for (Notifier n : notifiers) {
             Channel ch = new Channel(n,
                     registry.counter("scalemanager_alerts_sent", "channel", n.name()),
@@ -152,6 +156,9 @@ public final class AlertDispatcher implements AutoCloseable {
 
     private void drain(String name) {
         Channel ch = channels.get(name);
+        if (!lease.hold(name)) {
+            return; // another manager delivers this channel
+        }
         while (true) {
             long now = clock.millis();
             if (now < ch.retryAtMs) {
@@ -248,6 +255,18 @@ public final class AlertDispatcher implements AutoCloseable {
     public void close() {
         if (scheduler != null) {
             scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String name : channels.keySet()) {
+            try {
+                lease.release(name);
+            } catch (RuntimeException e) {
+                log.debug("Could not release alert channel {}: {}", name, e.getMessage());
+            }
         }
     }
 }

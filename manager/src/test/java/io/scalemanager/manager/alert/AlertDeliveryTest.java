@@ -382,4 +382,57 @@ class AlertDeliveryTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> mail.sent.size() == 1);
     }
+
+    @Test
+    void twoManagersOnOneDatabaseSendEachMessageOnceAndTheSecondTakesOverWhenTheFirstStops() {
+        RecordingNotifier first = new RecordingNotifier("mail");
+        open(List.of(), first);
+        RecordingNotifier second = new RecordingNotifier("mail");
+        AlertDispatcher other = new AlertDispatcher(database.dataSource(), clock, List.of(second),
+                Duration.ofSeconds(10), Duration.ofMinutes(10), new SimpleMeterRegistry());
+        toClose.add(other);
+
+        failed("web-1");
+        clock.advance(GROUP);
+        dispatcher.drainOnce();
+        other.drainOnce();
+        failed("web-2");
+        clock.advance(GROUP);
+        other.drainOnce();
+        dispatcher.drainOnce();
+
+        assertThat(first.sent).hasSize(2);
+        assertThat(second.sent).isEmpty();
+
+        dispatcher.close(); // a clean stop gives the channel up at once
+        dispatcher = null;
+        failed("web-3");
+        clock.advance(GROUP);
+        other.drainOnce();
+
+        assertThat(second.sent).hasSize(1);
+        assertThat(second.lines()).singleElement().asString().contains("web-3");
+    }
+
+    @Test
+    void aDeadManagersChannelIsTakenOverOnceItsLeaseRunsOut() {
+        RecordingNotifier first = new RecordingNotifier("mail");
+        open(List.of(), first);
+        RecordingNotifier second = new RecordingNotifier("mail");
+        AlertDispatcher other = new AlertDispatcher(database.dataSource(), clock, List.of(second),
+                Duration.ofSeconds(10), Duration.ofMinutes(10), new SimpleMeterRegistry());
+        toClose.add(other);
+        failed("web-1");
+        clock.advance(GROUP);
+        dispatcher.drainOnce(); // holds the lease from now on, then "dies" without releasing it
+
+        failed("web-2");
+        clock.advance(GROUP);
+        other.drainOnce();
+        assertThat(second.sent).isEmpty();
+
+        clock.advance(Duration.ofSeconds(31));
+        other.drainOnce();
+        assertThat(second.sent).hasSize(1);
+    }
 }

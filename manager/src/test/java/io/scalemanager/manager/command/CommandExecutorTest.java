@@ -458,6 +458,19 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aManagerGainingPartitionsResumesOnlyTheActionsOfTheirInstances() {
+        open(Duration.ofMillis(10));
+        Action ours = start("web-1", RAM_UP);
+        Action theirs = start("web-2", RAM_UP);
+
+        executor.resumeUnfinished(instance -> instance.equals("web-1"));
+
+        assertThat(awaitFinished(ours.id()).status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(actionLog.get(theirs.id()).orElseThrow().status()).isEqualTo(ActionStatus.PENDING);
+        assertThat(operationsOn("web-2")).isZero();
+    }
+
+    @Test
     void runningActionIsPolledToItsEndOnResume() {
         open(Duration.ofHours(1));
         Action a = start("web-1", RAM_UP);
