@@ -64,4 +64,14 @@ class FleetTest {
         assertThat(before.values()).containsEntry("ram", 50.0);
         assertThat(fleet.list(null, 1).get(0).values()).containsEntry("ram", 70.0);
     }
+
+    @Test
+    void forgetsTheInstancesAnotherManagerNowWatches() {
+        record("web-1", "ram", 50, 1_000);
+        record("web-2", "ram", 50, 1_000);
+
+        fleet.forget(instance -> instance.equals("web-1"));
+
+        assertThat(fleet.list(null, 10)).extracting(Fleet.InstanceView::instance).containsExactly("web-2");
+    }
 }
