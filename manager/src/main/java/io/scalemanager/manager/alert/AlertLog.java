@@ -45,6 +45,13 @@ public final class AlertLog {
         }
     }
 
+    /** Learns of the open problems other managers raised, before this one takes over their instances. */
+    public void learnOpenProblems() {
+        if (outbox != null) {
+            outbox.learnOpenProblems();
+        }
+    }
+
     public Alert raise(Severity severity, String instance, String rule, String kind, String message) {
         long now = clock.millis();
         log.warn("ALERT [{}] {}", severity.wireName(), message);

@@ -29,6 +29,14 @@ public final class AlertOutbox {
         this.dataSource = dataSource;
         this.clock = clock;
         this.config = config;
+        learnOpenProblems();
+    }
+
+    /**
+     * Reads which problems are open in the database: at start, and when this manager takes over instances whose
+     * problems another manager raised. Only ever adds, so a problem raised meanwhile is not forgotten.
+     */
+    void learnOpenProblems() {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT instance, rule, kind FROM alert_state WHERE resolved_at IS NULL");
              ResultSet rs = ps.executeQuery()) {

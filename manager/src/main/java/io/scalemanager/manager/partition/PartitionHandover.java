@@ -2,6 +2,7 @@ package io.scalemanager.manager.partition;
 
 import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.manager.Manager;
+import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.queue.PartitionListener;
@@ -17,11 +18,12 @@ import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /**
- * Moves the manager's per-partition state when the queue hands partitions to it or takes them away. A gained
- * partition's rule windows are rebuilt from the history (the EventLog holds every event the queue has, since
- * collectors commit before they publish), and the unfinished actions of its instances are resumed, because the
- * manager that had them may have died. A lost partition's windows and fleet entries are dropped, so this
- * manager neither decides for nor watches instances another manager now owns.
+ * Moves the manager's per-partition state when the queue hands partitions to it or takes them away. For a gained
+ * partition, the rule windows are rebuilt from the history (the EventLog holds every event the queue has, since
+ * collectors commit before they publish), the unfinished actions of its instances are resumed (the manager that
+ * had them may have died), and the open alerts are learnt, so this manager can resolve them. A lost partition's
+ * windows and fleet entries are dropped, so this manager neither decides for nor watches instances another
+ * manager now owns.
  */
 public final class PartitionHandover implements PartitionListener {
     private static final Logger log = LoggerFactory.getLogger(PartitionHandover.class);
@@ -29,6 +31,7 @@ public final class PartitionHandover implements PartitionListener {
     private final Manager manager;
     private final Fleet fleet;
     private final CommandExecutor executor;
+    private final AlertLog alerts;
     private final ReplaySource history;
     private final ToIntFunction<String> partitionOf;
     private final Duration warmSpan;
@@ -38,11 +41,12 @@ public final class PartitionHandover implements PartitionListener {
      * @param warmSpan how far back windows are rebuilt: the longest {@code for} of the ruleset plus the tolerated
      *                 lateness of events
      */
-    public PartitionHandover(Manager manager, Fleet fleet, CommandExecutor executor, ReplaySource history,
-                             ToIntFunction<String> partitionOf, Duration warmSpan, Clock clock) {
+    public PartitionHandover(Manager manager, Fleet fleet, CommandExecutor executor, AlertLog alerts,
+                             ReplaySource history, ToIntFunction<String> partitionOf, Duration warmSpan, Clock clock) {
         this.manager = manager;
         this.fleet = fleet;
         this.executor = executor;
+        this.alerts = alerts;
         this.history = history;
         this.partitionOf = partitionOf;
         this.warmSpan = warmSpan;
@@ -68,6 +72,8 @@ public final class PartitionHandover implements PartitionListener {
             }
         });
         executor.resumeUnfinished(ours);
+        alerts.learnOpenProblems(); // so this manager resolves what the previous owner raised
+
         log.info("Took over partitions {}: warmed their rule windows with {} events of the last {} in {} ms",
                 gained, warmed[0], warmSpan, clock.millis() - started);
     }

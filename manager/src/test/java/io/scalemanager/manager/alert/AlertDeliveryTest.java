@@ -142,6 +142,26 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void aManagerTakingOverAnInstanceResolvesTheProblemItsPreviousOwnerRaised() {
+        RecordingNotifier mail = new RecordingNotifier("mail");
+        open(List.of(), mail);
+        AlertsConfig config = new AlertsConfig(List.of(mail), List.of(), GROUP, Duration.ofHours(4),
+                Duration.ofMinutes(5), Duration.ofMinutes(1));
+        // The second manager started before the first raised the problem.
+        AlertLog successor = new AlertLog(database.dataSource(), clock,
+                new AlertOutbox(database.dataSource(), clock, config));
+        failed("web-1");
+        after(GROUP);
+
+        successor.learnOpenProblems(); // what PartitionHandover does when it gains web-1's partition
+        successor.resolve("web-1", "ram-up", "command_failed");
+        after(GROUP);
+
+        assertThat(mail.sent).hasSize(2);
+        assertThat(mail.sent.get(1).allResolved()).isTrue();
+    }
+
+    @Test
     void resolvedMessageFollowsWhenTheProblemClearsAndItMayFireAgainAtOnce() {
         RecordingNotifier mail = new RecordingNotifier("mail");
         open(List.of(), mail);

@@ -73,7 +73,7 @@ class PartitionHandoverTest {
                 new SimpleMeterRegistry());
         manager = new Manager(ruleset, PARTITIONS, actionLog, locks, executor, alerts, fleet, clock,
                 Duration.ofMinutes(10), new SimpleMeterRegistry());
-        handover = new PartitionHandover(manager, fleet, executor, inMemory(history), PartitionHandoverTest::partitionOf,
+        handover = new PartitionHandover(manager, fleet, executor, alerts, inMemory(history), PartitionHandoverTest::partitionOf,
                 Duration.ofMinutes(12), clock);
     }
 

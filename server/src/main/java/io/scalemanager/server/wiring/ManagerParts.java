@@ -111,7 +111,7 @@ final class ManagerParts {
     }
 
     PartitionHandover handover(EventLog history, ToIntFunction<String> partitionOf) {
-        return new PartitionHandover(manager, fleet, executor, replaySource(history), partitionOf, warmSpan(),
+        return new PartitionHandover(manager, fleet, executor, alertLog, replaySource(history), partitionOf, warmSpan(),
                 clock);
     }
 
