@@ -79,6 +79,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         AtomicInteger outstanding = new AtomicInteger(events.size());
         for (int i = 0; i < events.size() && !done.isDone(); i++) {
             Event event = events.get(i);
+            // Outside the try: an event that cannot be encoded is the caller's bug, not Kafka being unavailable.
             ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic,
                     partitioner.partitionOf(event.instance()), EventCodec.key(event), EventCodec.encode(event));
             try {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KafkaTopic {
     private static final Logger log = LoggerFactory.getLogger(KafkaTopic.class);
+    private static final long LEADER_CHECK_INTERVAL_MS = 100;
 
     private KafkaTopic() {
     }
@@ -45,7 +46,8 @@ public final class KafkaTopic {
             throw new IllegalStateException("interrupted while checking Kafka topic " + settings.topic(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not answer within "
-                    + timeout.toMillis() + " ms while checking topic " + settings.topic(), e);
+                    + timeout.toMillis() + " ms while checking topic " + settings.topic()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot check Kafka topic " + settings.topic() + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -58,6 +60,7 @@ public final class KafkaTopic {
                 .configs(Map.of("min.insync.replicas", String.valueOf(minInsyncReplicas(settings.replicationFactor()))));
         try {
             admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, settings.topic(), timeout);
             log.info("Created Kafka topic {} with {} partitions, replication factor {}",
                     settings.topic(), settings.partitions(), settings.replicationFactor());
             return settings.partitions();
@@ -71,6 +74,28 @@ public final class KafkaTopic {
                 throw new IllegalStateException("Kafka says topic " + settings.topic() + " exists but cannot describe it");
             }
             return count;
+        }
+    }
+
+    /**
+     * A new topic's partitions get their leaders a moment after the creation returns; sends before that are
+     * retried by the producer but count against the send timeout, so the first publish could fail for nothing.
+     */
+    private static void awaitLeaders(Admin admin, String topic, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            boolean allLed = description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            if (allLed) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new TimeoutException("partitions of new topic " + topic + " have no leader after "
+                        + timeout.toMillis() + " ms");
+            }
+            Thread.sleep(LEADER_CHECK_INTERVAL_MS);
         }
     }
 

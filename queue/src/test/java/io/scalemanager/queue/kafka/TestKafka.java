@@ -46,8 +46,9 @@ public final class TestKafka {
                 .withTopic(unique("events"))
                 .withPartitions(partitions, 1)
                 .withConsumerGroup(unique("managers"))
-                // Heartbeats every 1.3 s: members learn of a rebalance sooner than with the 10 s default.
-                .withTimeouts(KafkaQueueSettings.DEFAULT_SEND_TIMEOUT, Duration.ofSeconds(4));
+                // Sends: the first produce requests to a new topic have taken over 5 s here, on two cores shared
+                // with other builds. Sessions: heartbeats every 1.3 s, so members learn of a rebalance sooner.
+                .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(4));
     }
 
     private static void deleteTree(Path dir) {
