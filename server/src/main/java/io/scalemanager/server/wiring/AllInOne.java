@@ -38,8 +38,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -56,9 +54,8 @@ import java.util.Set;
 public final class AllInOne implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AllInOne.class);
 
-    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
+    private final StartedParts started = new StartedParts();
     private final HostPort listen;
-    private ApiServer server;
 
     private AllInOne(HostPort listen) {
         this.listen = listen;
@@ -101,56 +98,52 @@ public final class AllInOne implements AutoCloseable {
     }
 
     private void wire(Ruleset ruleset, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
-                      Optional<KafkaQueueSettings> kafka, int partitions, int capacity, SimulatorSettings simulatorSettings, Optional<Path> providers, ManagerParts.Options managerOptions,
-                      Optional<CleanerSettings> cleanerSettings) {
+                      Optional<KafkaQueueSettings> kafka, int partitions, int capacity,
+                      SimulatorSettings simulatorSettings, Optional<Path> providers,
+                      ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
 
-        Database db = Database.open(dbSettings);
-        closeInOrder.add(db);
+        Database db = started.started(Database.open(dbSettings));
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
 
         // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
         Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
         if (provider instanceof AutoCloseable c) {
-            closeInOrder.add(0, c);
+            started.started(c);
         }
-        OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
-                clock, registry, OperationSettings.defaults()).start();
-        closeInOrder.add(0, operations);
+        OperationService operations = started.started(new OperationService(new OperationStore(db), provider,
+                ruleset::limits, clock, registry, OperationSettings.defaults()).start());
 
         // Queue, manager.
-        QueueWiring queue = kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
-                : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry);
-        closeInOrder.add(0, queue);
+        QueueWiring queue = started.started(kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
+                : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry));
         ManagerParts manager = new ManagerParts(ruleset, managerOptions, db, queue.partitions(),
                 () -> URI.create("http://" + address()), clock, registry);
 
-        // Collector: the EventLog writer commits, then hands the events to the queue.
-        CollectorParts collector = new CollectorParts(collectorOptions, eventLog,
-                queue.afterCommit(), clock, registry);
-        server = collector.server(clock, registry)
+        // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
+        started.stopBefore(db, manager.dispatcher);
+        // The queue drains into the manager, whose commands then still go out.
+        started.stopAfter(queue, manager.executor);
+
+        // Collector: the EventLog writer commits, then hands the events to the queue; it drains into the queue.
+        CollectorParts collector = started.started(new CollectorParts(collectorOptions, eventLog,
+                queue.afterCommit(), clock, registry));
+        ApiServer server = collector.server(clock, registry)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
         manager.addRoutesTo(server);
-        AlertWatch watch = manager.watch(queue::lagMillis);
-        // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
-        closeInOrder.add(closeInOrder.indexOf(db), manager.dispatcher);
-        closeInOrder.add(0, watch);
-        // Closed in this order: HTTP, then the writer drains, then the queue drains into the manager.
-        closeInOrder.add(closeInOrder.indexOf(queue) + 1, manager.executor);
-        closeInOrder.add(0, collector);
-        closeInOrder.add(0, server);
-        server.start();
+        AlertWatch watch = started.started(manager.watch(queue::lagMillis));
+        started.serve(server);
 
         queue.start(manager, eventLog);
         manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
         collector.open();
         // The cleaner's first run waits an interval, so it never competes with start-up and replay.
-        cleanerSettings.ifPresent(cs -> closeInOrder.add(0, new Cleaner(db, cs, clock, manager.actionLog,
+        cleanerSettings.ifPresent(cs -> started.started(new Cleaner(db, cs, clock, manager.actionLog,
                 manager.alertLog, manager.instanceApi, manager.locks, registry).start(cs.interval())));
         log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
                 address());
@@ -159,7 +152,7 @@ public final class AllInOne implements AutoCloseable {
     /** HOST:PORT the server answers on (the real port when 0 was configured). */
     public String address() {
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + started.port();
     }
 
     static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
@@ -217,9 +210,6 @@ public final class AllInOne implements AutoCloseable {
     /** Stops gracefully: stop taking requests, write what was accepted, let the manager decide what was queued. */
     @Override
     public void close() {
-        if (server != null) {
-            server.markStopping();
-        }
-        Shutdown.closeInOrder(closeInOrder);
+        started.close();
     }
 }

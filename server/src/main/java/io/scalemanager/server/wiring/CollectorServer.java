@@ -3,7 +3,6 @@ package io.scalemanager.server.wiring;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
-import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventPublisher;
@@ -14,8 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code scalemanager collector}: ingestion alone, for a distributed deployment. Each group of states is
@@ -25,8 +22,7 @@ import java.util.List;
 public final class CollectorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CollectorServer.class);
 
-    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
-    private ApiServer server;
+    private final StartedParts parts = new StartedParts();
 
     private CollectorServer() {
     }
@@ -45,39 +41,32 @@ public final class CollectorServer implements AutoCloseable {
             throw e;
         }
         log.info("ScaleManager collector {} is running on {}:{}, publishing to Kafka topic {}", options.writerId(),
-                listen.host(), collector.server.port(), kafka.topic());
+                listen.host(), collector.port(), kafka.topic());
         return collector;
     }
 
     private void wire(CollectorParts.Options options, DatabaseSettings dbSettings, KafkaQueueSettings kafka) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
-        Database db = Database.open(dbSettings);
-        closeInOrder.add(db);
+        Database db = parts.started(Database.open(dbSettings));
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
-        KafkaEventPublisher publisher = new KafkaEventPublisher(kafka, new InstancePartitioner(partitions), registry);
-        closeInOrder.add(0, publisher);
-        CollectorParts collector = new CollectorParts(options, new JdbcEventLog(db.dataSource()),
-                publisher::publish, clock, registry);
-        // Closed in this order: HTTP, then the writer commits and publishes what it took, then Kafka flushes.
-        closeInOrder.add(0, collector);
-        server = collector.server(clock, registry)
+        KafkaEventPublisher publisher = parts.started(
+                new KafkaEventPublisher(kafka, new InstancePartitioner(partitions), registry));
+        // Stopped in the other order: HTTP, then the writer commits and publishes what it took, then Kafka flushes.
+        CollectorParts collector = parts.started(new CollectorParts(options, new JdbcEventLog(db.dataSource()),
+                publisher::publish, clock, registry));
+        parts.serve(collector.server(clock, registry)
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
-                .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available));
-        closeInOrder.add(0, server);
-        server.start();
+                .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available)));
         collector.open();
     }
 
     public int port() {
-        return server.port();
+        return parts.port();
     }
 
     @Override
     public void close() {
-        if (server != null) {
-            server.markStopping();
-        }
-        Shutdown.closeInOrder(closeInOrder);
+        parts.close();
     }
 }

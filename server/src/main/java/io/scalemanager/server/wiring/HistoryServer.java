@@ -1,7 +1,5 @@
 package io.scalemanager.server.wiring;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
@@ -36,7 +34,7 @@ public final class HistoryServer implements AutoCloseable {
                 settings.optional(ConfigKeys.API_TOKEN));
         Database db = Database.open(ServerSettings.database(settings));
         try {
-            ApiServer server = new ApiServer(http, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+            ApiServer server = new ApiServer(http, ServerSettings.registry())
                     .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC()))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                     .start();

@@ -1,6 +1,5 @@
 package io.scalemanager.server.wiring;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
@@ -26,8 +25,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,8 +37,7 @@ import java.util.Set;
 public final class InstanceApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InstanceApiServer.class);
 
-    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
-    private ApiServer server;
+    private final StartedParts started = new StartedParts();
 
     private InstanceApiServer() {
     }
@@ -57,24 +53,20 @@ public final class InstanceApiServer implements AutoCloseable {
 
         InstanceApiServer app = new InstanceApiServer();
         try {
-            Database db = Database.open(dbSettings);
-            app.closeInOrder.add(db);
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            Database db = app.started.started(Database.open(dbSettings));
+            PrometheusMeterRegistry registry = ServerSettings.registry();
             // The simulator knows the instances that reported to this database, if any did.
             SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings,
                     new JdbcEventLog(db.dataSource())::hasReported, Set.of());
             Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
             if (provider instanceof AutoCloseable c) {
-                app.closeInOrder.add(0, c);
+                app.started.started(c);
             }
-            OperationService operations = new OperationService(new OperationStore(db), provider, ruleset::limits,
-                    Clock.systemUTC(), registry, OperationSettings.defaults()).start();
-            app.closeInOrder.add(0, operations);
-            app.server = new ApiServer(http, registry)
+            OperationService operations = app.started.started(new OperationService(new OperationStore(db), provider,
+                    ruleset::limits, Clock.systemUTC(), registry, OperationSettings.defaults()).start());
+            app.started.serve(new ApiServer(http, registry)
                     .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
-                    .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
-            app.closeInOrder.add(0, app.server);
-            app.server.start();
+                    .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable)));
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -84,21 +76,11 @@ public final class InstanceApiServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return started.port();
     }
 
     @Override
     public void close() {
-        if (server != null) {
-            server.markStopping();
-        }
-        for (AutoCloseable c : closeInOrder) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("Error while stopping {}: {}", c.getClass().getSimpleName(), e.getMessage());
-            }
-        }
-        closeInOrder.clear();
+        started.close();
     }
 }

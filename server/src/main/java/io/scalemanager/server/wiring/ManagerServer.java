@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code scalemanager manager}: one member of the managers' Kafka consumer group. It decides for the instances
@@ -35,8 +33,7 @@ public final class ManagerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ManagerServer.class);
     private static final long MAX_READ_BODY = 1L << 16;
 
-    private final List<AutoCloseable> closeInOrder = new ArrayList<>();
-    private ApiServer server;
+    private final StartedParts started = new StartedParts();
 
     private ManagerServer() {
     }
@@ -61,7 +58,7 @@ public final class ManagerServer implements AutoCloseable {
             throw e;
         }
         log.info("ScaleManager manager is running on {}:{}, in Kafka group {} on topic {}, {} rules loaded",
-                listen.host(), manager.server.port(), kafka.consumerGroup(), kafka.topic(), ruleset.rules().size());
+                listen.host(), manager.port(), kafka.consumerGroup(), kafka.topic(), ruleset.rules().size());
         return manager;
     }
 
@@ -69,39 +66,33 @@ public final class ManagerServer implements AutoCloseable {
                       KafkaQueueSettings kafka, HttpSettings http) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
-        Database db = Database.open(dbSettings);
-        closeInOrder.add(db);
+        Database db = started.started(Database.open(dbSettings));
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
         InstancePartitioner partitioner = new InstancePartitioner(partitions);
-        ManagerParts parts = new ManagerParts(ruleset, options, db, partitions, () -> instanceApi, clock, registry);
-        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock);
-        AlertWatch watch = parts.watch(consumer::lagMillis);
-        server = new ApiServer(http, registry)
-                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
-        parts.addRoutesTo(server);
+        ManagerParts manager = new ManagerParts(ruleset, options, db, partitions, () -> instanceApi, clock, registry);
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
-        closeInOrder.add(0, parts.dispatcher);
-        closeInOrder.add(0, watch);
-        // Closed in this order: HTTP, the consumer (finishes its event, commits), then the commands in flight.
-        closeInOrder.add(0, parts.executor);
-        closeInOrder.add(0, consumer);
-        closeInOrder.add(0, server);
-        server.start();
-        consumer.start(parts.manager, parts.handover(eventLog, partitioner::partitionOf));
-        parts.dispatcher.start(Duration.ofSeconds(1));
+        started.started(manager.dispatcher);
+        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock);
+        AlertWatch watch = started.started(manager.watch(consumer::lagMillis));
+        // Stopped in the other order: HTTP, the consumer (finishes its event, commits), the commands in flight.
+        started.started(manager.executor);
+        started.started(consumer);
+        ApiServer server = new ApiServer(http, registry)
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
+        manager.addRoutesTo(server);
+        started.serve(server);
+        consumer.start(manager.manager, manager.handover(eventLog, partitioner::partitionOf));
+        manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
     }
 
     public int port() {
-        return server.port();
+        return started.port();
     }
 
     @Override
     public void close() {
-        if (server != null) {
-            server.markStopping();
-        }
-        Shutdown.closeInOrder(closeInOrder);
+        started.close();
     }
 }
