@@ -58,7 +58,7 @@ public final class KafkaPipelineBench {
     private final Path home;
     private final Path logs;
     private final int loadSeconds;
-    private final int concurrency = Integer.getInteger("concurrency", 8);
+    private final int concurrency = Integer.getInteger("concurrency", 24);
     private final int probesPerSecond = Integer.getInteger("probesPerSecond", 6);
 
     private KafkaPipelineBench(Path home, Path logs, int loadSeconds) {
@@ -493,7 +493,12 @@ public final class KafkaPipelineBench {
             if (label != null) {
                 return label;
             }
-            String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+            String cmd;
+            try {
+                cmd = Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+            } catch (IOException e) {
+                cmd = "";
+            }
             if (cmd.contains("kafka.Kafka")) {
                 return "kafka broker";
             }
