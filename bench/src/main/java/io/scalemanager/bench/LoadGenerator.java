@@ -35,6 +35,9 @@ public final class LoadGenerator {
     private final Options options;
     private final StateBodies bodies;
     private final AtomicLong cursor = new AtomicLong();
+    /** Batches handed out so far under {@code --rate}: batch k may be sent at {@code start + k × batch / rate}. */
+    private final AtomicLong tickets = new AtomicLong();
+    private long paceStart;
     private final LongAdder acceptedSoFar = new LongAdder();
 
     LoadGenerator(Options options) {
@@ -68,6 +71,18 @@ public final class LoadGenerator {
 
     /** Runs the load and prints the report; false when a worker failed for a reason of its own. */
     boolean run() throws InterruptedException {
+        return measure().ok();
+    }
+
+    /** States answered 202 over the load's duration, and whether no worker failed for a reason of its own. */
+    record Result(long accepted, double seconds, boolean ok) {
+        double statesPerSecond() {
+            return accepted / seconds;
+        }
+    }
+
+    /** Runs the load, prints the report and returns its figures. */
+    Result measure() throws InterruptedException {
         double capacity = measureBuildRate();
         System.err.printf(Locale.ROOT, "generator: builds %.0f states/s on one thread; starting %d workers for %ds%n",
                 capacity, options.concurrency, options.duration.toSeconds());
@@ -78,6 +93,7 @@ public final class LoadGenerator {
 
         long start = System.nanoTime();
         long deadline = start + options.duration.toNanos();
+        paceStart = start;
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < options.concurrency; i++) {
             Worker w = new Worker(i, deadline);
@@ -85,7 +101,9 @@ public final class LoadGenerator {
             w.thread.start();
         }
         sampler.start = start;
-        samplerThread.start();
+        if (options.metricsUrl != null) {
+            samplerThread.start();
+        }
         // Workers stop at the deadline by themselves; a request in flight is bounded by its timeout.
         long joinBy = deadline + options.requestTimeout.toNanos() + Duration.ofSeconds(5).toNanos();
         for (Worker w : workers) {
@@ -98,11 +116,14 @@ public final class LoadGenerator {
                 w.thread.interrupt();
             }
         }
-        samplerThread.join(options.drainTimeout.toMillis() + 10_000);
+        if (options.metricsUrl != null) {
+            samplerThread.join(options.drainTimeout.toMillis() + 10_000);
+        }
 
         Totals totals = Totals.of(workers);
-        report(totals, (loadEnd - start) / 1e9, capacity, sampler);
-        return totals.failures == 0;
+        double seconds = (loadEnd - start) / 1e9;
+        report(totals, seconds, capacity, sampler);
+        return new Result(totals.accepted, seconds, totals.failures == 0);
     }
 
     /** Single-thread body building rate, so a run can tell whether the generator could have been the limit. */
@@ -134,9 +155,10 @@ public final class LoadGenerator {
     private void report(Totals t, double seconds, double capacity, Sampler s) {
         StringBuilder out = new StringBuilder();
         out.append("=== ScaleManager load ===\n");
-        line(out, "url", options.url);
-        line(out, "load", String.format(Locale.ROOT, "%d workers × batches of %d states, %d instances × %s, %.1f s",
-                options.concurrency, options.batch, options.instances, String.join("/", options.types), seconds));
+        line(out, "url", String.join(", ", options.urls));
+        line(out, "load", String.format(Locale.ROOT, "%d workers × batches of %d states, %d instances × %s, %.1f s%s",
+                options.concurrency, options.batch, options.instances, String.join("/", options.types), seconds,
+                options.rate > 0 ? String.format(Locale.ROOT, ", paced to %.0f states/s", options.rate) : ""));
         line(out, "requests", Long.toString(t.requests));
         line(out, "requests/s", fmt(t.requests / seconds));
         line(out, "states sent", Long.toString(t.statesSent));
@@ -155,7 +177,9 @@ public final class LoadGenerator {
         line(out, "generator capacity", String.format(Locale.ROOT,
                 "%.0f states/s per thread; building bodies took %.1f%% of worker time", capacity,
                 100.0 * t.buildNanos / Math.max(1, t.workerNanos)));
-        if (s.scrapes == 0) {
+        if (options.metricsUrl == null) {
+            line(out, "queue lag", "not scraped (--metrics-url none)");
+        } else if (s.scrapes == 0) {
             line(out, "queue lag", "no /metrics scrape succeeded (" + s.lastError + ")");
         } else {
             line(out, "queue lag max", fmt(s.maxLagDuringRun) + " s during the load; "
@@ -204,7 +228,10 @@ public final class LoadGenerator {
         long workerNanos;
         long failures;
 
+        final int id;
+
         Worker(int id, long deadline) {
+            this.id = id;
             this.deadline = deadline;
             this.thread = new Thread(this, "load-worker-" + id);
         }
@@ -213,13 +240,26 @@ public final class LoadGenerator {
         public void run() {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            URI uri = URI.create(options.url + "/v1/states");
+            // Workers spread evenly over the URLs (several collectors behind no load balancer).
+            URI uri = URI.create(options.urls.get(id % options.urls.size()) + "/v1/states");
             int batch = options.batch;
+            long pace = options.rate > 0 ? Math.round(batch * 1e9 / options.rate) : 0;
             byte[] buf = new byte[bodies.capacityFor(batch)];
             long[] rng = {0x9E3779B97F4A7C15L ^ thread.getId() * 0xBF58476D1CE4E5B9L};
             long began = System.nanoTime();
             try {
                 while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+                    if (pace > 0) {
+                        // Open-loop pacing shared by all workers: a late worker does not make the others wait.
+                        long due = paceStart + tickets.getAndIncrement() * pace;
+                        long wait = due - System.nanoTime();
+                        if (due >= deadline) {
+                            break;
+                        }
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                        }
+                    }
                     long first = cursor.getAndAdd(batch);
                     long t0 = System.nanoTime();
                     int length = bodies.build(first, batch, System.currentTimeMillis(), buf, rng);
@@ -334,7 +374,7 @@ public final class LoadGenerator {
         public void run() {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(options.url + "/metrics"))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(options.metricsUrl + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).GET().build();
             long previousAccepted = 0;
             long previousAt = start;
@@ -404,13 +444,21 @@ public final class LoadGenerator {
     /** Command-line options; every one has a default. */
     static final class Options {
         static final String USAGE = """
-                usage: LoadGenerator [--url http://127.0.0.1:8080] [--duration 60s] [--instances 10000]
-                                     [--batch 500] [--concurrency 8] [--types cpu,ram,load]
-                                     [--drain-timeout 120s] [--request-timeout 30s] [--token TOKEN]
+                usage: LoadGenerator [--url http://127.0.0.1:8080[,URL...]] [--duration 60s] [--instances 10000]
+                                     [--batch 500] [--concurrency 8] [--types cpu,ram,load] [--rate STATES/S]
+                                     [--metrics-url URL|none] [--drain-timeout 120s] [--request-timeout 30s]
+                                     [--token TOKEN]
+                  several URLs: the workers take them in turn; --rate paces all workers together (default: as
+                  fast as answers come); /metrics is scraped from --metrics-url (default the first URL).
                   durations take ms, s, m or h (a bare number is seconds); the token defaults to
                   $SCALEMANAGER_API_TOKEN""";
 
         String url = "http://127.0.0.1:8080";
+        List<String> urls = List.of(url);
+        /** Null when /metrics is not scraped. */
+        String metricsUrl;
+        boolean metricsUrlSet;
+        double rate;
         Duration duration = Duration.ofSeconds(60);
         int instances = 10_000;
         int batch = 500;
@@ -439,7 +487,20 @@ public final class LoadGenerator {
                     throw new IllegalArgumentException(flag + " needs a value");
                 }
                 switch (flag) {
-                    case "--url" -> o.url = value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+                    case "--url" -> {
+                        List<String> list = new ArrayList<>();
+                        for (String u : value.split(",")) {
+                            list.add(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+                        }
+                        o.urls = List.copyOf(list);
+                        o.url = list.get(0);
+                    }
+                    case "--metrics-url" -> {
+                        o.metricsUrlSet = true;
+                        o.metricsUrl = value.equals("none") ? null
+                                : value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+                    }
+                    case "--rate" -> o.rate = positive(flag, value, Integer.MAX_VALUE);
                     case "--duration" -> o.duration = duration(flag, value);
                     case "--instances" -> o.instances = positive(flag, value, Integer.MAX_VALUE);
                     case "--batch" -> o.batch = positive(flag, value, 10_000);
@@ -451,8 +512,13 @@ public final class LoadGenerator {
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
-            if (!o.url.startsWith("http://") && !o.url.startsWith("https://")) {
-                throw new IllegalArgumentException("--url must start with http:// or https://, got " + o.url);
+            for (String u : o.urls) {
+                if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                    throw new IllegalArgumentException("--url must start with http:// or https://, got " + u);
+                }
+            }
+            if (!o.metricsUrlSet) {
+                o.metricsUrl = o.url;
             }
             return o;
         }

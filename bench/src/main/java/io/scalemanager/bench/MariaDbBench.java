@@ -61,7 +61,7 @@ public final class MariaDbBench {
         System.exit(0);
     }
 
-    private static double rawInsert(String url, int rowsPerCommit, int rows) {
+    static double rawInsert(String url, int rowsPerCommit, int rows) {
         try (Database database = Database.open(new DatabaseSettings(url, "root", "", 2, Duration.ofSeconds(5)))) {
             JdbcEventLog log = new JdbcEventLog(database.dataSource());
             long seq = log.lastSeq();
