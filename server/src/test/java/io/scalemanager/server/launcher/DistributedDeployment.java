@@ -32,15 +32,15 @@ final class DistributedDeployment implements AutoCloseable {
         INSTANCE_API("instance-api", "instance-api");
 
         final String command;
-        final String name;
+        final String fileName;
 
-        Role(String command, String name) {
+        Role(String command, String fileName) {
             this.command = command;
-            this.name = name;
+            this.fileName = fileName;
         }
 
         Path config() {
-            return Launcher.REPO.resolve("deploy/config/" + name + ".yaml");
+            return Launcher.REPO.resolve("deploy/config/" + fileName + ".yaml");
         }
     }
 
@@ -49,7 +49,6 @@ final class DistributedDeployment implements AutoCloseable {
     private final Path dir;
     private final String dbUrl;
     private final KafkaBroker broker;
-    private final String token;
     private final Map<String, String> env = new HashMap<>();
     private final Map<Role, Integer> ports = new LinkedHashMap<>();
     private final Map<Role, Process> processes = new LinkedHashMap<>();
@@ -60,7 +59,6 @@ final class DistributedDeployment implements AutoCloseable {
         this.dir = dir;
         this.dbUrl = dbUrl;
         this.broker = broker;
-        this.token = token;
         for (Role role : Role.values()) {
             ports.put(role, Launcher.freePort());
         }
@@ -88,7 +86,7 @@ final class DistributedDeployment implements AutoCloseable {
     }
 
     Path log(Role role) {
-        return dir.resolve(role.name + ".log");
+        return dir.resolve(role.fileName + ".log");
     }
 
     String logText(Role role) throws IOException {
@@ -121,7 +119,7 @@ final class DistributedDeployment implements AutoCloseable {
 
     private List<String> arguments(Role role) {
         List<String> args = new ArrayList<>(List.of(role.command, "--config", role.config().toString(),
-                "--listen", "127.0.0.1:" + ports.get(role), "--data", dir.resolve("data-" + role.name).toString(),
+                "--listen", "127.0.0.1:" + ports.get(role), "--data", dir.resolve("data-" + role.fileName).toString(),
                 "--db-url", dbUrl));
         if (role.command.equals("collector") || role.command.equals("manager")) {
             args.addAll(List.of("--kafka", broker.bootstrap()));
@@ -135,10 +133,10 @@ final class DistributedDeployment implements AutoCloseable {
     private void awaitReady(Role role) {
         Process p = processes.get(role);
         HttpRequest ready = HttpRequest.newBuilder(uri(role).resolve("/ready")).timeout(Duration.ofSeconds(5)).build();
-        await(role.name + " to be ready (log: " + log(role) + ")").atMost(START_TIMEOUT)
+        await(role.fileName + " to be ready (log: " + log(role) + ")").atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IOException.class).until(() -> {
                     if (!p.isAlive()) {
-                        throw new IllegalStateException(role.name + " exited with " + p.exitValue() + ":\n"
+                        throw new IllegalStateException(role.fileName + " exited with " + p.exitValue() + ":\n"
                                 + logText(role));
                     }
                     return http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
@@ -148,10 +146,6 @@ final class DistributedDeployment implements AutoCloseable {
     boolean isRunning(Role role) {
         Process p = processes.get(role);
         return p != null && p.isAlive();
-    }
-
-    String token() {
-        return token;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.scalemanager.server.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.db.TestMariaDb;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaBroker;
 import io.scalemanager.server.launcher.DistributedDeployment.Role;
 import io.scalemanager.server.launcher.SharedDatabase.ActionRow;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +61,9 @@ class DistributedIT {
             limits:
               "*": {cpu: [1, 64], ram: [512, 65536], storage: [10, 4000]}
             """;
-    private static final Duration DECISIONS_TIMEOUT = Duration.ofSeconds(120);
+    // Generous: the machine is small and shared; on a quiet one each wait ends in seconds.
+    private static final Duration DECISIONS_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(120);
 
     @TempDir
     static Path dir;
@@ -125,9 +129,9 @@ class DistributedIT {
         });
         for (Role manager : List.of(Role.MANAGER_1, Role.MANAGER_2)) {
             JsonNode listed = getJson(deployment.uri(manager), "/v1/actions?status=succeeded&limit=1000");
-            Set<String> shown = new java.util.HashSet<>();
+            Set<String> shown = new HashSet<>();
             listed.path("actions").forEach(a -> shown.add(a.path("instance").asText()));
-            assertThat(shown).as("instances in %s's view of the shared ActionLog", manager.name)
+            assertThat(shown).as("instances in %s's view of the shared ActionLog", manager.fileName)
                     .containsAll(instances);
         }
         JsonNode size = getJson(deployment.uri(Role.INSTANCE_API), "/v1/instances/" + instances.get(7));
@@ -151,7 +155,7 @@ class DistributedIT {
         ScheduledExecutorService crossings = Executors.newSingleThreadScheduledExecutor();
         // About 2000 states/s: each of the 10,000 instances reports every 5 s.
         try (ReportLoad load = new ReportLoad(client, collectors, prefix, fleet, 250, 250)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.answered(collectors.get(1), 202, 0) >= 4);
+            await().atMost(LOAD_TIMEOUT).until(() -> load.answered(collectors.get(1), 202, 0) >= 4);
             crossings.scheduleAtFixedRate(() -> {
                 int i = sent.get();
                 if (i < crossing.size()) {
@@ -161,15 +165,27 @@ class DistributedIT {
                     sent.incrementAndGet();
                 }
             }, 0, 40, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 60);
+            await().atMost(LOAD_TIMEOUT).until(() -> sent.get() >= 60);
+            Map<String, Set<Integer>> before = topic.assignment();
             deployment.kill(Role.MANAGER_1);
-            await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() == crossing.size());
+            int sentBeforeKill = sent.get() + 1; // the crossing in flight may have gone before the kill
+            await().atMost(LOAD_TIMEOUT).until(() -> sent.get() == crossing.size());
             crossings.shutdown();
 
             // Its partitions move once the broker misses its heartbeats (session timeout 6 s).
-            await("manager-2 to hold all partitions").atMost(Duration.ofSeconds(60))
-                    .until(() -> topic.assignment().values().stream().toList(),
-                            a -> a.size() == 1 && a.get(0).size() == PARTITIONS);
+            Map<String, Set<Integer>> after = await("manager-2 to hold all partitions")
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> topic.assignment(), a -> a.size() == 1
+                            && a.values().iterator().next().size() == PARTITIONS);
+            // The survivor keeps its member id; the partitions it did not hold before were manager-1's.
+            String survivor = after.keySet().iterator().next();
+            assertThat(before).as("members before the kill").hasSize(2).containsKey(survivor);
+            Set<Integer> moved = new HashSet<>(after.get(survivor));
+            moved.removeAll(before.get(survivor));
+            InstancePartitioner partitioner = new InstancePartitioner(PARTITIONS);
+            List<String> movedAfterKill = crossing.subList(sentBeforeKill, crossing.size()).stream()
+                    .filter(instance -> moved.contains(partitioner.partitionOf(instance))).toList();
+            assertThat(movedAfterKill).as("crossings sent after the kill to manager-1's partitions").isNotEmpty();
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     count(deployment.logText(Role.MANAGER_2), "Took over partitions") > takeOversBefore);
             assertThat(crossingStatus).hasSize(crossing.size()).allSatisfy((instance, status) ->
@@ -177,6 +193,8 @@ class DistributedIT {
 
             List<ActionRow> actions = awaitSucceeded(prefix, crossing.size());
             assertOneActionPerInstance(actions, crossing);
+            System.out.printf("manager kill: %d of %d crossings sent before it; partitions %s moved; %d crossings "
+                    + "sent after it to them%n", sentBeforeKill, crossing.size(), moved, movedAfterKill.size());
         } finally {
             crossings.shutdownNow();
         }
@@ -194,14 +212,15 @@ class DistributedIT {
         String prefix = "s3-vm-";
         ReportLoad load = new ReportLoad(client, collectors, prefix, 10_000, 250, 250);
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.answered(collectors.get(1), 202, 0) >= 10);
+            await().atMost(LOAD_TIMEOUT).until(() -> load.answered(collectors.get(1), 202, 0) >= 10);
             deployment.kill(Role.COLLECTOR_2);
             long killed = System.nanoTime();
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.answered(collectors.get(0), 202, killed) >= 10);
+            await().atMost(LOAD_TIMEOUT).until(() -> load.answered(collectors.get(0), 202, killed) >= 10);
         } finally {
             load.close();
         }
         assertThat(load.answered(collectors.get(1), 202, 0)).isPositive();
+        System.out.printf("collector kill: %d states answered 202%n", load.accepted().size());
         assertNothingAcceptedIsLost(prefix, load.accepted());
         awaitEveryRecordHandled();
 
@@ -218,7 +237,7 @@ class DistributedIT {
         long stopped;
         long restarting;
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> load.answered(collectors.get(0), 202, 0) >= 4
+            await().atMost(LOAD_TIMEOUT).until(() -> load.answered(collectors.get(0), 202, 0) >= 4
                     && load.answered(collectors.get(1), 202, 0) >= 4);
             broker.stop();
             stopped = System.nanoTime();
@@ -236,6 +255,7 @@ class DistributedIT {
         List<Integer> duringOutage = load.outcomes().stream()
                 .filter(o -> o.sentNanos() > stopped && o.answeredNanos() < restarting)
                 .map(ReportLoad.Outcome::status).toList();
+        System.out.printf("broker outage: answers while down %s%n", duringOutage);
         assertThat(duringOutage).as("answers to requests sent and answered while the broker was down")
                 .contains(503).doesNotContain(202);
         assertNothingAcceptedIsLost(prefix, load.accepted());
