@@ -6,7 +6,6 @@ import io.scalemanager.core.state.EventSequence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,14 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code bin/scalemanager cleaner --dry-run} and {@code --once} against the embedded database of a data directory. */
 class CleanerCommandIT {
-    private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
-
     @TempDir
     Path dir;
 
@@ -60,13 +58,6 @@ class CleanerCommandIT {
     }
 
     private String run(String... args) throws Exception {
-        String[] command = new String[args.length + 1];
-        command[0] = REPO.resolve("bin/scalemanager").toString();
-        System.arraycopy(args, 0, command, 1, args.length);
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output).isZero();
-        return output;
+        return Launcher.run(dir, Map.of(), List.of(args));
     }
 }

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Starts bin/scalemanager as a child process, kills it with SIGKILL, and checks nothing accepted was lost. */
 class LauncherDurabilityIT {
-    private static final Path REPO = Path.of(System.getProperty("user.dir")).getParent();
+    private static final Path REPO = Launcher.REPO;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String RULES = """
             rules:
@@ -49,13 +48,9 @@ class LauncherDurabilityIT {
     }
 
     private Process launch(int port) throws IOException {
-        Process p = new ProcessBuilder(REPO.resolve("bin/scalemanager").toString(), "run",
+        Process p = Launcher.start(dir, dir.resolve("server.log"), Map.of(), List.of("run",
                 "--listen", "127.0.0.1:" + port, "--data", dir.resolve("data").toString(),
-                "--rules", dir.resolve("rules.yaml").toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()))
-                .start();
+                "--rules", dir.resolve("rules.yaml").toString()));
         processes.add(p);
         base = URI.create("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get("/ready").statusCode() == 200);
@@ -65,7 +60,7 @@ class LauncherDurabilityIT {
     @Test
     void killMinusNineLosesNoAcceptedStateAndRepeatsNoAction() throws Exception {
         Files.writeString(dir.resolve("rules.yaml"), RULES);
-        int port = freePort();
+        int port = Launcher.freePort();
         Process first = launch(port);
 
         long now = System.currentTimeMillis() / 1000;
@@ -102,7 +97,7 @@ class LauncherDurabilityIT {
     @Test
     void sigtermDrainsAndStopsLeavingNothingToReplay() throws Exception {
         Files.writeString(dir.resolve("rules.yaml"), RULES);
-        int port = freePort();
+        int port = Launcher.freePort();
         Process server = launch(port);
         long now = System.currentTimeMillis() / 1000;
         for (int batch = 0; batch < 20; batch++) {
@@ -125,7 +120,7 @@ class LauncherDurabilityIT {
     void aBrokenRulesetOrConfigValueStopsTheLauncherWithAMessage() throws Exception {
         Files.writeString(dir.resolve("rules.yaml"), "rules:\n  - name: cpu-up\n    when: load > 4\n    then: cpu ++1\n");
         Process broken = new ProcessBuilder(REPO.resolve("bin/scalemanager").toString(), "run",
-                "--listen", "127.0.0.1:" + freePort(), "--data", dir.resolve("data").toString(),
+                "--listen", "127.0.0.1:" + Launcher.freePort(), "--data", dir.resolve("data").toString(),
                 "--rules", dir.resolve("rules.yaml").toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         processes.add(broken);
@@ -174,11 +169,5 @@ class LauncherDurabilityIT {
             }
         }
         throw new AssertionError("no metric " + name);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
