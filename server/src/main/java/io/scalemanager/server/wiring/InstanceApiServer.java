@@ -32,7 +32,8 @@ import java.util.Set;
  * {@code scalemanager instance-api}: only the instance API (resizes, operations, sizes, the original
  * {@code POST /instance}), for running next to libvirt or wherever the hoster's API is reachable, while the rest
  * runs elsewhere and reaches it through {@code manager.instance_api.url}. Limits come from the ruleset's
- * {@code limits}; operations live in this process's own database.
+ * {@code limits}; operations live in the configured database (shared with the managers in a distributed
+ * deployment, so "one operation per instance" holds whichever manager asks).
  */
 public final class InstanceApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InstanceApiServer.class);
