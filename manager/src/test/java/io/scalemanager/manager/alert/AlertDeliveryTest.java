@@ -403,14 +403,20 @@ class AlertDeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> mail.sent.size() == 1);
     }
 
+    /** The dispatcher of another manager on the same database, delivering the same channel. */
+    private AlertDispatcher secondManagersDispatcher(RecordingNotifier channel) {
+        AlertDispatcher other = new AlertDispatcher(database.dataSource(), clock, List.of(channel),
+                Duration.ofSeconds(10), Duration.ofMinutes(10), new SimpleMeterRegistry());
+        toClose.add(other);
+        return other;
+    }
+
     @Test
     void twoManagersOnOneDatabaseSendEachMessageOnceAndTheSecondTakesOverWhenTheFirstStops() {
         RecordingNotifier first = new RecordingNotifier("mail");
         open(List.of(), first);
         RecordingNotifier second = new RecordingNotifier("mail");
-        AlertDispatcher other = new AlertDispatcher(database.dataSource(), clock, List.of(second),
-                Duration.ofSeconds(10), Duration.ofMinutes(10), new SimpleMeterRegistry());
-        toClose.add(other);
+        AlertDispatcher other = secondManagersDispatcher(second);
 
         failed("web-1");
         clock.advance(GROUP);
@@ -439,9 +445,7 @@ class AlertDeliveryTest {
         RecordingNotifier first = new RecordingNotifier("mail");
         open(List.of(), first);
         RecordingNotifier second = new RecordingNotifier("mail");
-        AlertDispatcher other = new AlertDispatcher(database.dataSource(), clock, List.of(second),
-                Duration.ofSeconds(10), Duration.ofMinutes(10), new SimpleMeterRegistry());
-        toClose.add(other);
+        AlertDispatcher other = secondManagersDispatcher(second);
         failed("web-1");
         clock.advance(GROUP);
         dispatcher.drainOnce(); // holds the lease from now on, then "dies" without releasing it
