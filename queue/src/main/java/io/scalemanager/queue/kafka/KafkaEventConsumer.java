@@ -26,6 +26,11 @@ public final class KafkaEventConsumer implements AutoCloseable {
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
     /** Fetches return after this at most, so that a new event reaches the handler within tens of milliseconds. */
     static final int FETCH_MAX_WAIT_MS = 50;
+    /**
+     * Under load a fetch waits for this much data (or the wait above), so the consumer and the broker handle a few
+     * large fetches instead of one per producer batch; when quiet, the wait bounds the delay.
+     */
+    static final int FETCH_MIN_BYTES = 64 * 1024;
 
     private final KafkaQueueSettings settings;
     private final Clock clock;
@@ -49,6 +54,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
         config.put("enable.auto.commit", false);
         config.put("auto.offset.reset", "earliest");
         config.putIfAbsent("fetch.max.wait.ms", FETCH_MAX_WAIT_MS);
+        config.putIfAbsent("fetch.min.bytes", FETCH_MIN_BYTES);
         config.putIfAbsent("client.id", "scalemanager-consumer");
         return config;
     }
