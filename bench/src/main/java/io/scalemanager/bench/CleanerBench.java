@@ -81,6 +81,9 @@ public final class CleanerBench {
                                 Integer.parseInt(p[2])), rows, lastSeq, seconds, true);
                         archiveIndex(db, false);
                     }
+                    // Once more alone: on a shared machine, the load before and after brackets the segments.
+                    System.out.println("=== load alone, " + seconds + " s ===");
+                    loadAlone(app, seconds);
                 } else {
                     System.out.println("=== load alone, " + seconds + " s ===");
                     loadAlone(app, seconds);
@@ -88,6 +91,8 @@ public final class CleanerBench {
                             CleanerSettings.defaults().chunkRows()), Long.getLong("pause",
                             CleanerSettings.defaults().pause().toMillis()), Integer.getInteger("pausePercent",
                             CleanerSettings.defaults().pausePercent())), rows, lastSeq, seconds, false);
+                    System.out.println("=== load alone again, " + seconds + " s ===");
+                    loadAlone(app, seconds);
                 }
             } finally {
                 app.close();

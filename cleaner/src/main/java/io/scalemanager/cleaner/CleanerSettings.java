@@ -19,7 +19,7 @@ public record CleanerSettings(Duration interval, Duration eventRetention, Durati
 
     public static CleanerSettings defaults() {
         return new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(90), 5000,
-                Duration.ZERO, 50, false, Duration.ofMinutes(30));
+                Duration.ZERO, 150, false, Duration.ofMinutes(30));
     }
 
     public CleanerSettings {

@@ -60,7 +60,7 @@ public final class ConfigKeys {
             "rows the cleaner moves per transaction");
     public static final ConfigKey CLEANER_PAUSE = ConfigKey.of("cleaner.pause", "0ms",
             "the cleaner's fixed sleep between two chunks");
-    public static final ConfigKey CLEANER_PAUSE_PERCENT = ConfigKey.of("cleaner.pause_percent", "50",
+    public static final ConfigKey CLEANER_PAUSE_PERCENT = ConfigKey.of("cleaner.pause_percent", "150",
             "the cleaner's further sleep between two chunks, in percent of the time the last chunk took: "
                     + "it yields more when the database is busy");
     public static final ConfigKey CLEANER_DOWNSAMPLE = ConfigKey.of("cleaner.downsample", "false",
