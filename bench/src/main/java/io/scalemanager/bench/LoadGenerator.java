@@ -69,6 +69,11 @@ public final class LoadGenerator {
         }
     }
 
+    /** States accepted so far by this generator. */
+    long accepted() {
+        return acceptedSoFar.sum();
+    }
+
     /** Runs the load and prints the report; false when a worker failed for a reason of its own. */
     boolean run() throws InterruptedException {
         return measure().ok();

@@ -8,10 +8,15 @@ import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.server.config.ConfigLoader;
 import io.scalemanager.server.wiring.AllInOne;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +25,8 @@ import java.util.Random;
 /**
  * In one run against one MariaDB server (started here, with production durability: InnoDB flushes its log at
  * every commit): the raw insert capacity of the EventLog on one connection, then the collector's sustained
- * states/s through HTTP with the all-in-one on that server, and the ratio of the two. Run:
+ * states/s through HTTP with the all-in-one on that server (4, then 8 concurrent requests; {@code -Dconcurrency=4,8}),
+ * and the ratio of the two. Run:
  * {@code java -cp 'bench/target/lib/*:bench/target/classes' io.scalemanager.bench.MariaDbBench [seconds]}
  */
 public final class MariaDbBench {
@@ -46,12 +52,28 @@ public final class MariaDbBench {
                     "SCALEMANAGER_HISTORY_MAX_ROWS_PER_COMMIT", System.getProperty("commitRows", "5000")))
                     .load(Optional.empty(), Map.of()));
             try {
-                System.out.println("=== collector through HTTP, " + seconds + " s, max "
-                        + System.getProperty("commitRows", "5000") + " rows per commit ===");
-                LoadGenerator.Options options = LoadGenerator.Options.parse(new String[] {
-                        "--url", "http://" + app.address(), "--duration", seconds + "s",
-                        "--instances", "10000", "--batch", "500", "--concurrency", "8"});
-                new LoadGenerator(options).run();
+                // Closed-loop load: more requests in flight raise throughput only while the writer is the limit.
+                for (String concurrency : System.getProperty("concurrency", "4,8").split(",")) {
+                    System.out.println("=== collector through HTTP, " + seconds + " s, " + concurrency
+                            + " concurrent requests, max " + System.getProperty("commitRows", "5000")
+                            + " rows per commit ===");
+                    LoadGenerator.Options options = LoadGenerator.Options.parse(new String[] {
+                            "--url", "http://" + app.address(), "--duration", seconds + "s",
+                            "--instances", "10000", "--batch", "500", "--concurrency", concurrency});
+                    Map<String, Double> before = writerMetrics(app);
+                    long start = System.nanoTime();
+                    new LoadGenerator(options).run();
+                    double wall = (System.nanoTime() - start) / 1e9;
+                    Map<String, Double> after = writerMetrics(app);
+                    double commits = after.get("commits") - before.get("commits");
+                    double inDatabase = after.get("seconds") - before.get("seconds");
+                    // The writer is one thread: the share of the wall clock it spends in the database shows
+                    // whether the database or the rest of the pipeline is the limit.
+                    System.out.printf("EventLog writer: %.0f commits, %.0f rows per commit on average, in the "
+                                    + "database %.0f%% of the time (%.1f ms per commit)%n", commits,
+                            (after.get("rows") - before.get("rows")) / commits, 100 * inDatabase / wall,
+                            1000 * inDatabase / commits);
+                }
                 System.out.printf("raw insert capacity (best): %.0f rows/s%n", best);
             } finally {
                 app.close();
@@ -59,6 +81,23 @@ public final class MariaDbBench {
             }
         }
         System.exit(0);
+    }
+
+    /** The group-commit writer's commit count, seconds in the database and rows, from {@code /metrics}. */
+    private static Map<String, Double> writerMetrics(AllInOne app) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + app.address() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        Map<String, Double> values = new HashMap<>();
+        for (String line : response.body().split("\n")) {
+            String[] parts = line.split(" ");
+            switch (parts[0]) {
+                case "scalemanager_history_commit_seconds_count" -> values.put("commits", Double.valueOf(parts[1]));
+                case "scalemanager_history_commit_seconds_sum" -> values.put("seconds", Double.valueOf(parts[1]));
+                case "scalemanager_history_commit_rows_sum" -> values.put("rows", Double.valueOf(parts[1]));
+                default -> { }
+            }
+        }
+        return values;
     }
 
     static double rawInsert(String url, int rowsPerCommit, int rows) {

@@ -130,9 +130,9 @@ public final class Cleaner implements AutoCloseable {
         }
     }
 
-    private boolean pause() {
+    private boolean pause(Duration lastChunk) {
         try {
-            return !closing.await(settings.pause().toMillis(), TimeUnit.MILLISECONDS);
+            return !closing.await(settings.pauseAfter(lastChunk).toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -24,7 +24,7 @@ public final class CleanerChild {
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ChunkMover.class)).setLevel(Level.DEBUG);
         Clock clock = Clock.systemUTC();
         CleanerSettings settings = new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7),
-                Duration.ofDays(90), Integer.parseInt(args[2]), Duration.ofMillis(Long.parseLong(args[3])), false,
+                Duration.ofDays(90), Integer.parseInt(args[2]), Duration.ofMillis(Long.parseLong(args[3])), 0, false,
                 Duration.ofMinutes(30));
         URI nowhere = URI.create("http://127.0.0.1:9");
         try (Database db = Database.open(new DatabaseSettings(args[0], args[1], "", 2, Duration.ofSeconds(10)))) {

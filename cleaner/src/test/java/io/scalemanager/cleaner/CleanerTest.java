@@ -55,7 +55,7 @@ abstract class CleanerTest {
 
     private Cleaner cleaner(int chunkRows, boolean downsample) {
         CleanerSettings s = new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(90),
-                chunkRows, Duration.ZERO, downsample, Duration.ofMinutes(30));
+                chunkRows, Duration.ZERO, 0, downsample, Duration.ofMinutes(30));
         URI nowhere = URI.create("http://127.0.0.1:9");
         return new Cleaner(db, s, clock, new ActionLog(db.dataSource(), clock), new AlertLog(db.dataSource(), clock),
                 new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),

@@ -57,7 +57,7 @@ abstract class IngestWhileCleaningTest {
                     events -> CompletableFuture.completedFuture(null),
                     clock, 500, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
             CleanerSettings settings = new CleanerSettings(Duration.ofMinutes(10), Duration.ofMillis(5),
-                    Duration.ofDays(90), 300, Duration.ZERO, false, Duration.ofMinutes(30));
+                    Duration.ofDays(90), 300, Duration.ZERO, 0, false, Duration.ofMinutes(30));
             URI nowhere = URI.create("http://127.0.0.1:9");
             Cleaner cleaner = new Cleaner(db, settings, clock, new ActionLog(db.dataSource(), clock),
                     new AlertLog(db.dataSource(), clock),

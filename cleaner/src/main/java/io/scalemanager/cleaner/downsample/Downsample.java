@@ -4,6 +4,7 @@ import io.scalemanager.cleaner.archive.ChunkMover;
 import io.scalemanager.core.db.DatabaseSettings.Vendor;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 
 /**
  * Archives EventLog rows as per (instance, type, minute) aggregates in {@code event_log_minute}: min, max, count
@@ -35,11 +36,21 @@ public final class Downsample {
                     + "cnt = cnt + VALUES(cnt), val_sum = val_sum + VALUES(val_sum)";
         };
         return (c, move, afterKey, upToKey, cutoff) -> {
+            // The upsert reports minutes written, not rows aggregated: count the rows it aggregates first.
+            long rows;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + move.table()
+                    + ChunkMover.chunkWhere(move))) {
+                ChunkMover.bindChunk(ps, afterKey, upToKey, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(String.format(sql, ChunkMover.chunkWhere(move)))) {
                 ChunkMover.bindChunk(ps, afterKey, upToKey, cutoff);
                 ps.executeUpdate();
-                return -1; // rows upserted, not rows aggregated: the mover checks count against delete
             }
+            return rows;
         };
     }
 }

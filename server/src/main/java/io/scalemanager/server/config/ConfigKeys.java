@@ -74,8 +74,11 @@ public final class ConfigKeys {
             "finished actions older than this move to the archive");
     public static final ConfigKey CLEANER_CHUNK_ROWS = ConfigKey.of("cleaner.chunk_rows", "5000",
             "rows the cleaner moves per transaction");
-    public static final ConfigKey CLEANER_PAUSE = ConfigKey.of("cleaner.pause", "50ms",
-            "the cleaner's sleep between two chunks, so ingestion is not slowed");
+    public static final ConfigKey CLEANER_PAUSE = ConfigKey.of("cleaner.pause", "0ms",
+            "the cleaner's fixed sleep between two chunks");
+    public static final ConfigKey CLEANER_PAUSE_PERCENT = ConfigKey.of("cleaner.pause_percent", "150",
+            "the cleaner's further sleep between two chunks, in percent of the time the last chunk took: "
+                    + "it yields more when the database is busy");
     public static final ConfigKey CLEANER_DOWNSAMPLE = ConfigKey.of("cleaner.downsample", "false",
             "archive the EventLog as per-minute min/avg/max/count instead of raw rows (true or false)");
     public static final ConfigKey CLEANER_STUCK_AFTER = ConfigKey.of("cleaner.stuck_after", "30m",
@@ -102,8 +105,8 @@ public final class ConfigKeys {
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
-            CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY, SIM_FAIL,
-            DEMO_INSTANCES, DEMO_INTERVAL);
+            CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,
+            SIM_FAIL, DEMO_INSTANCES, DEMO_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();
 

@@ -39,6 +39,7 @@ public final class CleanerProcess implements AutoCloseable {
                 settings.duration(ConfigKeys.CLEANER_ACTION_RETENTION),
                 settings.integer(ConfigKeys.CLEANER_CHUNK_ROWS, 1, 1_000_000),
                 settings.duration(ConfigKeys.CLEANER_PAUSE),
+                settings.integer(ConfigKeys.CLEANER_PAUSE_PERCENT, 0, 10_000),
                 settings.bool(ConfigKeys.CLEANER_DOWNSAMPLE),
                 settings.duration(ConfigKeys.CLEANER_STUCK_AFTER));
     }
