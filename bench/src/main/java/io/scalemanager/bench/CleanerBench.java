@@ -242,11 +242,18 @@ public final class CleanerBench {
         }
     }
 
-    /** Runs the load for {@code seconds}; returns the states accepted. */
+    /**
+     * Runs the load for {@code seconds}; returns the states accepted. As fast as the server takes it, or paced at
+     * {@code -Drate=STATES/S}: a fleet's reports arrive at their own rate, not at the collector's capacity.
+     */
     private static long load(AllInOne app, int seconds) throws Exception {
-        LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(new String[] {
-                "--url", "http://" + app.address(), "--duration", seconds + "s",
-                "--instances", "10000", "--batch", "500", "--concurrency", "4"}));
+        List<String> args = new ArrayList<>(List.of("--url", "http://" + app.address(), "--duration", seconds + "s",
+                "--instances", "10000", "--batch", "500", "--concurrency", "4"));
+        String rate = System.getProperty("rate");
+        if (rate != null) {
+            args.addAll(List.of("--rate", rate));
+        }
+        LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(args.toArray(String[]::new)));
         generator.run();
         return generator.accepted();
     }
