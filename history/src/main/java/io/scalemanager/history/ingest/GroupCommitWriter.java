@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Writes accepted states to the EventLog with group commit: one writer thread takes every request waiting at
  * that moment and commits them in one transaction, then hands the events to the {@link CommitListener} in
- * the same order. A caller returns only after its states are committed, so an answered request survives
- * {@code kill -9}; a caller that gave up before the writer took its states is guaranteed they were not stored.
+ * the same order. A caller returns only after its states are committed and the listener's future completed
+ * (Kafka acknowledged them, in a distributed deployment), so an answered request survives {@code kill -9} of
+ * any process; a caller that gave up before the writer took its states is guaranteed they were not stored.
  */
 public final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
