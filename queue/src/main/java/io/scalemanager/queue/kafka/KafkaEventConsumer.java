@@ -1,5 +1,7 @@
 package io.scalemanager.queue.kafka;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.queue.EventHandler;
 import io.scalemanager.queue.PartitionListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -41,6 +43,14 @@ public final class KafkaEventConsumer implements AutoCloseable {
     public KafkaEventConsumer(KafkaQueueSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /** Also publishes the lag as {@code scalemanager_queue_lag_seconds}, the name the embedded queue uses. */
+    public KafkaEventConsumer(KafkaQueueSettings settings, Clock clock, MeterRegistry registry) {
+        this(settings, clock);
+        Gauge.builder("scalemanager_queue_lag_seconds", this, c -> c.lagMillis() / 1000.0)
+                .description("Age of the oldest event of this manager's partitions not yet handled")
+                .register(registry);
     }
 
     static Map<String, Object> consumerConfig(KafkaQueueSettings settings) {

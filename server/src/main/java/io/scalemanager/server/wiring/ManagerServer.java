@@ -73,7 +73,7 @@ public final class ManagerServer implements AutoCloseable {
         ManagerParts manager = new ManagerParts(ruleset, options, db, partitions, () -> instanceApi, clock, registry);
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
         started.started(manager.dispatcher);
-        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock);
+        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock, registry);
         AlertWatch watch = started.started(manager.watch(consumer::lagMillis));
         // Stopped in the other order: HTTP, the consumer (finishes its event, commits), the commands in flight.
         started.started(manager.executor);

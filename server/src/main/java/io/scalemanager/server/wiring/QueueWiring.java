@@ -75,7 +75,7 @@ interface QueueWiring extends AutoCloseable {
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
         InstancePartitioner partitioner = new InstancePartitioner(partitions);
         KafkaEventPublisher publisher = new KafkaEventPublisher(kafka, partitioner, registry);
-        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock);
+        KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock, registry);
         return new QueueWiring() {
             @Override
             public int partitions() {
