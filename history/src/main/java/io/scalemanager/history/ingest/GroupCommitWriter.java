@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +43,13 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final EventSequence sequence;
     private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /**
+     * Committed groups on their way to the listener, handed on by a thread of their own so the writer commits the
+     * next group meanwhile. Bounded: a queue that pushes back (the embedded queue when the manager is behind)
+     * still slows the writer, and through it ingestion.
+     */
+    private final ArrayBlockingQueue<Committed> committed = new ArrayBlockingQueue<>(2);
+    private final Thread handover;
     private final Timer commitTimer;
     private final DistributionSummary commitRows;
     private final Counter failures;
@@ -67,9 +75,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows").register(registry);
         this.failures = Counter.builder("scalemanager_history_commit_failures").register(registry);
         this.thread = new Thread(this::run, "eventlog-writer");
+        this.handover = new Thread(this::handOver, "eventlog-handover");
     }
 
     public GroupCommitWriter start() {
+        handover.start();
         thread.start();
         return this;
     }
@@ -185,27 +195,60 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
         commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         commitRows.record(rows);
+        try {
+            committed.put(new Committed(events, List.copyOf(batch), rows));
+        } catch (InterruptedException e) {
+            // Nothing interrupts the writer on purpose; should it happen, hand the group on here, never drop it.
+            Thread.currentThread().interrupt();
+            handOver(new Committed(events, List.copyOf(batch), rows));
+        }
+    }
+
+    /** One group committed to the EventLog, its requests, and how many states it holds. */
+    private record Committed(List<Event> events, List<Request> group, int rows) {
+    }
+
+    private void handOver() {
+        while (true) {
+            try {
+                Committed next = committed.poll(100, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    handOver(next);
+                } else if (!thread.isAlive() && thread.getState() != Thread.State.NEW) {
+                    // The writer is done: what it put before it ended is here now.
+                    while ((next = committed.poll()) != null) {
+                        handOver(next);
+                    }
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Never lets the hand-over thread die: whatever goes wrong fails this group's requests only. */
+    private void handOver(Committed c) {
         CompletableFuture<Void> handedOn;
         try {
-            handedOn = listener.committed(events);
+            handedOn = listener.committed(c.events());
         } catch (RuntimeException e) {
             handedOn = CompletableFuture.failedFuture(e);
         }
-        // The next group is committed while this one's queue send is acknowledged: requests wait for both.
-        List<Request> group = List.copyOf(batch);
         handedOn.whenComplete((ok, error) -> {
             if (error == null) {
-                for (Request r : group) {
+                for (Request r : c.group()) {
                     r.done.complete(null);
                 }
                 return;
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
-            log.warn("{} committed states could not be handed to the queue: {}", rows, cause.getMessage());
+            log.warn("{} committed states could not be handed to the queue: {}", c.rows(), cause.getMessage());
             WriteUnavailableException failure = new WriteUnavailableException(
                     "queue unavailable: " + cause.getMessage(), cause);
-            for (Request r : group) {
+            for (Request r : c.group()) {
                 r.done.completeExceptionally(failure);
             }
         });
@@ -218,6 +261,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         running = false;
         try {
             thread.join(30_000);
+            handover.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

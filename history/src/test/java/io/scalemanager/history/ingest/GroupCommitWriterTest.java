@@ -209,6 +209,33 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void theNextGroupIsCommittedWhileTheQueueStillTakesThePreviousOne() throws Exception {
+        CountDownLatch queueFree = new CountDownLatch(1);
+        AtomicInteger handedOn = new AtomicInteger();
+        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(events -> {
+            handedOn.incrementAndGet();
+            try {
+                queueFree.await(); // a queue pushing back, e.g. the embedded one while the manager is behind
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), Clock.systemUTC(), 100, new SimpleMeterRegistry()).start();
+        CompletableFuture<Void> first = CompletableFuture.runAsync(
+                () -> writer.write(List.of(state("web-1", 1)), LONG));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> handedOn.get() == 1);
+
+        CompletableFuture<Void> second = CompletableFuture.runAsync(
+                () -> writer.write(List.of(state("web-2", 2)), LONG));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> stored().size() == 2);
+
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        queueFree.countDown();
+        CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+        assertThat(handedOn).hasValue(2);
+    }
+
+    @Test
     void writersWithDifferentIdsShareOneEventLogWithoutCollisions() {
         GroupCommitWriter other = new GroupCommitWriter(log, events -> CompletableFuture.completedFuture(null),
                 Clock.systemUTC(), 100, 1, new SimpleMeterRegistry()).start();
