@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * EventLog as its durable log. Each partition's position is saved every second; after a restart the events
  * after the saved positions are read back from the EventLog and delivered again before live ones.
  *
- * <p>One thread publishes, in sequence order (the EventLog writer after each commit). That is what lets an idle
- * partition move its saved position up to the last published sequence number: nothing older can still arrive.
+ * <p>One thread publishes, in sequence order (the EventLog writer's hand-over thread, after each commit). That is
+ * what lets an idle partition move its saved position up to the last published sequence number: nothing older
+ * can still arrive.
  */
 public final class EmbeddedQueue implements EventQueue {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedQueue.class);
