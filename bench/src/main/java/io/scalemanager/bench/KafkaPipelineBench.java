@@ -59,7 +59,18 @@ public final class KafkaPipelineBench {
     private final Path logs;
     private final int loadSeconds;
     private final int concurrency = Integer.getInteger("concurrency", 24);
+    /**
+     * Requests in flight while paced: twice the sustained phase's by default. A paced generator with few requests
+     * in flight caps the rate itself at in-flight states / latency, and the collectors' group commits make their
+     * latency a few hundred ms under load; a real fleet's agents send independently, with no such cap.
+     */
+    private final int pacedConcurrency = Integer.getInteger("pacedConcurrency", 2 * concurrency);
     private final int probesPerSecond = Integer.getInteger("probesPerSecond", 6);
+    /**
+     * Unmeasured full load first. The JIT compilers of the six JVMs took most of a core through the first minute
+     * here and were still compiling after 90 s; the sustained figure is about a long-running deployment.
+     */
+    private final int warmupSeconds = Integer.getInteger("warmupSeconds", 120);
 
     private KafkaPipelineBench(Path home, Path logs, int loadSeconds) {
         this.home = home;
@@ -99,14 +110,19 @@ public final class KafkaPipelineBench {
                 cpu.label(pipeline.pids);
                 System.out.println("=== pipeline: " + pipeline.describe() + " ===");
 
+                if (warmupSeconds > 0) {
+                    System.out.printf(Locale.ROOT, "=== warm-up, %d s of full load, not measured ===%n",
+                            warmupSeconds);
+                    load(pipeline, admin, 0, false, db, cpu, warmupSeconds, concurrency);
+                }
                 System.out.printf(Locale.ROOT, "=== sustained load, %d s, 10,000 instances, batches of 500, "
                         + "%d concurrent requests over both collectors ===%n", loadSeconds, concurrency);
-                Phase sustained = load(pipeline, admin, 0, false, db, cpu);
+                Phase sustained = load(pipeline, admin, 0, false, db, cpu, loadSeconds, concurrency);
 
                 double rate = 0.8 * sustained.sustainedPerSecond();
-                System.out.printf(Locale.ROOT, "=== 80%% load: %.0f states/s for %d s, %d probes/s ===%n", rate,
-                        loadSeconds, probesPerSecond);
-                Phase paced = load(pipeline, admin, rate, true, db, cpu);
+                System.out.printf(Locale.ROOT, "=== 80%% load: %.0f states/s for %d s, %d probes/s, %d requests in flight "
+                        + "===%n", rate, loadSeconds, probesPerSecond, pacedConcurrency);
+                Phase paced = load(pipeline, admin, rate, true, db, cpu, loadSeconds, pacedConcurrency);
 
                 summary(producer, insert, ceiling, sustained, paced);
             }
@@ -191,11 +207,11 @@ public final class KafkaPipelineBench {
         }
     }
 
-    private Phase load(Pipeline pipeline, Admin admin, double rate, boolean probe, String db, Cpu cpu)
-            throws Exception {
+    private Phase load(Pipeline pipeline, Admin admin, double rate, boolean probe, String db, Cpu cpu,
+                       int seconds, int inFlight) throws Exception {
         List<String> args = new ArrayList<>(List.of("--url", pipeline.collectorUrls(), "--duration",
-                loadSeconds + "s", "--instances", "10000", "--batch", "500", "--concurrency",
-                Integer.toString(concurrency), "--metrics-url", "none"));
+                seconds + "s", "--instances", "10000", "--batch", "500", "--concurrency",
+                Integer.toString(inFlight), "--metrics-url", "none"));
         if (rate > 0) {
             args.addAll(List.of("--rate", Long.toString(Math.round(rate))));
         }
@@ -264,15 +280,19 @@ public final class KafkaPipelineBench {
         double ratio = sustained.sustainedPerSecond() / ceiling;
         line(out, "pipeline sustained", String.format(Locale.ROOT, "%,.0f states/s = %.0f%% of the lower figure "
                 + "(target >= 50%%): %s", sustained.sustainedPerSecond(), 100 * ratio, ratio >= 0.5 ? "MET" : "MISSED"));
-        line(out, "80% load", String.format(Locale.ROOT, "%,.0f states/s accepted, %,.0f handled, lag %,d at end",
-                paced.acceptedPerSecond(), paced.handledPerSecond(), paced.lagAtEnd));
+        double load = paced.sustainedPerSecond() / sustained.sustainedPerSecond();
+        line(out, "80% load", String.format(Locale.ROOT, "%,.0f states/s accepted, %,.0f handled (%.0f%% of sustained), "
+                + "lag %,d at end", paced.acceptedPerSecond(), paced.handledPerSecond(), 100 * load, paced.lagAtEnd));
         long[] a = paced.fromAnswer;
         line(out, "decision latency", String.format(Locale.ROOT, "202 → command %s over %d of %d probes",
                 percentiles(a), a.length, paced.probesSent));
         line(out, "", "send → command " + percentiles(paced.fromSend));
-        boolean met = a.length > 0 && a.length >= paced.probesSent * 0.99 && percentile(a, 99) < 500;
+        // The paced phase must really have carried (about) 80% of the sustained load for its latency to count.
+        boolean loaded = load >= 0.75;
+        boolean met = loaded && a.length > 0 && a.length >= paced.probesSent * 0.99 && percentile(a, 99) < 500;
         line(out, "latency target", String.format(Locale.ROOT, "p99 < 500 ms at 80%% load: %s",
                 a.length == 0 ? "MISSED (no probe decided)" : met ? "MET"
+                        : !loaded ? String.format(Locale.ROOT, "MISSED (the load reached only %.0f%%)", 100 * load)
                         : percentile(a, 99) < 500 ? "MISSED (probes without a command)" : "MISSED"));
         System.out.print(out);
         System.out.flush();

@@ -39,7 +39,7 @@ public final class MariaDbServer implements AutoCloseable {
         builder.addArg("--bind-address=127.0.0.1");
         builder.addArg("--innodb-flush-log-at-trx-commit=2"); // tests need no fsync per commit
         DBConfiguration config = builder.build();
-        DB db = DB.newEmbeddedDB(config);
+        DB db = PatientMariaDb.install(config);
         db.start();
         return new MariaDbServer(home, db, config.getPort());
     }
