@@ -23,8 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +54,11 @@ public final class KafkaPipelineBench {
     private static final String GROUP = "scalemanager-manager";
     private static final int PARTITIONS = 12;
     private static final String[] TYPES = {"cpu", "ram", "load"};
+    /**
+     * Probes during the warm-up, so that the command path (manager → instance API) is compiled too; few, as at 6/s
+     * the still-cold command path fell behind and its backlog ran on into the sustained phase.
+     */
+    private static final int WARMUP_PROBES_PER_SECOND = 2;
 
     private final Path home;
     private final Path logs;
@@ -67,10 +72,13 @@ public final class KafkaPipelineBench {
     private final int pacedConcurrency = Integer.getInteger("pacedConcurrency", 2 * concurrency);
     private final int probesPerSecond = Integer.getInteger("probesPerSecond", 6);
     /**
-     * Unmeasured full load first. The JIT compilers of the six JVMs took most of a core through the first minute
-     * here and were still compiling after 90 s; the sustained figure is about a long-running deployment.
+     * Unmeasured full load and probes first. The JIT compilers of the six JVMs took most of a core through the
+     * first minute here and were still compiling after 90 s; the command path, which only the probes exercise,
+     * took half a core of compiling when it first got busy. The figures are about a long-running deployment.
      */
     private final int warmupSeconds = Integer.getInteger("warmupSeconds", 120);
+    /** Phases run so far: each probes instances of its own. */
+    private int phases;
 
     private KafkaPipelineBench(Path home, Path logs, int loadSeconds) {
         this.home = home;
@@ -111,18 +119,18 @@ public final class KafkaPipelineBench {
                 System.out.println("=== pipeline: " + pipeline.describe() + " ===");
 
                 if (warmupSeconds > 0) {
-                    System.out.printf(Locale.ROOT, "=== warm-up, %d s of full load, not measured ===%n",
-                            warmupSeconds);
-                    load(pipeline, admin, 0, false, db, cpu, warmupSeconds, concurrency);
+                    System.out.printf(Locale.ROOT, "=== warm-up, %d s of full load and %d probes/s, not measured "
+                            + "===%n", warmupSeconds, WARMUP_PROBES_PER_SECOND);
+                    load(pipeline, admin, 0, WARMUP_PROBES_PER_SECOND, db, cpu, warmupSeconds, concurrency);
                 }
                 System.out.printf(Locale.ROOT, "=== sustained load, %d s, 10,000 instances, batches of 500, "
                         + "%d concurrent requests over both collectors ===%n", loadSeconds, concurrency);
-                Phase sustained = load(pipeline, admin, 0, false, db, cpu, loadSeconds, concurrency);
+                Phase sustained = load(pipeline, admin, 0, 0, db, cpu, loadSeconds, concurrency);
 
                 double rate = 0.8 * sustained.sustainedPerSecond();
                 System.out.printf(Locale.ROOT, "=== 80%% load: %.0f states/s for %d s, %d probes/s, %d requests in flight "
                         + "===%n", rate, loadSeconds, probesPerSecond, pacedConcurrency);
-                Phase paced = load(pipeline, admin, rate, true, db, cpu, loadSeconds, pacedConcurrency);
+                Phase paced = load(pipeline, admin, rate, probesPerSecond, db, cpu, loadSeconds, pacedConcurrency);
 
                 summary(producer, insert, ceiling, sustained, paced);
             }
@@ -207,7 +215,7 @@ public final class KafkaPipelineBench {
         }
     }
 
-    private Phase load(Pipeline pipeline, Admin admin, double rate, boolean probe, String db, Cpu cpu,
+    private Phase load(Pipeline pipeline, Admin admin, double rate, int probeRate, String db, Cpu cpu,
                        int seconds, int inFlight) throws Exception {
         List<String> args = new ArrayList<>(List.of("--url", pipeline.collectorUrls(), "--duration",
                 seconds + "s", "--instances", "10000", "--batch", "500", "--concurrency",
@@ -218,13 +226,13 @@ public final class KafkaPipelineBench {
         LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(args.toArray(String[]::new)));
         Lag lag = new Lag(admin);
         long handledBefore = lag.committed();
-        Probes probes = probe ? new Probes(pipeline.collectorUrls().split(",")) : null;
+        Probes probes = probeRate > 0 ? new Probes(pipeline.collectorUrls().split(","), "probe-" + (++phases) + "-") : null;
         Thread sampler = new Thread(lag, "lag-sampler");
         sampler.setDaemon(true);
         cpu.mark();
         sampler.start();
         if (probes != null) {
-            probes.start(probesPerSecond);
+            probes.start(probeRate);
         }
         LoadGenerator.Result result = generator.measure();
         if (probes != null) {
@@ -395,6 +403,7 @@ public final class KafkaPipelineBench {
      */
     private static final class Probes {
         private final String[] collectors;
+        private final String prefix;
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -404,8 +413,10 @@ public final class KafkaPipelineBench {
         final Map<String, long[]> sent = new ConcurrentHashMap<>();
         final AtomicInteger accepted = new AtomicInteger();
 
-        Probes(String[] collectors) {
+        /** Each phase probes its own instances ({@code prefix} + n): a reused one would still be cooling down. */
+        Probes(String[] collectors, String prefix) {
             this.collectors = collectors;
+            this.prefix = prefix;
         }
 
         void start(int perSecond) {
@@ -423,7 +434,7 @@ public final class KafkaPipelineBench {
 
         private void probe() {
             int n = next.getAndIncrement();
-            String instance = "probe-" + n;
+            String instance = prefix + n;
             long sentAt = System.currentTimeMillis();
             String body = String.format(Locale.ROOT,
                     "[{\"instance\":\"%s\",\"type\":\"probe\",\"value\":99.0,\"timestamp\":%.3f}]", instance,
@@ -451,11 +462,13 @@ public final class KafkaPipelineBench {
         Map<String, Long> awaitCommands(String db, Duration timeout) throws Exception {
             long deadline = System.nanoTime() + timeout.toNanos();
             Map<String, Long> commands = new HashMap<>();
-            try (Connection c = DriverManager.getConnection(db, "root", ""); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(db, "root", "");
+                 PreparedStatement st = c.prepareStatement(
+                         "SELECT instance, MIN(created_at) FROM operation WHERE instance LIKE ? GROUP BY instance")) {
+                st.setString(1, prefix + "%");
                 while (true) {
                     commands.clear();
-                    try (ResultSet rs = st.executeQuery(
-                            "SELECT instance, MIN(created_at) FROM operation WHERE instance LIKE 'probe-%' GROUP BY instance")) {
+                    try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
                             commands.put(rs.getString(1), rs.getLong(2));
                         }
