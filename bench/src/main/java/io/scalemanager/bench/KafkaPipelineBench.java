@@ -128,8 +128,8 @@ public final class KafkaPipelineBench {
                 Phase sustained = load(pipeline, admin, 0, 0, db, cpu, loadSeconds, concurrency);
 
                 double rate = 0.8 * sustained.sustainedPerSecond();
-                System.out.printf(Locale.ROOT, "=== 80%% load: %.0f states/s for %d s, %d probes/s, %d requests in flight "
-                        + "===%n", rate, loadSeconds, probesPerSecond, pacedConcurrency);
+                System.out.printf(Locale.ROOT, "=== 80%% load: %.0f states/s for %d s, %d probes/s, %d requests in "
+                        + "flight ===%n", rate, loadSeconds, probesPerSecond, pacedConcurrency);
                 Phase paced = load(pipeline, admin, rate, probesPerSecond, db, cpu, loadSeconds, pacedConcurrency);
 
                 summary(producer, insert, ceiling, sustained, paced);
@@ -226,7 +226,8 @@ public final class KafkaPipelineBench {
         LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(args.toArray(String[]::new)));
         Lag lag = new Lag(admin);
         long handledBefore = lag.committed();
-        Probes probes = probeRate > 0 ? new Probes(pipeline.collectorUrls().split(","), "probe-" + (++phases) + "-") : null;
+        Probes probes = probeRate <= 0 ? null
+                : new Probes(pipeline.collectorUrls().split(","), "probe-" + (++phases) + "-");
         Thread sampler = new Thread(lag, "lag-sampler");
         sampler.setDaemon(true);
         cpu.mark();
@@ -289,8 +290,9 @@ public final class KafkaPipelineBench {
         line(out, "pipeline sustained", String.format(Locale.ROOT, "%,.0f states/s = %.0f%% of the lower figure "
                 + "(target >= 50%%): %s", sustained.sustainedPerSecond(), 100 * ratio, ratio >= 0.5 ? "MET" : "MISSED"));
         double load = paced.sustainedPerSecond() / sustained.sustainedPerSecond();
-        line(out, "80% load", String.format(Locale.ROOT, "%,.0f states/s accepted, %,.0f handled (%.0f%% of sustained), "
-                + "lag %,d at end", paced.acceptedPerSecond(), paced.handledPerSecond(), 100 * load, paced.lagAtEnd));
+        line(out, "80% load", String.format(Locale.ROOT, "%,.0f states/s accepted, %,.0f handled (%.0f%% of "
+                        + "sustained), lag %,d at end", paced.acceptedPerSecond(), paced.handledPerSecond(), 100 * load,
+                paced.lagAtEnd));
         long[] a = paced.fromAnswer;
         line(out, "decision latency", String.format(Locale.ROOT, "202 → command %s over %d of %d probes",
                 percentiles(a), a.length, paced.probesSent));

