@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The ActionLog, tables {@code action_log} and {@code action_lock}. The lock of an (instance, component) is a
@@ -30,7 +31,9 @@ public final class ActionLog {
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
             + "event_ts";
 
-    private static final int MAX_START_ATTEMPTS = 5;
+    private static final int MAX_START_ATTEMPTS = 10;
+    /** Upper bound of the random pause before the n-th retry, times n: racers that collided should not again. */
+    private static final int RETRY_JITTER_MS = 5;
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -42,7 +45,8 @@ public final class ActionLog {
 
     /**
      * Writes the action and takes its lock in one transaction, or tells why not. Managers racing for one lock can
-     * deadlock inside the database (InnoDB's gap locks); the database then rolls one back, and it tries again.
+     * still deadlock inside the database now and then; the database then rolls one back, and it tries again after
+     * a short random pause.
      */
     public StartResult start(NewAction a) {
         for (int attempt = 1; ; attempt++) {
@@ -53,7 +57,17 @@ public final class ActionLog {
                         || !isTransientConflict(sql)) {
                     throw e;
                 }
+                pauseBeforeRetry(attempt);
             }
+        }
+    }
+
+    private static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(1 + ThreadLocalRandom.current().nextInt(RETRY_JITTER_MS * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("interrupted while retrying to start an action", e);
         }
     }
 
@@ -62,6 +76,10 @@ public final class ActionLog {
         String component = a.change().component().wireName();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            // Under REPEATABLE READ, InnoDB's update of a lock row that does not exist yet takes a gap lock, and
+            // racing managers' inserts into that gap deadlock; READ COMMITTED takes no gap locks. The lock stays
+            // exact: the conditional update locks the row it changes, the insert's primary key refuses a second.
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
                 if (!takeLock(c, a.instance(), component, now)) {
                     c.rollback();
