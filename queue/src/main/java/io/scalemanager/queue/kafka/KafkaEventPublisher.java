@@ -58,7 +58,11 @@ public final class KafkaEventPublisher implements EventPublisher {
         long timeoutMs = settings.sendTimeout().toMillis();
         config.put("acks", "all");
         config.put("enable.idempotence", true);
-        config.put("max.in.flight.requests.per.connection", 5);
+        // One request in flight, not Kafka's 5: when a partition's first batch fails with a retriable error (a
+        // leader not ready yet, on a new topic or after an election) while a later batch is accepted, the first is
+        // refused as out of order on every retry until the delivery timeout (KAFKA-14359, seen here as 503s on a
+        // fresh topic). A request still carries the batches of every partition on that broker.
+        config.put("max.in.flight.requests.per.connection", 1);
         config.put("linger.ms", LINGER_MS);
         // The whole publish is bounded by the send timeout: Kafka requires delivery >= linger + request timeout.
         config.put("delivery.timeout.ms", (int) timeoutMs);

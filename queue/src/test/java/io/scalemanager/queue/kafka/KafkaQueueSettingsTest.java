@@ -55,6 +55,8 @@ class KafkaQueueSettingsTest {
         int request = (int) config.get("request.timeout.ms");
         assertThat(delivery).isEqualTo(5000).isGreaterThanOrEqualTo(linger + request);
         assertThat(config).containsEntry("acks", "all").containsEntry("enable.idempotence", true)
-                .containsEntry("max.block.ms", 5000L);
+                .containsEntry("max.block.ms", 5000L)
+                // KAFKA-14359: with more in flight, a partition's failed first batch can be refused forever.
+                .containsEntry("max.in.flight.requests.per.connection", 1);
     }
 }
