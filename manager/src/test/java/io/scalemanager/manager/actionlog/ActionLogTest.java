@@ -300,7 +300,7 @@ abstract class ActionLogTest {
 
     @Test
     void managersRacingForAFreshLockStartExactlyOneAction() throws Exception {
-        // Enough rounds to meet InnoDB's gap-lock deadlock: 10 passed most runs under REPEATABLE READ, 150 never.
+        // Enough rounds to meet the gap-lock deadlock: under REPEATABLE READ 10 passed most runs, 150 failed (once).
         for (int round = 0; round < 40; round++) {
             String instance = "race-" + round;
             List<StartResult> results = race(instance);
