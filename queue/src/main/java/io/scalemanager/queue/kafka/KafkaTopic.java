@@ -32,15 +32,13 @@ public final class KafkaTopic {
      */
     public static int ensure(KafkaQueueSettings settings, Duration timeout) {
         try (Admin admin = Admin.create(settings.clientConfig())) {
-            Integer existing = partitionCount(admin, settings.topic(), timeout);
-            if (existing == null) {
-                existing = create(admin, settings, timeout);
-            }
-            if (existing != settings.partitions()) {
+            TopicDescription existing = describe(admin, settings.topic(), timeout);
+            int partitions = existing == null ? create(admin, settings, timeout) : existing.partitions().size();
+            if (partitions != settings.partitions()) {
                 log.warn("Kafka topic {} has {} partitions, the settings ask for {}; using {}",
-                        settings.topic(), existing, settings.partitions(), existing);
+                        settings.topic(), partitions, settings.partitions(), partitions);
             }
-            return existing;
+            return partitions;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking Kafka topic " + settings.topic(), e);
@@ -60,40 +58,34 @@ public final class KafkaTopic {
                 .configs(Map.of("min.insync.replicas", String.valueOf(minInsyncReplicas(settings.replicationFactor()))));
         try {
             admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            awaitLeaders(admin, settings.topic(), timeout);
             log.info("Created Kafka topic {} with {} partitions, replication factor {}",
                     settings.topic(), settings.partitions(), settings.replicationFactor());
-            return settings.partitions();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
             }
             // Another process created it between our look and our create: its count is the truth.
-            Integer count = partitionCount(admin, settings.topic(), timeout);
-            if (count == null) {
-                throw new IllegalStateException("Kafka says topic " + settings.topic() + " exists but cannot describe it");
-            }
-            return count;
         }
+        return awaitLeaders(admin, settings.topic(), timeout).partitions().size();
     }
 
     /**
-     * A new topic's partitions get their leaders a moment after the creation returns; sends before that are
-     * retried by the producer but count against the send timeout, so the first publish could fail for nothing.
+     * A new topic reaches the broker's metadata, and its partitions get their leaders, a moment after the
+     * creation returns; until then a describe may answer "unknown topic". Sends before that are retried by the
+     * producer but count against the send timeout, so the first publish could fail for nothing.
      */
-    private static void awaitLeaders(Admin admin, String topic, Duration timeout)
+    private static TopicDescription awaitLeaders(Admin admin, String topic, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            boolean allLed = description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            if (allLed) {
-                return;
+            TopicDescription description = describe(admin, topic, timeout);
+            if (description != null && description.partitions().stream()
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                return description;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException("partitions of new topic " + topic + " have no leader after "
-                        + timeout.toMillis() + " ms");
+                throw new TimeoutException((description == null ? "new topic " + topic + " is not known to the broker"
+                        : "partitions of new topic " + topic + " have no leader") + " after " + timeout.toMillis() + " ms");
             }
             Thread.sleep(LEADER_CHECK_INTERVAL_MS);
         }
@@ -107,13 +99,12 @@ public final class KafkaTopic {
         return replicationFactor >= 3 ? 2 : 1;
     }
 
-    /** The topic's partition count, or null when it does not exist. */
-    private static Integer partitionCount(Admin admin, String topic, Duration timeout)
+    /** The topic's description, or null when the broker does not know it (yet). */
+    private static TopicDescription describe(Admin admin, String topic, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         try {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+            return admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            return description.partitions().size();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return null;

@@ -36,12 +36,4 @@ class InstancePartitionerTest {
         }
         assertThat(seen).hasSize(12);
     }
-
-    @Test
-    void anExistingTopicsPartitionCountWins() {
-        KafkaQueueSettings settings = TestKafka.settings(3);
-        assertThat(KafkaTopic.ensure(settings, Duration.ofSeconds(30))).isEqualTo(3);
-
-        assertThat(KafkaTopic.ensure(settings.withPartitions(12, 1), Duration.ofSeconds(30))).isEqualTo(3);
-    }
 }
