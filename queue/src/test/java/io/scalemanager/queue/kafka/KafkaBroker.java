@@ -18,29 +18,34 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Apache Kafka broker for tests: one KRaft node (broker and controller) in a child JVM on two loopback
- * ports. A child process can be stopped, killed and started again on the same ports and log directory, as a
- * real broker would be, and keeps Kafka's threads out of the test JVM. Its output goes to {@code broker.log}.
+ * A real Apache Kafka broker for tests: one KRaft node (broker and controller) in a child JVM on loopback
+ * ports: a plaintext listener, a SASL/PLAIN one (user {@link #SASL_USER}) and the controller's. A child process
+ * can be stopped, killed and started again on the same ports and log directory, as a real broker would be, and
+ * keeps Kafka's threads out of the test JVM. Its output goes to {@code broker.log}.
  */
 public final class KafkaBroker implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    public static final String SASL_USER = "scalemanager";
+    public static final String SASL_PASSWORD = "kafka-test-secret";
 
     private final Path dir;
     private final int port;
+    private final int saslPort;
     private final int controllerPort;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort) {
+    private KafkaBroker(Path dir, int port, int saslPort, int controllerPort) {
         this.dir = dir;
         this.port = port;
+        this.saslPort = saslPort;
         this.controllerPort = controllerPort;
     }
 
     /** Formats a new log directory under {@code dir} and starts a broker on it; returns once it answers. */
     public static KafkaBroker start(Path dir) throws IOException {
         Files.createDirectories(dir);
-        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
+        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), freePort());
         broker.writeConfig();
         broker.format();
         broker.launch();
@@ -49,6 +54,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrap() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The listener that wants SASL/PLAIN over plaintext, as a client config file would name it. */
+    public String saslBootstrap() {
+        return "127.0.0.1:" + saslPort;
     }
 
     public Path logFile() {
@@ -107,11 +117,16 @@ public final class KafkaBroker implements AutoCloseable {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "sasl.enabled.mechanisms=PLAIN",
+                "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.plain.PlainLoginModule required"
+                        + " user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";",
                 "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                 // One node: every internal topic with a single replica, and few partitions so they start fast.
                 "offsets.topic.replication.factor=1",

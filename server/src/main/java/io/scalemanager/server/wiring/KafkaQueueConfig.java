@@ -4,6 +4,8 @@ import io.scalemanager.queue.kafka.KafkaQueueSettings;
 import io.scalemanager.queue.kafka.KafkaTopic;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.Settings;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -58,12 +60,18 @@ final class KafkaQueueConfig {
         return map;
     }
 
-    /** Creates the topic when missing and returns its real partition count. */
+    /**
+     * Creates the topic when missing and returns its real partition count. A refused login or a missing
+     * permission is the client config's to fix, anything else (no answer, unknown host) the bootstrap's.
+     */
     static int ensureTopic(KafkaQueueSettings kafka) {
         try {
             return KafkaTopic.ensure(kafka, TOPIC_CHECK_TIMEOUT);
         } catch (IllegalStateException e) {
-            throw new StartupException("config key 'queue.kafka.bootstrap': " + e.getMessage());
+            boolean credentials = e.getCause() instanceof AuthenticationException
+                    || e.getCause() instanceof AuthorizationException;
+            String key = credentials ? ConfigKeys.KAFKA_CLIENT_CONFIG.key() : ConfigKeys.KAFKA_BOOTSTRAP.key();
+            throw new StartupException("config key '" + key + "': " + e.getMessage());
         }
     }
 }
