@@ -49,10 +49,12 @@ class AgentCollectorTest {
             long memTotal = meminfoKb("MemTotal");
             long memAvailable = meminfoKb("MemAvailable");
             assertThat(latest(collector, "vm-values", "ram_total_mb")).isCloseTo(memTotal / 1024.0, within(0.01));
+            // Memory in use moves between the agent's sample and this read (this JVM's own heap grows meanwhile):
+            // the check is for units and formula, so the tolerance is generous.
             assertThat(latest(collector, "vm-values", "ram_used_mb"))
-                    .isCloseTo((memTotal - memAvailable) / 1024.0, within(256.0));
+                    .isCloseTo((memTotal - memAvailable) / 1024.0, within(512.0));
             assertThat(latest(collector, "vm-values", "ram"))
-                    .isCloseTo(100.0 * (memTotal - memAvailable) / memTotal, within(2.0));
+                    .isCloseTo(100.0 * (memTotal - memAvailable) / memTotal, within(Math.max(2.0, 100.0 * 512 * 1024 / memTotal)));
 
             String[] loadavg = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             assertThat(latest(collector, "vm-values", "load")).isCloseTo(Double.parseDouble(loadavg[0]), within(1.5));

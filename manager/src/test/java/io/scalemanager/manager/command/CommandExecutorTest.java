@@ -172,6 +172,12 @@ class CommandExecutorTest {
         return actionLog.get(id).orElseThrow();
     }
 
+    /** The executor raises a failed action's alert on its own thread just after finishing the action: wait for it. */
+    private List<Alert> awaitAlerts(String instance) {
+        await().atMost(WAIT).until(() -> !alerts.list(Optional.of(instance), 10).isEmpty());
+        return alerts.list(Optional.of(instance), 10);
+    }
+
     private Size size(String instance) {
         return simulator.currentSize(instance).orElseThrow();
     }
@@ -216,7 +222,7 @@ class CommandExecutorTest {
         assertThat(operationsOn("web-1")).isEqualTo(1);
         assertThat(alerts.list(Optional.empty(), 10)).isEmpty();
         // The executor tells this process's lock cache about the cooldown it started.
-        assertThat(locks.knownBlocked("web-1", Component.RAM, clock.millis())).isTrue();
+        await().atMost(WAIT).until(() -> locks.knownBlocked("web-1", Component.RAM, clock.millis()));
         assertThat(locks.knownBlocked("web-1", Component.RAM, done.finishedAtMs() + Duration.ofMinutes(10).toMillis()))
                 .isFalse();
     }
@@ -262,7 +268,7 @@ class CommandExecutorTest {
         assertThat(done.operation()).isNull();
         assertThat(operationsOn("web-1")).isZero();
         assertThat(size("web-1").ram()).isEqualTo(4096);
-        List<Alert> raised = alerts.list(Optional.of("web-1"), 10);
+        List<Alert> raised = awaitAlerts("web-1");
         assertThat(raised).singleElement().satisfies(alert -> {
             assertThat(alert.kind()).isEqualTo("limit_reached");
             assertThat(alert.severity()).isEqualTo(Severity.WARNING);
@@ -325,7 +331,7 @@ class CommandExecutorTest {
         assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(done.operation()).isNull();
         assertThat(size("web-1").ram()).isEqualTo(4096);
-        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement()
+        assertThat(awaitAlerts("web-1")).singleElement()
                 .satisfies(alert -> assertThat(alert.kind()).isEqualTo("limit_reached"));
     }
 
@@ -340,7 +346,7 @@ class CommandExecutorTest {
         assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(done.error()).contains("simulated failure");
         assertThat(size("doomed-1").ram()).isEqualTo(4096);
-        assertThat(alerts.list(Optional.of("doomed-1"), 10)).singleElement().satisfies(alert -> {
+        assertThat(awaitAlerts("doomed-1")).singleElement().satisfies(alert -> {
             assertThat(alert.kind()).isEqualTo("command_failed");
             assertThat(alert.severity()).isEqualTo(Severity.CRITICAL);
             assertThat(alert.message()).contains("simulated failure");
@@ -372,7 +378,7 @@ class CommandExecutorTest {
         Action done = awaitFinished(a.id());
         assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(done.error()).contains("does not know instance ghost-1");
-        assertThat(alerts.list(Optional.of("ghost-1"), 10)).singleElement()
+        assertThat(awaitAlerts("ghost-1")).singleElement()
                 .satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed"));
     }
 
@@ -392,7 +398,7 @@ class CommandExecutorTest {
         Action done = awaitFinished(a.id());
         assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(done.error()).contains("unreachable");
-        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement().satisfies(alert -> {
+        assertThat(awaitAlerts("web-1")).singleElement().satisfies(alert -> {
             assertThat(alert.kind()).isEqualTo("command_failed");
             assertThat(alert.message()).contains("unreachable");
         });
@@ -503,7 +509,7 @@ class CommandExecutorTest {
         Action done = awaitFinished(a.id());
         assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(done.error()).contains("still running after 15 minutes");
-        assertThat(alerts.list(Optional.of("web-1"), 10)).singleElement()
+        assertThat(awaitAlerts("web-1")).singleElement()
                 .satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed"));
     }
 

@@ -29,7 +29,7 @@ class InstancePartitionerTest {
                 String instance = "vm-" + i + ".example.org";
                 // No partition given: Kafka's default partitioner picks it from the key.
                 RecordMetadata written = producer.send(new ProducerRecord<>(settings.topic(), instance, "x"))
-                        .get(10, TimeUnit.SECONDS);
+                        .get(60, TimeUnit.SECONDS);
                 assertThat(written.partition()).as(instance).isEqualTo(partitioner.partitionOf(instance));
                 seen.add(written.partition());
             }

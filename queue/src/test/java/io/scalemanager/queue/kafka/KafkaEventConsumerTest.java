@@ -333,7 +333,7 @@ class KafkaEventConsumerTest {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", settings.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.send(new ProducerRecord<>(settings.topic(), 0, null, "not an event".getBytes(StandardCharsets.UTF_8)))
-                    .get(10, TimeUnit.SECONDS);
+                    .get(60, TimeUnit.SECONDS);
         }
         List<Event> sent = events.interleaved("vm", 3, 3);
         publish(sent);

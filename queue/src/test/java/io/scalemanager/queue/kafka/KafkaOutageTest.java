@@ -73,7 +73,8 @@ class KafkaOutageTest {
                 .hasMessageContaining("Kafka did not acknowledge within 2000 ms");
         long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         // send() may wait up to max.block.ms (= send timeout) for metadata: a stopping broker withdraws it.
-        assertThat(returnedAfterMs).as("publish() blocks at most max.block.ms").isLessThan(SEND_TIMEOUT.plusSeconds(1).toMillis());
+        // Bounded by max.block.ms (2 s) plus scheduling; a loaded machine can add more than a second to that.
+        assertThat(returnedAfterMs).as("publish() blocks at most max.block.ms").isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(failedAfterMs).isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(publisher.available()).isFalse();
 

@@ -47,8 +47,11 @@ public final class TestKafka {
                 .withPartitions(partitions, 1)
                 .withConsumerGroup(unique("managers"))
                 // Sends: the first produce requests to a new topic have taken over 5 s here, on two cores shared
-                // with other builds. Sessions: heartbeats every 1.3 s, so members learn of a rebalance sooner.
-                .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(4));
+                // with other builds. Sessions: 10 s, so a member whose heartbeats stall on a loaded machine is not
+                // thrown out (its partitions lost and redelivered); heartbeats every second, so members still
+                // learn of a rebalance soon.
+                .withTimeouts(Duration.ofSeconds(15), Duration.ofSeconds(10))
+                .withClientProperties(java.util.Map.of("heartbeat.interval.ms", "1000"));
     }
 
     private static void deleteTree(Path dir) {

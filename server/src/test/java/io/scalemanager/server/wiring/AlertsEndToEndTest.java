@@ -97,8 +97,10 @@ class AlertsEndToEndTest {
 
             JsonNode ready = server.getJson("/ready");
             assertThat(ready.path("checks").path("alerts.hook").asText()).isEqualTo("ok");
-            assertThat(server.get("/metrics").body()).contains("scalemanager_alerts_sent_total{channel=\"hook\"} 1.0")
-                    .contains("scalemanager_alerts_channel_up{channel=\"hook\"} 1.0");
+            // The receiver keeps the body before it answers; the dispatcher counts the message once the answer is in.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(server.get("/metrics").body())
+                    .contains("scalemanager_alerts_sent_total{channel=\"hook\"} 1.0")
+                    .contains("scalemanager_alerts_channel_up{channel=\"hook\"} 1.0"));
         }
     }
 

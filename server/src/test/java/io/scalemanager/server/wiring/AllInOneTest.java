@@ -103,6 +103,9 @@ class AllInOneTest {
                     server.getJson("/v1/actions?instance=broken-1&status=failed").path("actions").size() == 1);
             JsonNode action = server.getJson("/v1/actions?instance=broken-1").path("actions").get(0);
             assertThat(action.path("error").asText()).contains("simulated failure");
+            // The executor raises the alert just after it finished the action, on its own thread.
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    !server.getJson("/v1/alerts").path("alerts").isEmpty());
             JsonNode alerts = server.getJson("/v1/alerts").path("alerts");
             assertThat(alerts.size()).isEqualTo(1);
             assertThat(alerts.get(0).path("instance").asText()).isEqualTo("broken-1");
@@ -131,7 +134,9 @@ class AllInOneTest {
         try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
             server.report("web-4", "cpu", now(), 12.5);
             server.report("web-4", "ram", now(), 40);
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.handledEvents() >= 2);
+            // The events counter goes up as handling starts, before the fleet view is updated: wait for the view.
+            await().atMost(Duration.ofSeconds(10)).until(() -> server.getJson("/v1/instances").path("instances")
+                    .path(0).path("values").has("ram"));
             JsonNode instance = server.getJson("/v1/instances").path("instances").get(0);
             assertThat(instance.path("instance").asText()).isEqualTo("web-4");
             assertThat(instance.path("values").path("cpu").asDouble()).isEqualTo(12.5);

@@ -159,7 +159,7 @@ class HttpProviderTest {
     void requestWithoutAnswerTimesOutAndIsRetried() {
         hoster.inject("GET /v1/servers", new Injected(0, null, null));
         HttpProvider p = provider(original(oauth(FakeHoster.CLIENT_SECRET),
-                body("{\"cpu\":\"{cpu}\",\"ram_mb\":\"{ram}\",\"disk_gb\":\"{storage}\"}"), Duration.ofMillis(400), 3));
+                body("{\"cpu\":\"{cpu}\",\"ram_mb\":\"{ram}\",\"disk_gb\":\"{storage}\"}"), Duration.ofSeconds(2), 3));
         assertThat(p.currentSize("10.0.0.5")).contains(new Size(2, 4096, 50));
         assertThat(waits).containsExactly(Duration.ofMillis(100));
         assertThat(hoster.requests()).containsExactly(TOKEN_REQUEST, LIST_1, LIST_1);
