@@ -1,6 +1,7 @@
 package io.scalemanager.queue.kafka;
 
 import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
 
 import java.util.ArrayList;
@@ -8,7 +9,7 @@ import java.util.List;
 
 /** Test events with increasing sequence numbers that encode the current time, as the EventLog's do. */
 final class Events {
-    private long nextSeq = System.currentTimeMillis() * 1000;
+    private long nextSeq = EventSequence.firstAt(System.currentTimeMillis());
 
     /** {@code rounds} events for each of {@code instances} instances, interleaved: i0, i1, ..., i0, i1, ... */
     List<Event> interleaved(String prefix, int instances, int rounds) {
@@ -22,7 +23,7 @@ final class Events {
     }
 
     Event next(String instance, double value) {
-        nextSeq = Math.max(nextSeq + 1, System.currentTimeMillis() * 1000);
-        return new Event(nextSeq, new State(instance, "load", value, nextSeq / 1000));
+        nextSeq = Math.max(nextSeq + 1, EventSequence.firstAt(System.currentTimeMillis()));
+        return new Event(nextSeq, new State(instance, "load", value, EventSequence.arrivalMs(nextSeq)));
     }
 }

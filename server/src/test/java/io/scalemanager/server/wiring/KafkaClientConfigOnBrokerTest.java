@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
 import io.scalemanager.queue.PartitionListener;
 import io.scalemanager.queue.kafka.InstancePartitioner;
@@ -76,7 +77,7 @@ class KafkaClientConfigOnBrokerTest {
                 }
             });
             long now = System.currentTimeMillis();
-            Event sent = new Event(now * 1000, new State("web-sasl", "ram", 81.5, now));
+            Event sent = new Event(EventSequence.firstAt(now), new State("web-sasl", "ram", 81.5, now));
             publisher.publish(List.of(sent)).get(30, TimeUnit.SECONDS);
 
             await().atMost(Duration.ofSeconds(60)).until(() -> !received.isEmpty());
