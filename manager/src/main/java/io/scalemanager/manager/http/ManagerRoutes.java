@@ -14,29 +14,45 @@ import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetPeers;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** The manager's read API: the ActionLog, the alerts, and the fleet with its sizes. */
 public final class ManagerRoutes implements Routes {
     private static final int MAX_LIMIT = 10_000;
+    /**
+     * A fleet listing waits this long for the other managers (each waits up to 5 s for the instance API's sizes);
+     * the listing names those that did not answer.
+     */
+    private static final long PEER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(8);
 
     private final ActionLog actionLog;
     private final AlertLog alertLog;
     private final Fleet fleet;
     private final InstanceApiClient instanceApi;
+    private final Optional<FleetPeers> peers;
 
-    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi) {
+    /**
+     * @param peers the other managers, when several share the partitions (Kafka); each knows only its own
+     *              instances, so a fleet listing asks them too
+     */
+    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
+                         Optional<FleetPeers> peers) {
         this.actionLog = actionLog;
         this.alertLog = alertLog;
         this.fleet = fleet;
         this.instanceApi = instanceApi;
+        this.peers = peers;
     }
 
     @Override
@@ -98,7 +114,49 @@ public final class ManagerRoutes implements Routes {
     }
 
     private void instances(Context ctx) {
-        List<Fleet.InstanceView> views = fleet.list(ctx.queryParam("after"), limit(ctx, 1000));
+        String after = ctx.queryParam("after");
+        int limit = limit(ctx, 1000);
+        String scope = Optional.ofNullable(ctx.queryParam("scope")).orElse("fleet");
+        if (!scope.equals("fleet") && !scope.equals("local")) {
+            throw ApiException.badRequest("scope", "must be 'fleet' (every manager's instances) or 'local' "
+                    + "(this manager's), got '" + scope + "'");
+        }
+        if (peers.isEmpty() || scope.equals("local")) {
+            ctx.json(Map.of("instances", localInstances(after, limit)));
+            return;
+        }
+        // Ask the peers first, so their answers travel while this manager lists its own.
+        List<URI> others = peers.get().peers();
+        List<CompletableFuture<List<Map<String, Object>>>> pages = new ArrayList<>(others.size());
+        for (URI peer : others) {
+            pages.add(peers.get().localPage(peer, after, limit));
+        }
+        List<List<Map<String, Object>>> answered = new ArrayList<>();
+        answered.add(localInstances(after, limit));
+        List<Map<String, Object>> unanswered = new ArrayList<>();
+        long deadline = System.nanoTime() + PEER_TIMEOUT_NANOS;
+        for (int i = 0; i < others.size(); i++) {
+            try {
+                answered.add(pages.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted while asking the other managers");
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                unanswered.add(Map.of("manager", others.get(i).toString(), "error",
+                        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("instances", FleetPeers.merge(answered, limit));
+        body.put("managers", answered.size());
+        body.put("unanswered", unanswered);
+        ctx.json(body);
+    }
+
+    /** This manager's own instances, each with its size from the instance API. */
+    private List<Map<String, Object>> localInstances(String after, int limit) {
+        List<Fleet.InstanceView> views = fleet.list(after, limit);
         List<CompletableFuture<Optional<Size>>> sizes = new ArrayList<>(views.size());
         for (Fleet.InstanceView v : views) {
             sizes.add(instanceApi.sizeAsync(v.instance()));
@@ -114,7 +172,7 @@ public final class ManagerRoutes implements Routes {
                     "storage", s.storage())).orElse(null));
             body.add(m);
         }
-        ctx.json(Map.of("instances", body));
+        return body;
     }
 
     private static Optional<Size> awaitSize(CompletableFuture<Optional<Size>> f) {

@@ -56,6 +56,9 @@ public final class ConfigKeys {
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
             "bearer token for the instance API; default api.token");
+    public static final ConfigKey MANAGER_ADVERTISE_URL = ConfigKey.of("manager.advertise_url", null,
+            "where the other managers reach this one for a fleet listing (Kafka only); default http://LISTEN, "
+                    + "with this host's name for a wildcard address");
     public static final ConfigKey MANAGER_POLL = ConfigKey.of("manager.poll_interval", "500ms",
             "how often a running operation is asked for its status");
     public static final ConfigKey MANAGER_ACTION_TIMEOUT = ConfigKey.of("manager.action_timeout", "15m",
@@ -102,7 +105,7 @@ public final class ConfigKeys {
             DB_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
             KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
-            COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_POLL,
+            COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN, MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,

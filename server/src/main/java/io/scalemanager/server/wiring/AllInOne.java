@@ -24,6 +24,7 @@ import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
 import io.scalemanager.queue.kafka.KafkaQueueSettings;
+import io.scalemanager.server.config.ConfigKey;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
@@ -134,9 +135,12 @@ public final class AllInOne implements AutoCloseable {
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
-        manager.addRoutesTo(server);
+        manager.addRoutesTo(server, kafka.isPresent());
         AlertWatch watch = started.started(manager.watch(queue::lagMillis));
         started.serve(server);
+        if (kafka.isPresent()) {
+            started.started(manager.joinRoster(listen, started.port()));
+        }
 
         queue.start(manager, eventLog);
         manager.dispatcher.start(Duration.ofSeconds(1));
@@ -194,7 +198,7 @@ public final class AllInOne implements AutoCloseable {
         return settings.optional(ConfigKeys.DATA).orElse(fallback);
     }
 
-    static URI uri(String text) {
+    static URI uri(ConfigKey key, String text) {
         try {
             URI u = URI.create(text);
             if (u.getScheme() == null || u.getHost() == null) {
@@ -202,7 +206,7 @@ public final class AllInOne implements AutoCloseable {
             }
             return u;
         } catch (IllegalArgumentException e) {
-            throw new StartupException("config key 'manager.instance_api.url': expected a URL like "
+            throw new StartupException("config key '" + key.key() + "': expected a URL like "
                     + "http://127.0.0.1:8080, got '" + text + "'");
         }
     }

@@ -18,15 +18,20 @@ import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.fleet.ManagerRoster;
 import io.scalemanager.manager.http.ManagerRoutes;
 import io.scalemanager.manager.http.SilenceRoutes;
 import io.scalemanager.manager.partition.PartitionHandover;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.queue.ReplaySource;
 import io.scalemanager.server.config.ConfigKeys;
+import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,10 +50,13 @@ final class ManagerParts {
     private static final Duration ALERT_FIRST_BACKOFF = Duration.ofSeconds(5);
     private static final Duration ALERT_MAX_BACKOFF = Duration.ofMinutes(10);
     private static final Duration INSTANCE_API_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration ROSTER_INTERVAL = Duration.ofSeconds(5);
+    /** More than the 5 s a peer waits for the instance API's sizes. */
+    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
 
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
     record Options(CommandSettings commands, Duration maxEventAge, Optional<URI> instanceApiUrl,
-                   Optional<String> instanceApiToken, AlertsConfig alerts) {
+                   Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -56,9 +64,12 @@ final class ManagerParts {
                             settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                             settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT)),
                     settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE),
-                    settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(AllInOne::uri),
+                    settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
+                            .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u)),
                     settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
                             .or(() -> settings.optional(ConfigKeys.API_TOKEN)),
+                    settings.optional(ConfigKeys.MANAGER_ADVERTISE_URL).filter(u -> !u.isBlank())
+                            .map(u -> AllInOne.uri(ConfigKeys.MANAGER_ADVERTISE_URL, u)),
                     AllInOne.loadAlerts(settings));
         }
     }
@@ -72,6 +83,7 @@ final class ManagerParts {
     final InstanceApiClient instanceApi;
     final CommandExecutor executor;
     final Manager manager;
+    final ManagerRoster roster;
     private final Options options;
     private final Database db;
     private final Clock clock;
@@ -99,6 +111,7 @@ final class ManagerParts {
                 options.commands(), registry);
         this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
                 options.maxEventAge(), registry);
+        this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
     }
 
     /** How far back the rule windows of a partition are rebuilt from the history. */
@@ -135,10 +148,39 @@ final class ManagerParts {
                 alerts.repeatInterval());
     }
 
-    /** The manager's HTTP API: actions, alerts, fleet, silences, and the alert channels' readiness. */
-    void addRoutesTo(ApiServer server) {
-        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi))
+    /**
+     * The manager's HTTP API: actions, alerts, fleet, silences, and the alert channels' readiness.
+     *
+     * @param sharesPartitions whether other managers hold some of the partitions (Kafka), so that a fleet
+     *                         listing must ask them too
+     */
+    void addRoutesTo(ApiServer server, boolean sharesPartitions) {
+        Optional<FleetPeers> peers = sharesPartitions ? Optional.of(new FleetPeers(roster, PEER_TIMEOUT))
+                : Optional.empty();
+        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock));
         dispatcher.readinessChecks().forEach(server::addReadinessCheck);
+    }
+
+    /**
+     * Joins the managers' roster once this process listens, under manager.advertise_url or, without it, the
+     * address it listens on (this host's name when that is a wildcard).
+     */
+    ManagerRoster joinRoster(HostPort listen, int port) {
+        return roster.join(options.advertiseUrl().orElseGet(() -> URI.create("http://" + advertisedHost(listen)
+                + ":" + port)));
+    }
+
+    private static String advertisedHost(HostPort listen) {
+        String host = listen.host();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = InetAddress.getLocalHost().getCanonicalHostName();
+            } catch (UnknownHostException e) {
+                throw new StartupException("config key 'manager.advertise_url': listening on " + listen.host()
+                        + " and this host has no name to tell the other managers; set it");
+            }
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }

@@ -27,7 +27,8 @@ import java.time.Duration;
  * {@code scalemanager manager}: one member of the managers' Kafka consumer group. It decides for the instances
  * of the partitions it holds, rebuilding their rule windows from the shared EventLog when it gets them (ADR 7),
  * writes the shared ActionLog, sends commands to the instance API at manager.instance_api.url, and alerts. Its
- * HTTP port serves the actions, alerts, fleet view (of its own instances) and silences.
+ * HTTP port serves the actions, alerts, fleet view (its own instances and, through the roster, the other
+ * managers') and silences.
  */
 public final class ManagerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ManagerServer.class);
@@ -52,7 +53,7 @@ public final class ManagerServer implements AutoCloseable {
                 settings.optional(ConfigKeys.API_TOKEN));
         ManagerServer manager = new ManagerServer();
         try {
-            manager.wire(ruleset, options, instanceApi, dbSettings, kafka, http);
+            manager.wire(ruleset, options, instanceApi, dbSettings, kafka, listen, http);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -63,7 +64,7 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     private void wire(Ruleset ruleset, ManagerParts.Options options, URI instanceApi, DatabaseSettings dbSettings,
-                      KafkaQueueSettings kafka, HttpSettings http) {
+                      KafkaQueueSettings kafka, HostPort listen, HttpSettings http) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
         Database db = started.started(Database.open(dbSettings));
@@ -80,8 +81,9 @@ public final class ManagerServer implements AutoCloseable {
         started.started(consumer);
         ApiServer server = new ApiServer(http, registry)
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
-        manager.addRoutesTo(server);
+        manager.addRoutesTo(server, true);
         started.serve(server);
+        started.started(manager.joinRoster(listen, started.port()));
         consumer.start(manager.manager, manager.handover(eventLog, partitioner::partitionOf));
         manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -134,6 +135,20 @@ class DistributedIT {
             assertThat(shown).as("instances in %s's view of the shared ActionLog", manager.fileName)
                     .containsAll(instances);
         }
+        Set<String> localUnion = new HashSet<>();
+        for (Role manager : List.of(Role.MANAGER_1, Role.MANAGER_2)) {
+            // Each manager knows the instances of its own partitions, and lists the whole fleet by asking the other.
+            JsonNode fleet = getJson(deployment.uri(manager), "/v1/instances?limit=10000");
+            assertThat(fleet.path("managers").asInt()).as("managers in %s's listing", manager.fileName).isEqualTo(2);
+            assertThat(fleet.path("unanswered")).as("managers %s could not ask", manager.fileName).isEmpty();
+            List<String> listed = new ArrayList<>();
+            fleet.path("instances").forEach(i -> listed.add(i.path("instance").asText()));
+            assertThat(listed).as("%s's fleet listing", manager.fileName)
+                    .containsExactlyInAnyOrderElementsOf(instances).isSorted();
+            JsonNode local = getJson(deployment.uri(manager), "/v1/instances?scope=local&limit=10000");
+            local.path("instances").forEach(i -> localUnion.add(i.path("instance").asText()));
+        }
+        assertThat(localUnion).containsExactlyInAnyOrderElementsOf(instances);
         JsonNode size = getJson(deployment.uri(Role.INSTANCE_API), "/v1/instances/" + instances.get(7));
         assertThat(size.path("cpu").asInt()).as("cpu the instance API reports").isEqualTo(3);
 
