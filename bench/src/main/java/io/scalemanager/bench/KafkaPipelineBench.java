@@ -1,6 +1,7 @@
 package io.scalemanager.bench;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.scalemanager.core.net.LoopbackPorts;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.queue.kafka.EventCodec;
@@ -597,7 +598,7 @@ public final class KafkaPipelineBench {
 
         private String launch(Path home, Path logs, Path work, String command, String name, Map<String, String> common,
                               Map<String, String> own) throws Exception {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/scalemanager").toString(), command)
                     .directory(work.toFile())
                     .redirectErrorStream(true)
@@ -656,13 +657,6 @@ public final class KafkaPipelineBench {
                     Thread.currentThread().interrupt();
                     process.destroyForcibly();
                 }
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
-                    java.net.InetAddress.getLoopbackAddress())) {
-                return socket.getLocalPort();
             }
         }
     }

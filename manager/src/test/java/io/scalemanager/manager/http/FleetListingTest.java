@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.net.LoopbackPorts;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
@@ -23,9 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,8 +73,8 @@ class FleetListingTest {
         Fleet fleet = new Fleet();
         ManagerRoster roster = new ManagerRoster(database.dataSource(), clock, Duration.ofSeconds(5));
         // An instance API nobody answers at: sizes are left out (null), the listing still works.
-        InstanceApiClient noInstanceApi = new InstanceApiClient(() -> URI.create("http://127.0.0.1:" + deadPort()),
-                Optional.empty(), Duration.ofSeconds(2));
+        URI nobody = URI.create("http://127.0.0.1:" + LoopbackPorts.free());
+        InstanceApiClient noInstanceApi = new InstanceApiClient(() -> nobody, Optional.empty(), Duration.ofSeconds(2));
         ApiServer server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1 << 16, Optional.empty()),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .add(new ManagerRoutes(new ActionLog(database.dataSource(), clock),
@@ -105,15 +103,6 @@ class FleetListingTest {
         List<String> ids = new ArrayList<>();
         listing.path("instances").forEach(i -> ids.add(i.path("instance").asText()));
         return ids;
-    }
-
-    private static int deadPort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test

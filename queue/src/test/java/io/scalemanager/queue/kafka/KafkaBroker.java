@@ -1,12 +1,10 @@
 package io.scalemanager.queue.kafka;
 
+import io.scalemanager.core.net.LoopbackPorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Formats a new log directory under {@code dir} and starts a broker on it; returns once it answers. */
     public static KafkaBroker start(Path dir) throws IOException {
         Files.createDirectories(dir);
-        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), freePort());
+        KafkaBroker broker = new KafkaBroker(dir, LoopbackPorts.free(), LoopbackPorts.free(), LoopbackPorts.free());
         broker.writeConfig();
         broker.format();
         broker.launch();
@@ -190,12 +188,5 @@ public final class KafkaBroker implements AutoCloseable {
         return ChildJvm.of(options, mainClass, args)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        }
     }
 }

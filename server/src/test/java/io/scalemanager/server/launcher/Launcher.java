@@ -1,8 +1,8 @@
 package io.scalemanager.server.launcher;
 
+import io.scalemanager.core.net.LoopbackPorts;
+
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,10 +41,8 @@ final class Launcher {
         return output;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return LoopbackPorts.free();
     }
 
     private static List<String> command(List<String> args) {
