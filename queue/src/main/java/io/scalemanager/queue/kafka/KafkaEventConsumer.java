@@ -37,7 +37,7 @@ public final class KafkaEventConsumer implements AutoCloseable {
     private final KafkaQueueSettings settings;
     private final Clock clock;
     private final Map<Integer, PartitionProgress> progress = new ConcurrentHashMap<>();
-    private PollLoop loop;
+    private volatile PollLoop loop;
     private Thread thread;
 
     public KafkaEventConsumer(KafkaQueueSettings settings, Clock clock) {
@@ -92,6 +92,15 @@ public final class KafkaEventConsumer implements AutoCloseable {
             lag = Math.max(lag, p.lagMillis(now));
         }
         return lag;
+    }
+
+    /**
+     * Whether this member is connected to a broker, as of its poll thread's last look (at most a second old, or
+     * older while a handler holds that thread). False before the first look.
+     */
+    public boolean connected() {
+        PollLoop current = loop;
+        return current != null && current.connected();
     }
 
     /** Finishes the event in hand, commits what was handled and leaves the group, within a bound. */

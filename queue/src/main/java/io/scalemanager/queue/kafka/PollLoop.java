@@ -9,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     /** Short, so that a stop request is seen quickly; records that arrive end a poll at once anyway. */
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final long COMMIT_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long CONNECTION_CHECK_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
@@ -42,6 +45,8 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
     private final long retryPauseNanos;
     private final Duration closeTimeout;
     private volatile boolean running = true;
+    private volatile boolean connected;
+    private long lastConnectionCheckNanos = System.nanoTime() - CONNECTION_CHECK_INTERVAL_NANOS;
     private long lastCommitNanos = System.nanoTime();
     private long closeDeadlineNanos;
 
@@ -89,6 +94,7 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
                 deliver(tp, records.records(tp));
             }
             noteBacklog();
+            noteConnection();
             if (System.nanoTime() - lastCommitNanos >= COMMIT_INTERVAL_NANOS) {
                 commitAsync();
             }
@@ -153,6 +159,32 @@ final class PollLoop implements Runnable, ConsumerRebalanceListener {
         if (!resume.isEmpty()) {
             consumer.resume(resume);
         }
+    }
+
+    /** Whether the consumer had a connection to a broker at its last look (for readiness). */
+    boolean connected() {
+        return connected;
+    }
+
+    /**
+     * The client's own count of open broker connections, read at most once a second: the consumer object belongs
+     * to this thread, and its metrics map is too large to walk on every poll.
+     */
+    private void noteConnection() {
+        long now = System.nanoTime();
+        if (now - lastConnectionCheckNanos < CONNECTION_CHECK_INTERVAL_NANOS) {
+            return;
+        }
+        lastConnectionCheckNanos = now;
+        boolean any = false;
+        for (Map.Entry<MetricName, ? extends Metric> m : consumer.metrics().entrySet()) {
+            if (m.getKey().name().equals("connection-count") && m.getKey().group().equals("consumer-metrics")
+                    && m.getValue().metricValue() instanceof Number n && n.doubleValue() > 0) {
+                any = true;
+                break;
+            }
+        }
+        connected = any;
     }
 
     private void noteBacklog() {

@@ -61,6 +61,7 @@ class KafkaOutageTest {
         publisher.publish(List.of(before)).get(30, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(60)).until(() -> recorder.handled.contains(before));
         assertThat(publisher.available()).isTrue();
+        await("the consumer to see its connection").atMost(Duration.ofSeconds(10)).until(consumer::connected);
 
         broker.stop();
         List<Event> during = List.of(events.next("vm-1", 2), events.next("vm-2", 2));
@@ -77,6 +78,8 @@ class KafkaOutageTest {
         assertThat(returnedAfterMs).as("publish() blocks at most max.block.ms").isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(failedAfterMs).isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(publisher.available()).isFalse();
+        await("the consumer to notice it lost the broker").atMost(Duration.ofSeconds(30))
+                .until(() -> !consumer.connected());
 
         broker.restart();
         // As the collector does after a failure: the same group again, until Kafka takes it.
@@ -96,5 +99,7 @@ class KafkaOutageTest {
         assertThat(vm1.get(0)).isEqualTo(before.seq());
         assertThat(vm1.get(vm1.size() - 1)).isEqualTo(after.seq());
         assertThat(vm1).isSorted();
+        // Looked at once a second, so the last look may predate the reconnection.
+        await("the consumer to see its connection again").atMost(Duration.ofSeconds(10)).until(consumer::connected);
     }
 }

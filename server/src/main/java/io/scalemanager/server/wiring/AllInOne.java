@@ -134,7 +134,8 @@ public final class AllInOne implements AutoCloseable {
         ApiServer server = collector.server(clock, registry)
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
-                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
+                .addReadinessCheck(ServerSettings.readiness("queue", queue::available));
         manager.addRoutesTo(server, kafka.isPresent());
         AlertWatch watch = started.started(manager.watch(queue::lagMillis));
         started.serve(server);

@@ -80,7 +80,8 @@ public final class ManagerServer implements AutoCloseable {
         started.started(manager.executor);
         started.started(consumer);
         ApiServer server = new ApiServer(http, registry)
-                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable));
+                .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
+                .addReadinessCheck(ServerSettings.readiness("kafka", consumer::connected));
         manager.addRoutesTo(server, true);
         started.serve(server);
         started.started(manager.joinRoster(listen, started.port()));

@@ -31,6 +31,9 @@ interface QueueWiring extends AutoCloseable {
 
     long lagMillis();
 
+    /** Whether the queue answers now (for /ready): Kafka's producer and consumer reach a broker. */
+    boolean available();
+
     @Override
     void close();
 
@@ -61,6 +64,11 @@ interface QueueWiring extends AutoCloseable {
             @Override
             public long lagMillis() {
                 return queue.lagMillis();
+            }
+
+            @Override
+            public boolean available() {
+                return true;
             }
 
             @Override
@@ -95,6 +103,11 @@ interface QueueWiring extends AutoCloseable {
             @Override
             public long lagMillis() {
                 return consumer.lagMillis();
+            }
+
+            @Override
+            public boolean available() {
+                return publisher.available() && consumer.connected();
             }
 
             @Override

@@ -256,14 +256,19 @@ class DistributedIT {
                     && load.answered(collectors.get(1), 202, 0) >= 4);
             broker.stop();
             stopped = System.nanoTime();
+            await("both managers' /ready to say Kafka is unreachable").atMost(Duration.ofSeconds(20))
+                    .until(() -> readyStatus(Role.MANAGER_1) == 503 && readyStatus(Role.MANAGER_2) == 503);
             // The outage lasts 20 s: a duration of the scenario, not a wait for something to happen.
-            await("the broker outage").pollDelay(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(30))
+            long rest = Math.max(0, stopped + Duration.ofSeconds(20).toNanos() - System.nanoTime());
+            await("the rest of the broker outage").pollDelay(Duration.ofNanos(rest)).atMost(Duration.ofSeconds(30))
                     .until(() -> true);
             restarting = System.nanoTime();
             broker.restart();
             await("both collectors to answer 202 again").atMost(Duration.ofSeconds(120)).until(() ->
                     load.answered(collectors.get(0), 202, restarting) >= 3
                             && load.answered(collectors.get(1), 202, restarting) >= 3);
+            await("both managers ready again").atMost(Duration.ofSeconds(60))
+                    .until(() -> readyStatus(Role.MANAGER_1) == 200 && readyStatus(Role.MANAGER_2) == 200);
         } finally {
             load.close();
         }
@@ -333,6 +338,11 @@ class DistributedIT {
 
     private static long count(String text, String phrase) {
         return Pattern.compile(Pattern.quote(phrase)).matcher(text).results().count();
+    }
+
+    private int readyStatus(Role role) throws Exception {
+        return http.send(HttpRequest.newBuilder(deployment.uri(role).resolve("/ready")).timeout(Duration.ofSeconds(5))
+                .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private JsonNode getJson(URI base, String path) throws Exception {
