@@ -54,7 +54,8 @@ class AgentCollectorTest {
             assertThat(latest(collector, "vm-values", "ram_used_mb"))
                     .isCloseTo((memTotal - memAvailable) / 1024.0, within(512.0));
             assertThat(latest(collector, "vm-values", "ram"))
-                    .isCloseTo(100.0 * (memTotal - memAvailable) / memTotal, within(Math.max(2.0, 100.0 * 512 * 1024 / memTotal)));
+                    .isCloseTo(100.0 * (memTotal - memAvailable) / memTotal,
+                            within(Math.max(2.0, 100.0 * 512 * 1024 / memTotal)));
 
             String[] loadavg = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             assertThat(latest(collector, "vm-values", "load")).isCloseTo(Double.parseDouble(loadavg[0]), within(1.5));

@@ -84,8 +84,9 @@ public final class KafkaTopic {
                 return description;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new TimeoutException((description == null ? "new topic " + topic + " is not known to the broker"
-                        : "partitions of new topic " + topic + " have no leader") + " after " + timeout.toMillis() + " ms");
+                String what = description == null ? "new topic " + topic + " is not known to the broker"
+                        : "partitions of new topic " + topic + " have no leader";
+                throw new TimeoutException(what + " after " + timeout.toMillis() + " ms");
             }
             Thread.sleep(LEADER_CHECK_INTERVAL_MS);
         }

@@ -49,7 +49,8 @@ public final class CleanerProcess implements AutoCloseable {
         CleanerSettings cleanerSettings = cleanerSettings(settings);
         var dbSettings = ServerSettings.database(settings);
         HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
-        URI instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API).map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u))
+        URI instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
+                .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u))
                 .orElseGet(() -> URI.create("http://" + (listen.host().contains(":") ? "[" + listen.host() + "]"
                         : listen.host()) + ":" + listen.port()));
         Optional<String> token = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
