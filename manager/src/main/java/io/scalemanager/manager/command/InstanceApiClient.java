@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -53,6 +56,20 @@ public final class InstanceApiClient {
                         HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> r.statusCode() == 200 ? Optional.of(toSize(parse(r.body()))) : Optional.<Size>empty())
                 .exceptionally(e -> Optional.empty());
+    }
+
+    /** Whether the instance API answers its readiness check within {@code within} (for this manager's /ready). */
+    public boolean ready(Duration within) {
+        HttpRequest request = HttpRequest.newBuilder(base.get().resolve("/ready")).timeout(within).GET().build();
+        try {
+            return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                    .get(within.toMillis(), TimeUnit.MILLISECONDS).statusCode() == 200;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     /** Asks for the component to be set to the absolute value; returns the operation id. */

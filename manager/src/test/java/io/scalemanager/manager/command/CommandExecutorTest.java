@@ -15,6 +15,7 @@ import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
+import io.scalemanager.core.net.LoopbackPorts;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
@@ -380,6 +381,15 @@ class CommandExecutorTest {
         assertThat(done.error()).contains("does not know instance ghost-1");
         assertThat(awaitAlerts("ghost-1")).singleElement()
                 .satisfies(alert -> assertThat(alert.kind()).isEqualTo("command_failed"));
+    }
+
+    @Test
+    void theClientSaysWhetherTheInstanceApiIsReady() {
+        open(Duration.ZERO);
+        assertThat(directClient().ready(Duration.ofMillis(1500))).isTrue();
+        URI nobody = URI.create("http://127.0.0.1:" + LoopbackPorts.free());
+        assertThat(new InstanceApiClient(() -> nobody, Optional.empty(), Duration.ofSeconds(5))
+                .ready(Duration.ofMillis(1500))).isFalse();
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.time.Duration;
 public final class ManagerServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ManagerServer.class);
     private static final long MAX_READ_BODY = 1L << 16;
+    /** A readiness check must answer within a second or two. */
+    private static final Duration INSTANCE_API_READY_TIMEOUT = Duration.ofMillis(1500);
 
     private final StartedParts started = new StartedParts();
 
@@ -81,7 +83,9 @@ public final class ManagerServer implements AutoCloseable {
         started.started(consumer);
         ApiServer server = new ApiServer(http, registry)
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
-                .addReadinessCheck(ServerSettings.readiness("kafka", consumer::connected));
+                .addReadinessCheck(ServerSettings.readiness("kafka", consumer::connected))
+                .addReadinessCheck(ServerSettings.readiness("instance_api",
+                        () -> manager.instanceApi.ready(INSTANCE_API_READY_TIMEOUT)));
         manager.addRoutesTo(server, true);
         started.serve(server);
         started.started(manager.joinRoster(listen, started.port()));
