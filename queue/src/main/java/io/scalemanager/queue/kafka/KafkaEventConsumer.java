@@ -2,6 +2,7 @@ package io.scalemanager.queue.kafka;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.scalemanager.queue.EventHandler;
 import io.scalemanager.queue.PartitionListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,20 +39,30 @@ public final class KafkaEventConsumer implements AutoCloseable {
     private final KafkaQueueSettings settings;
     private final Clock clock;
     private final Map<Integer, PartitionProgress> progress = new ConcurrentHashMap<>();
+    private final Optional<MeterRegistry> registry;
     private volatile PollLoop loop;
     private Thread thread;
+    private KafkaClientMetrics clientMetrics;
 
     public KafkaEventConsumer(KafkaQueueSettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        this(settings, clock, Optional.empty());
     }
 
-    /** Also publishes the lag as {@code scalemanager_queue_lag_seconds}, the name the embedded queue uses. */
+    /**
+     * Also publishes the lag as {@code scalemanager_queue_lag_seconds}, the name the embedded queue uses, and the
+     * consumer's own metrics (kafka_consumer_*), as Micrometer names them.
+     */
     public KafkaEventConsumer(KafkaQueueSettings settings, Clock clock, MeterRegistry registry) {
-        this(settings, clock);
+        this(settings, clock, Optional.of(registry));
         Gauge.builder("scalemanager_queue_lag_seconds", this, c -> c.lagMillis() / 1000.0)
                 .description("Age of the oldest event of this manager's partitions not yet handled")
                 .register(registry);
+    }
+
+    private KafkaEventConsumer(KafkaQueueSettings settings, Clock clock, Optional<MeterRegistry> registry) {
+        this.settings = settings;
+        this.clock = clock;
+        this.registry = registry;
     }
 
     static Map<String, Object> consumerConfig(KafkaQueueSettings settings) {
@@ -76,6 +88,10 @@ public final class KafkaEventConsumer implements AutoCloseable {
         }
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(settings),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        registry.ifPresent(r -> {
+            clientMetrics = new KafkaClientMetrics(consumer);
+            clientMetrics.bindTo(r);
+        });
         loop = new PollLoop(consumer, settings.topic(), handler, listener, progress, clock, RETRY_PAUSE, CLOSE_TIMEOUT);
         thread = new Thread(loop, "kafka-event-consumer");
         thread.start();
@@ -115,6 +131,10 @@ public final class KafkaEventConsumer implements AutoCloseable {
             thread.join(CLOSE_TIMEOUT.plusSeconds(5).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (clientMetrics != null) {
+            clientMetrics.close();
+            clientMetrics = null;
         }
         if (thread.isAlive()) {
             log.warn("The Kafka consumer did not stop within {} s; leaving it behind", CLOSE_TIMEOUT.plusSeconds(5).toSeconds());

@@ -3,6 +3,7 @@ package io.scalemanager.queue.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.queue.EventPublisher;
 import io.scalemanager.queue.QueueUnavailableException;
@@ -37,10 +38,14 @@ public final class KafkaEventPublisher implements EventPublisher {
     private final Counter sent;
     private final Counter failed;
     private final Timer latency;
+    private final KafkaClientMetrics clientMetrics;
     private volatile boolean available = true;
 
+    /** Also publishes the producer's own metrics (kafka_producer_*), as Micrometer names them. */
     public KafkaEventPublisher(KafkaQueueSettings settings, InstancePartitioner partitioner, MeterRegistry registry) {
         this.producer = new KafkaProducer<>(producerConfig(settings), new ByteArraySerializer(), new ByteArraySerializer());
+        this.clientMetrics = new KafkaClientMetrics(producer);
+        clientMetrics.bindTo(registry);
         this.topic = settings.topic();
         this.partitioner = partitioner;
         this.sendTimeout = settings.sendTimeout();
@@ -122,6 +127,7 @@ public final class KafkaEventPublisher implements EventPublisher {
 
     @Override
     public void close() {
+        clientMetrics.close();
         producer.close(sendTimeout);
     }
 }

@@ -365,4 +365,24 @@ class KafkaEventConsumerTest {
         failing.set(false);
         await("caught up").atMost(DELIVERY).until(() -> a.handled.size() == 1 && consumer.lagMillis() == 0);
     }
+
+    @Test
+    void theClientsOwnMetricsArePublished() throws Exception {
+        useTopic(settings.withPartitions(2, 1));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        KafkaEventPublisher measured = closing(new KafkaEventPublisher(settings, partitioner, registry));
+        Recorder a = new Recorder("A");
+        closing(new KafkaEventConsumer(settings, Clock.systemUTC(), registry)).start(a, a);
+        List<Event> sent = events.interleaved("vm", 2, 5);
+        measured.publish(sent).get(30, TimeUnit.SECONDS);
+        await().atMost(DELIVERY).until(() -> a.handled.size() >= sent.size());
+
+        assertThat(registry.find("kafka.producer.record.send.total").functionCounter())
+                .as("the producer's records sent").isNotNull()
+                .satisfies(c -> assertThat(c.count()).isGreaterThanOrEqualTo(sent.size()));
+        await("the consumer's fetch metrics").atMost(DELIVERY).untilAsserted(() ->
+                assertThat(registry.find("kafka.consumer.fetch.manager.records.consumed.total").functionCounters())
+                        .isNotEmpty()
+                        .anySatisfy(c -> assertThat(c.count()).isGreaterThanOrEqualTo(sent.size())));
+    }
 }

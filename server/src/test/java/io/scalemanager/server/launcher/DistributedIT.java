@@ -149,6 +149,10 @@ class DistributedIT {
             local.path("instances").forEach(i -> localUnion.add(i.path("instance").asText()));
         }
         assertThat(localUnion).containsExactlyInAnyOrderElementsOf(instances);
+        // Kafka's own client metrics, next to ScaleManager's, on every process that has a client.
+        assertThat(getText(deployment.uri(Role.COLLECTOR_1), "/metrics")).contains("kafka_producer_record_send_total");
+        assertThat(getText(deployment.uri(Role.MANAGER_1), "/metrics"))
+                .contains("kafka_consumer_fetch_manager_records_consumed_total");
         JsonNode size = getJson(deployment.uri(Role.INSTANCE_API), "/v1/instances/" + instances.get(7));
         assertThat(size.path("cpu").asInt()).as("cpu the instance API reports").isEqualTo(3);
 
@@ -343,6 +347,13 @@ class DistributedIT {
     private int readyStatus(Role role) throws Exception {
         return http.send(HttpRequest.newBuilder(deployment.uri(role).resolve("/ready")).timeout(Duration.ofSeconds(5))
                 .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private String getText(URI base, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+        return r.body();
     }
 
     private JsonNode getJson(URI base, String path) throws Exception {
