@@ -128,7 +128,13 @@ public final class ManagerRoster implements AutoCloseable {
     /** Stops renewing and leaves the roster, so peers stop asking at once. */
     @Override
     public void close() {
-        renewals.shutdownNow();
+        renewals.shutdown();
+        try {
+            // A renewal under way would put the row back after the delete below.
+            renewals.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (url == null) {
             return;
         }
