@@ -36,7 +36,7 @@ public final class ConfigLoader {
         Map<String, Settings.Value> values = new HashMap<>();
         for (ConfigKey k : ConfigKeys.ALL) {
             if (k.defaultValue() != null) {
-                values.put(k.key(), new Settings.Value(k.defaultValue(), "the default"));
+                values.put(k.key(), new Settings.Value(k.defaultValue(), Settings.Origin.DEFAULT, "the default"));
             }
         }
         Optional<Path> file = configFile.or(() -> Optional.ofNullable(environment.get(CONFIG_ENV)).map(Path::of));
@@ -48,12 +48,12 @@ public final class ConfigLoader {
         for (ConfigKey k : ConfigKeys.ALL) {
             String v = environment.get(k.env());
             if (v != null) {
-                values.put(k.key(), new Settings.Value(v, "environment variable " + k.env()));
+                values.put(k.key(), new Settings.Value(v, Settings.Origin.ENVIRONMENT, "environment variable " + k.env()));
             }
         }
         for (Map.Entry<String, String> flag : flags.entrySet()) {
             if (flag.getValue() != null) {
-                values.put(flag.getKey(), new Settings.Value(flag.getValue(), "the command line"));
+                values.put(flag.getKey(), new Settings.Value(flag.getValue(), Settings.Origin.FLAG, "the command line"));
             }
         }
         return new Settings(values);
@@ -96,7 +96,8 @@ public final class ConfigLoader {
             if (v instanceof List<?> || v instanceof Map<?, ?>) {
                 throw new ConfigException("config file " + file + ": key '" + key + "' must be a single value");
             }
-            values.put(key, new Settings.Value(v == null ? "" : String.valueOf(v), "config file " + file));
+            values.put(key, new Settings.Value(v == null ? "" : String.valueOf(v), Settings.Origin.FILE,
+                    "config file " + file));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.scalemanager.server.config;
 import io.scalemanager.core.time.DurationText;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +13,11 @@ import java.util.Optional;
  */
 public final class Settings {
 
-    /** A value and where it came from, for error messages. */
-    record Value(String text, String source) {
+    /** Where a value came from, in rising precedence. */
+    public enum Origin { DEFAULT, FILE, ENVIRONMENT, FLAG }
+
+    /** A value, the kind of place it came from and that place in words ("config file x.yaml"), for messages. */
+    record Value(String text, Origin origin, String source) {
     }
 
     private final Map<String, Value> values;
@@ -84,8 +88,45 @@ public final class Settings {
 
     /** True when nobody set the key: its value is the built-in default. */
     public boolean isDefault(ConfigKey key) {
+        return origin(key) == Origin.DEFAULT;
+    }
+
+    /**
+     * These settings with the given keys back at their defaults unless set on the command line: for the demo,
+     * which must not pick up the ruleset and database a config file names for {@code run}.
+     */
+    public Settings defaultsUnlessFlagged(ConfigKey... keys) {
+        Map<String, Value> copy = new HashMap<>(values);
+        for (ConfigKey k : keys) {
+            if (origin(k) != Origin.FLAG) {
+                copy.remove(k.key());
+                if (k.defaultValue() != null) {
+                    copy.put(k.key(), new Value(k.defaultValue(), Origin.DEFAULT, "the default"));
+                }
+            }
+        }
+        return new Settings(copy);
+    }
+
+    /** Where the key's value came from; {@link Origin#DEFAULT} also when it has no value at all. */
+    public Origin origin(ConfigKey key) {
         Value v = values.get(key.key());
-        return v == null || "the default".equals(v.source());
+        return v == null ? Origin.DEFAULT : v.origin();
+    }
+
+    /** The key's value as it may be shown: secrets masked, "" when unset. */
+    public String shown(ConfigKey key) {
+        Value v = values.get(key.key());
+        if (v == null || v.text().isEmpty()) {
+            return "";
+        }
+        return key.secret() ? "********" : v.text();
+    }
+
+    /** Where the key's value came from in words: "config file config/scalemanager.yaml", "the default", ... */
+    public String source(ConfigKey key) {
+        Value v = values.get(key.key());
+        return v == null ? "the default" : v.source();
     }
 
     ConfigException invalid(ConfigKey key, String expected) {

@@ -66,11 +66,18 @@ public final class AllInOne implements AutoCloseable {
         return start(settings, loadRuleset(settings), dataDir(settings, "./data"));
     }
 
-    /** The demo: the built-in demo ruleset unless one is named, and its own data directory unless one is named. */
+    /**
+     * The demo: the built-in demo ruleset and its own database under ./data/demo unless others are named on the
+     * command line. A config file's rules, data and db.url are meant for {@code run} and are not used here.
+     */
     public static AllInOne startDemo(Settings settings) throws RulesetException, IOException {
-        Ruleset ruleset = settings.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRuleset(settings);
-        String data = settings.isDefault(ConfigKeys.DATA) ? "./data/demo" : dataDir(settings, "./data");
-        return start(settings, ruleset, data);
+        Settings own = settings.defaultsUnlessFlagged(ConfigKeys.RULES, ConfigKeys.DATA, ConfigKeys.DB_URL);
+        Ruleset ruleset = own.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRuleset(own);
+        String data = own.isDefault(ConfigKeys.DATA) ? "./data/demo" : own.string(ConfigKeys.DATA);
+        log.info("Demo: {}, {}", own.isDefault(ConfigKeys.RULES) ? "the built-in demo ruleset" : "ruleset "
+                + own.string(ConfigKeys.RULES), own.optional(ConfigKeys.DB_URL).map(u -> "database " + u)
+                .orElse("data in " + Path.of(data).toAbsolutePath().normalize()));
+        return start(own, ruleset, data);
     }
 
     private static AllInOne start(Settings settings, Ruleset ruleset, String dataDir) {
