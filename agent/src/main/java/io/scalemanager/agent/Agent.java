@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,6 +36,8 @@ public final class Agent implements AutoCloseable {
     static final int MAX_REPORTS_PER_REQUEST = 200;
     static final long MAX_CHARS_PER_REQUEST = 2 << 20;
     public static final String DROPPED_TYPE = "agent_dropped_reports";
+    /** Faults in a row (with backoff up to backoff_max between them) before the process gives up and exits. */
+    static final int MAX_LOOP_FAILURES = 50;
 
     private final AgentConfig config;
     private final Sampler sampler;
@@ -45,10 +48,20 @@ public final class Agent implements AutoCloseable {
     private final ScheduledExecutorService sampling;
     private final Thread shipping;
     private final AtomicLong taken = new AtomicLong();
+    private final AtomicLong shippingFaults = new AtomicLong();
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running = true;
+    private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    private final int maxLoopFailures;
+    /** Only the shipping thread touches it. */
+    private int faultsInARow;
 
     public Agent(AgentConfig config, Sampler sampler, Clock clock) throws IOException {
+        this(config, sampler, clock, MAX_LOOP_FAILURES);
+    }
+
+    Agent(AgentConfig config, Sampler sampler, Clock clock, int maxLoopFailures) throws IOException {
+        this.maxLoopFailures = maxLoopFailures;
         this.config = config;
         this.sampler = sampler;
         this.clock = clock;
@@ -95,61 +108,108 @@ public final class Agent implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot buffer a report: " + e);
+        } catch (Throwable t) {
+            // The scheduler would silently never run this again.
+            fail(t);
+            throw t;
         }
     }
 
     private void shipLoop() {
-        int attempt = 0;
-        int oneByOne = 0;
         try {
             while (running) {
-                List<DiskBuffer.Report> batch = buffer.peek(oneByOne > 0 ? 1 : MAX_REPORTS_PER_REQUEST,
-                        MAX_CHARS_PER_REQUEST);
-                if (batch.isEmpty()) {
-                    buffer.awaitReport(1000);
-                    continue;
-                }
-                StringBuilder body = new StringBuilder("[");
-                for (DiskBuffer.Report r : batch) {
-                    body.append(body.length() > 1 ? "," : "").append(r.states());
-                }
-                Outcome outcome = collectors.send(body.append(']').toString());
-                if (outcome instanceof Outcome.Accepted) {
-                    buffer.remove(batch);
-                    oneByOne = Math.max(0, oneByOne - batch.size());
-                    if (attempt > 0) {
-                        LOG.info("collector answers again; " + buffer.size() + " report(s) still buffered");
+                try {
+                    shipUntilStopped();
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    // A disk or buffer fault: log it and go on; the reports stay buffered until it clears.
+                    int failures = ++faultsInARow;
+                    shippingFaults.incrementAndGet();
+                    if (failures >= maxLoopFailures) {
+                        fail(new IllegalStateException("shipping failed " + failures + " times in a row, last: " + e,
+                                e));
+                        return;
                     }
-                    attempt = 0;
-                } else if (outcome instanceof Outcome.Rejected rejected) {
-                    if (batch.size() > 1) {
-                        buffer.release();
-                        oneByOne = batch.size(); // find the bad report; the others can still be stored
-                    } else {
-                        LOG.warning("dropped a report the collector refused (" + rejected.status() + "): "
-                                + rejected.body());
-                        buffer.remove(batch);
-                        oneByOne = Math.max(0, oneByOne - 1);
-                    }
-                } else if (outcome instanceof Outcome.Retry retry) {
+                    Duration wait = backoff.delay(failures - 1);
+                    LOG.log(Level.WARNING, "shipping failed (" + failures + " in a row), retry in " + wait.toMillis()
+                            + "ms: " + e, e);
                     buffer.release();
-                    Duration wait = backoff.delay(attempt);
-                    if (retry.retryAfter().isPresent() && retry.retryAfter().get().compareTo(wait) > 0) {
-                        wait = retry.retryAfter().get();
-                    }
-                    if (attempt == 0 || attempt % 10 == 0) {
-                        LOG.warning(retry.reason() + "; " + buffer.size() + " report(s) buffered, retry in "
-                                + wait.toMillis() + "ms");
-                    }
-                    attempt++;
                     stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "shipping stopped: " + e, e);
+        } catch (Throwable t) {
+            fail(t);
         }
+    }
+
+    /** Ships until stopped; throws on a fault, after which shipLoop retries (or gives up after too many). */
+    private void shipUntilStopped() throws IOException, InterruptedException {
+        int attempt = 0;
+        int oneByOne = 0;
+        while (running) {
+            List<DiskBuffer.Report> batch = buffer.peek(oneByOne > 0 ? 1 : MAX_REPORTS_PER_REQUEST,
+                    MAX_CHARS_PER_REQUEST);
+            if (batch.isEmpty()) {
+                buffer.awaitReport(1000);
+                continue;
+            }
+            StringBuilder body = new StringBuilder("[");
+            for (DiskBuffer.Report r : batch) {
+                body.append(body.length() > 1 ? "," : "").append(r.states());
+            }
+            Outcome outcome = collectors.send(body.append(']').toString());
+            if (outcome instanceof Outcome.Accepted) {
+                buffer.remove(batch);
+                faultsInARow = 0;
+                oneByOne = Math.max(0, oneByOne - batch.size());
+                if (attempt > 0) {
+                    LOG.info("collector answers again; " + buffer.size() + " report(s) still buffered");
+                }
+                attempt = 0;
+            } else if (outcome instanceof Outcome.Rejected rejected) {
+                if (batch.size() > 1) {
+                    buffer.release();
+                    oneByOne = batch.size(); // find the bad report; the others can still be stored
+                } else {
+                    LOG.warning("dropped a report the collector refused (" + rejected.status() + "): "
+                            + rejected.body());
+                    buffer.remove(batch);
+                    oneByOne = Math.max(0, oneByOne - 1);
+                }
+            } else if (outcome instanceof Outcome.Retry retry) {
+                buffer.release();
+                Duration wait = backoff.delay(attempt);
+                if (retry.retryAfter().isPresent() && retry.retryAfter().get().compareTo(wait) > 0) {
+                    wait = retry.retryAfter().get();
+                }
+                if (attempt == 0 || attempt % 10 == 0) {
+                    LOG.warning(retry.reason() + "; " + buffer.size() + " report(s) buffered, retry in "
+                            + wait.toMillis() + "ms");
+                }
+                attempt++;
+                stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void fail(Throwable t) {
+        LOG.log(Level.SEVERE, "the agent cannot go on: " + t, t);
+        failure.complete(t);
+    }
+
+    /**
+     * Completes when sampling or shipping cannot go on (an Error, or shipping failing over and over); the process
+     * then exits non-zero so that its supervisor (systemd's Restart=always) starts it afresh.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
+    }
+
+    /** Faults the shipping loop survived or gave up on, in this run. */
+    long shippingFaults() {
+        return shippingFaults.get();
     }
 
     /** Reports taken by this run of the agent. */

@@ -16,11 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 
 /** The scalemanager-agent command line: {@code [--config FILE] [--KEY VALUE ...] [--once]}. */
 public final class AgentMain {
     static final int EXIT_BAD_OPTION = 2;
+    /** Sampling or shipping cannot go on: exit so that systemd (Restart=always) starts the agent afresh. */
+    static final int EXIT_FAILED = 1;
 
     private AgentMain() {
     }
@@ -105,14 +106,19 @@ public final class AgentMain {
             err.println("scalemanager-agent: option 'state_dir': cannot create " + config.stateDir() + ": " + e);
             return EXIT_BAD_OPTION;
         }
-        Agent agent = new Agent(config, sampler, Clock.systemUTC()).start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return 0;
+        Agent agent;
+        try {
+            agent = new Agent(config, sampler, Clock.systemUTC()).start();
+        } catch (IOException e) {
+            err.println("scalemanager-agent: option 'state_dir': cannot open the buffer in " + config.stateDir()
+                    + ": " + e);
+            return EXIT_FAILED;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::close));
+        // Returns only when the agent cannot go on; a stop by signal ends the JVM through the hook instead.
+        Throwable failure = agent.failure().get();
+        err.println("scalemanager-agent: stopping after a fault it cannot recover from: " + failure);
+        return EXIT_FAILED;
     }
 
     static String hostname() {

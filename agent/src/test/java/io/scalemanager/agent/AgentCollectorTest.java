@@ -170,4 +170,59 @@ class AgentCollectorTest {
             }
         }
     }
+
+    @Test
+    void aFaultInTheShippingLoopIsLoggedAndRetriedAndShippingGoesOn() throws Exception {
+        TestCollector collector = new TestCollector(dir.resolve("collector"), TestCollector.freePort(), Map.of());
+        Path state = dir.resolve("state");
+        Path reports = state.resolve("reports");
+        Path moved = state.resolve("reports.moved");
+        try (Agent agent = agent(TestConfigs.fast("vm-fault", state, 1 << 20, collector.url()))) {
+            await().atMost(PATIENCE).until(() -> agent.buffer().size() >= 3);
+            // A file where the buffer's directory was: deleting a shipped report fails with ENOTDIR (also as
+            // root), the fault the loop used to die of silently.
+            Files.move(reports, moved);
+            Files.writeString(reports, "in the way");
+            collector.start();
+            await().atMost(PATIENCE).until(() -> agent.shippingFaults() >= 1);
+            Files.delete(reports);
+            Files.move(moved, reports);
+            long before = collector.history("vm-fault", "ram_total_mb").size();
+            await().atMost(PATIENCE).until(() -> collector.history("vm-fault", "ram_total_mb").size() >= before + 3);
+            assertThat(agent.failure()).isNotDone();
+        } finally {
+            collector.close();
+        }
+    }
+
+    @Test
+    void shippingThatCannotGoOnEndsTheAgentWithAFailure() throws Exception {
+        TestCollector collector = new TestCollector(dir.resolve("collector"), TestCollector.freePort(), Map.of());
+        Path state = dir.resolve("state");
+        AgentConfig config = TestConfigs.fast("vm-gives-up", state, 1 << 20, collector.url());
+        try (Agent agent = new Agent(config, Sampler.linux(config), Clock.systemUTC(), 1).start()) {
+            await().atMost(PATIENCE).until(() -> agent.buffer().size() >= 2);
+            Path reports = state.resolve("reports");
+            Files.move(reports, state.resolve("reports.moved"));
+            Files.writeString(reports, "in the way");
+            collector.start();
+            Throwable failure = agent.failure().get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failure).hasMessageContaining("shipping failed 1 times in a row");
+        } finally {
+            collector.close();
+        }
+    }
+
+    @Test
+    void anErrorWhileSamplingEndsTheAgentWithAFailure() throws Exception {
+        AgentConfig config = TestConfigs.fast("vm-error", dir.resolve("state"), 1 << 20,
+                URI.create("http://127.0.0.1:" + TestCollector.freePort()));
+        Sampler broken = new Sampler(List.of(into -> {
+            throw new StackOverflowError("probe");
+        }));
+        try (Agent agent = new Agent(config, broken, Clock.systemUTC()).start()) {
+            Throwable failure = agent.failure().get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(StackOverflowError.class);
+        }
+    }
 }

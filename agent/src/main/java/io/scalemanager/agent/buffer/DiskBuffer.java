@@ -3,6 +3,7 @@ package io.scalemanager.agent.buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -16,19 +17,25 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Reports waiting to be shipped, one file per report under DIR/reports, named by a sequence number so they
  * drain in the order they were taken, across restarts. Every report goes through here (also when the collector
  * answers), so one path both ships and survives outages. The total size is bounded; when a new report does not
- * fit, the oldest are deleted and counted in DIR/dropped, which is kept across restarts.
+ * fit, the oldest are deleted and counted in DIR/dropped, which is kept across restarts. A file there that is not a
+ * report this buffer wrote (a foreign file, a directory, a damaged report) is moved aside into DIR/aside, so it
+ * neither stops the agent nor is sent.
  */
 public final class DiskBuffer {
     private static final Logger LOG = Logger.getLogger(DiskBuffer.class.getName());
     private static final String SUFFIX = ".json";
     /** A small file still takes a block on disk, so that is what the bound counts. */
     private static final long BLOCK = 4096;
+    private static final Pattern REPORT_NAME = Pattern.compile("\\d{20}\\.json");
+    private static final Pattern TEMP_NAME = Pattern.compile("\\d{20}\\.json\\.tmp");
 
     /** One buffered report: its file and its content (states, comma-separated, no brackets). */
     public record Report(long seq, Path file, String states, long cost) {
@@ -36,6 +43,7 @@ public final class DiskBuffer {
 
     private final Path reports;
     private final Path droppedFile;
+    private final Path aside;
     private final long maxBytes;
     private final Deque<Report> queue = new ArrayDeque<>();
     /** Reports of the request on its way: the collector may store them, so they are not dropped meanwhile. */
@@ -48,30 +56,61 @@ public final class DiskBuffer {
         this.reports = stateDir.resolve("reports");
         this.droppedFile = stateDir.resolve("dropped");
         this.maxBytes = maxBytes;
+        this.aside = stateDir.resolve("aside");
         Files.createDirectories(reports);
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(reports)) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
-                if (name.endsWith(SUFFIX)) {
+                if (REPORT_NAME.matcher(name).matches() && Files.isRegularFile(p)) {
                     files.add(p);
-                } else {
+                } else if (TEMP_NAME.matcher(name).matches() && Files.isRegularFile(p)) {
                     Files.deleteIfExists(p); // a temp file of a write cut short by a crash
+                } else {
+                    moveAside(p, "not a report file");
                 }
             }
         }
         files.sort(null);
         for (Path p : files) {
-            String content = Files.readString(p, StandardCharsets.UTF_8);
+            Optional<String> content = readReport(p);
+            if (content.isEmpty()) {
+                moveAside(p, "damaged report");
+                continue;
+            }
             long seq = Long.parseLong(p.getFileName().toString().replace(SUFFIX, ""));
-            Report r = new Report(seq, p, content, cost(content));
+            Report r = new Report(seq, p, content.get(), cost(content.get()));
             queue.addLast(r);
             bytes += r.cost();
             nextSeq = seq + 1;
         }
         if (Files.exists(droppedFile)) {
-            dropped = Long.parseLong(Files.readString(droppedFile).trim());
+            try {
+                dropped = Long.parseLong(Files.readString(droppedFile).trim());
+            } catch (NumberFormatException | IOException e) {
+                moveAside(droppedFile, "damaged drop count");
+            }
         }
+    }
+
+    /** A report's content when it is one this buffer could have written: UTF-8, one or more JSON objects. */
+    private static Optional<String> readReport(Path p) {
+        try {
+            String content = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+            return content.startsWith("{") && content.endsWith("}") ? Optional.of(content) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void moveAside(Path p, String why) throws IOException {
+        Files.createDirectories(aside);
+        Path target = aside.resolve(p.getFileName() + "." + System.currentTimeMillis());
+        Files.move(p, target);
+        syncDirectory(p.getParent());
+        LOG.warning(why + ": moved " + p + " aside to " + target);
     }
 
     private static long cost(String states) {
@@ -119,6 +158,14 @@ public final class DiskBuffer {
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename is durable only once the directory entry is: without this a power cut may lose the report.
+        syncDirectory(file.getParent());
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 
     /**
@@ -143,11 +190,14 @@ public final class DiskBuffer {
 
     /** Forgets reports the collector has stored, as peek returned them. */
     public synchronized void remove(List<Report> shipped) throws IOException {
+        // Forget them all first: a file that cannot be deleted is sent again after a restart, never in this run.
         for (Report r : shipped) {
             if (queue.remove(r)) {
                 bytes -= r.cost();
             }
             inFlight.remove(r.seq());
+        }
+        for (Report r : shipped) {
             Files.deleteIfExists(r.file());
         }
     }
