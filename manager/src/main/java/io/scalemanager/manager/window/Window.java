@@ -1,6 +1,7 @@
 package io.scalemanager.manager.window;
 
 import io.scalemanager.core.condition.ConditionStats;
+import io.scalemanager.manager.rules.Aggregate;
 import io.scalemanager.manager.rules.Condition;
 
 import java.time.Duration;
@@ -18,6 +19,11 @@ import java.time.Duration;
 public final class Window {
     private static final int INITIAL_CAPACITY = 8;
     private static final int SHRINK_ABOVE = 64;
+    /** Percentiles are selected in a copy; windows belong to one partition thread, the copy to the thread. */
+    private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[64]);
+
+    /** No limit on the gap between consecutive samples of a run. */
+    public static final long NO_MAX_GAP = Long.MAX_VALUE;
 
     private final long retentionMs;
     private long[] timestamps;
@@ -114,18 +120,33 @@ public final class Window {
      * {@code asOfMs - d} matches, and so does every later one up to {@code asOfMs}; in other words the current run
      * of matching samples started at or before {@code asOfMs - d} and is still being reported. With
      * {@code d = 0}: the newest sample at or before {@code asOfMs} matches. Samples sharing a timestamp must all
-     * match. Gaps inside the run do not break it.
+     * match. Gaps inside the run do not break it; see {@link #heldFor(Condition, long, long, long)} for a run
+     * that gaps do break.
      */
     public boolean heldFor(Condition c, Duration d, long asOfMs) {
-        return heldFor(c, d.toMillis(), asOfMs);
+        return heldFor(c, d.toMillis(), asOfMs, NO_MAX_GAP);
     }
 
     /** {@link #heldFor(Condition, Duration, long)} with {@code d} in milliseconds. */
     public boolean heldFor(Condition c, long forMs, long asOfMs) {
+        return heldFor(c, forMs, asOfMs, NO_MAX_GAP);
+    }
+
+    /**
+     * {@link #heldFor(Condition, long, long)}, where in addition no two consecutive samples of the run (from the
+     * newest at or before {@code asOfMs - forMs} to the newest at or before {@code asOfMs}) lie more than
+     * {@code maxGapMs} apart, and neither do the newest sample and {@code asOfMs}: a silence breaks a run, so a
+     * sample from long ago cannot stand for the whole {@code for}.
+     */
+    public boolean heldFor(Condition c, long forMs, long asOfMs, long maxGapMs) {
         long start = asOfMs - forMs;
         int i = upperBound(asOfMs) - 1;
-        if (i < 0 || (forMs > 0 && timestamps[slot(i)] < start)) {
-            return false; // nothing reported within the last d: stale data proves nothing
+        if (i < 0) {
+            return false;
+        }
+        long later = timestamps[slot(i)];
+        if ((forMs > 0 && later < start) || asOfMs - later > maxGapMs) {
+            return false; // nothing reported within the last d (or max gap): stale data proves nothing
         }
         for (; i >= 0; i--) {
             int s = slot(i);
@@ -133,6 +154,10 @@ public final class Window {
                 return false;
             }
             long ts = timestamps[s];
+            if (later - ts > maxGapMs) {
+                return false;
+            }
+            later = ts;
             if (ts <= start) {
                 // The run reaches back far enough; other samples sharing this timestamp must match too.
                 for (int j = i - 1; j >= 0 && timestamps[slot(j)] == ts; j--) {
@@ -144,6 +169,109 @@ public final class Window {
             }
         }
         return false;
+    }
+
+    /**
+     * The share (0 to 1) of the samples in {@code [asOfMs - forMs, asOfMs]} that match the condition (its
+     * aggregate, if any, is not used), or NaN when the samples do not cover the window; see
+     * {@link #aggregate(Aggregate, long, long, long)} for what covering means.
+     */
+    public double share(Condition c, long forMs, long asOfMs, long maxGapMs) {
+        int from = windowStart(forMs, asOfMs, maxGapMs);
+        if (from < 0) {
+            return Double.NaN;
+        }
+        int to = upperBound(asOfMs);
+        int matched = 0;
+        for (int i = from; i < to; i++) {
+            if (c.test(values[slot(i)])) {
+                matched++;
+            }
+        }
+        return matched / (double) (to - from);
+    }
+
+    /**
+     * The aggregate of the samples in {@code [asOfMs - forMs, asOfMs]} (with {@code forMs = 0}: of the samples at
+     * the newest timestamp at or before {@code asOfMs}), or NaN when the samples do not cover that window. They
+     * cover it when at least one sample lies in it, a sample lies at or before its start (the samples reach back,
+     * as for {@link #heldFor(Condition, long, long)}), and no two consecutive samples from that one on, nor the
+     * newest sample and {@code asOfMs}, lie more than {@code maxGapMs} apart.
+     */
+    public double aggregate(Aggregate aggregate, long forMs, long asOfMs, long maxGapMs) {
+        int from = windowStart(forMs, asOfMs, maxGapMs);
+        if (from < 0) {
+            return Double.NaN;
+        }
+        int to = upperBound(asOfMs);
+        int n = to - from;
+        switch (aggregate) {
+            case AVG -> {
+                double sum = 0;
+                for (int i = from; i < to; i++) {
+                    sum += values[slot(i)];
+                }
+                return sum / n;
+            }
+            case MIN -> {
+                double min = Double.POSITIVE_INFINITY;
+                for (int i = from; i < to; i++) {
+                    min = Math.min(min, values[slot(i)]);
+                }
+                return min;
+            }
+            case MAX -> {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = from; i < to; i++) {
+                    max = Math.max(max, values[slot(i)]);
+                }
+                return max;
+            }
+            default -> {
+                double[] scratch = SCRATCH.get();
+                if (scratch.length < n) {
+                    scratch = new double[Math.max(n, scratch.length * 2)];
+                    SCRATCH.set(scratch);
+                }
+                for (int i = 0; i < n; i++) {
+                    scratch[i] = values[slot(from + i)];
+                }
+                int rank = (aggregate.percentile() * n + 99) / 100; // nearest rank: ceil(p/100 * n), 1-based
+                return Selection.kth(scratch, n, Math.max(rank, 1) - 1);
+            }
+        }
+    }
+
+    /**
+     * Logical index of the first sample of the window {@code [asOfMs - forMs, asOfMs]} (for {@code forMs = 0}, of
+     * the first sample at the newest timestamp at or before {@code asOfMs}), or -1 when the samples do not cover
+     * the window.
+     */
+    private int windowStart(long forMs, long asOfMs, long maxGapMs) {
+        int last = upperBound(asOfMs) - 1;
+        if (last < 0) {
+            return -1;
+        }
+        long latest = timestamps[slot(last)];
+        long start = asOfMs - forMs;
+        if ((forMs > 0 && latest < start) || asOfMs - latest > maxGapMs) {
+            return -1;
+        }
+        if (forMs == 0) {
+            return lowerBound(latest);
+        }
+        long later = latest;
+        for (int i = last; i >= 0; i--) {
+            long ts = timestamps[slot(i)];
+            if (later - ts > maxGapMs) {
+                return -1;
+            }
+            if (ts <= start) {
+                return ts == start ? lowerBound(start) : i + 1;
+            }
+            later = ts;
+        }
+        return -1; // the samples do not reach back
     }
 
     /** The condition over the samples with {@code fromMs <= timestamp <= toMs}; see {@link ConditionStats}. */

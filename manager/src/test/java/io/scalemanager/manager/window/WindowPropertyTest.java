@@ -1,6 +1,7 @@
 package io.scalemanager.manager.window;
 
 import io.scalemanager.core.condition.ConditionStats;
+import io.scalemanager.manager.rules.Aggregate;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.core.condition.Operator;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class WindowPropertyTest {
     }
 
     @Test
-    void queryAndHeldForEqualANaiveRecomputation() {
+    void queryHeldForShareAndAggregatesEqualANaiveRecomputation() {
         Random random = new Random(SEED);
         for (int round = 0; round < 300; round++) {
             long retentionMs = random.nextInt(4) == 0 ? Long.MAX_VALUE / 4 : random.nextInt(200) * 1000L;
@@ -54,6 +55,29 @@ class WindowPropertyTest {
                 assertThat(window.heldFor(c, forMs, asOf))
                         .as("%s heldFor %s %dms as of %d in %s", label, c.describe(), forMs, asOf, kept)
                         .isEqualTo(naiveHeldFor(kept, c, forMs, asOf));
+
+                long maxGap = random.nextInt(4) == 0 ? Window.NO_MAX_GAP : (5 + random.nextInt(40)) * 1000L;
+                String gapLabel = String.format("%s for %dms as of %d max gap %d in %s", label, forMs, asOf, maxGap,
+                        kept);
+                boolean covered = naiveCovered(kept, forMs, asOf, maxGap);
+                assertThat(window.heldFor(c, forMs, asOf, maxGap)).as("heldFor %s %s", c.describe(), gapLabel)
+                        .isEqualTo(covered && naiveHeldFor(kept, c, forMs, asOf));
+                List<Double> in = covered ? inWindow(kept, forMs, asOf) : List.of();
+                double share = window.share(c, forMs, asOf, maxGap);
+                if (covered) {
+                    assertThat(share).as("share %s %s", c.describe(), gapLabel)
+                            .isCloseTo(in.stream().filter(c::test).count() / (double) in.size(), within(1e-12));
+                } else {
+                    assertThat(share).as("share %s %s", c.describe(), gapLabel).isNaN();
+                }
+                for (Aggregate a : Aggregate.values()) {
+                    double actual = window.aggregate(a, forMs, asOf, maxGap);
+                    if (covered) {
+                        assertThat(actual).as("%s %s", a, gapLabel).isCloseTo(naiveAggregate(a, in), within(1e-9));
+                    } else {
+                        assertThat(actual).as("%s %s", a, gapLabel).isNaN();
+                    }
+                }
             }
         }
     }
@@ -117,6 +141,55 @@ class WindowPropertyTest {
         boolean runReachesBack = considered.stream().anyMatch(m -> m.ts() <= start && c.test(m.value())
                 && considered.stream().filter(s -> s.ts() >= m.ts()).allMatch(s -> c.test(s.value())));
         return anyInRange && allInRangeMatch && runReachesBack;
+    }
+
+    /**
+     * The samples cover the window: something at or before asOf, the newest of it within maxGap of asOf and, for
+     * a positive for, at or after asOf - for; a sample at or before asOf - for; and no gap above maxGap between
+     * consecutive timestamps from that sample to the newest.
+     */
+    private static boolean naiveCovered(List<Sample> samples, long forMs, long asOf, long maxGap) {
+        List<Long> times = samples.stream().map(Sample::ts).filter(t -> t <= asOf).distinct().sorted().toList();
+        if (times.isEmpty()) {
+            return false;
+        }
+        long latest = times.get(times.size() - 1);
+        long start = asOf - forMs;
+        if (asOf - latest > maxGap || (forMs > 0 && latest < start)) {
+            return false;
+        }
+        if (forMs == 0) {
+            return true;
+        }
+        List<Long> reachBack = times.stream().filter(t -> t <= start).toList();
+        if (reachBack.isEmpty()) {
+            return false;
+        }
+        long from = reachBack.get(reachBack.size() - 1);
+        List<Long> run = times.stream().filter(t -> t >= from).toList();
+        for (int i = 1; i < run.size(); i++) {
+            if (run.get(i) - run.get(i - 1) > maxGap) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Values in [asOf - for, asOf], or at the newest timestamp at or before asOf when for is 0. */
+    private static List<Double> inWindow(List<Sample> samples, long forMs, long asOf) {
+        long latest = samples.stream().mapToLong(Sample::ts).filter(t -> t <= asOf).max().orElseThrow();
+        long from = forMs == 0 ? latest : asOf - forMs;
+        return samples.stream().filter(s -> s.ts() >= from && s.ts() <= asOf).map(Sample::value).toList();
+    }
+
+    private static double naiveAggregate(Aggregate a, List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return switch (a) {
+            case AVG -> values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            case MIN -> sorted.get(0);
+            case MAX -> sorted.get(sorted.size() - 1);
+            default -> sorted.get((int) Math.ceil(a.percentile() * sorted.size() / 100.0) - 1);
+        };
     }
 
     private static void assertStats(ConditionStats actual, ConditionStats expected, String label) {
