@@ -73,7 +73,7 @@ abstract class StuckActionsTest {
         db = openDatabase(dir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         SimulatorProvider simulator = new SimulatorProvider(db, new SimulatorSettings(SimulatorSettings.DEFAULT_SIZE,
-                Duration.ZERO, Optional.of(new InstancePattern("doomed-*"))), i -> true, Set.of());
+                Duration.ZERO, Optional.of(InstancePattern.parse("doomed-*"))), i -> true, Set.of());
         // The instance API keeps real time; only the ActionLog's clock jumps past the stuck timeout.
         operations = new OperationService(new OperationStore(db), simulator, () -> Limits.NONE, Clock.systemUTC(),
                 registry, new OperationSettings(2, Duration.ZERO)).start();

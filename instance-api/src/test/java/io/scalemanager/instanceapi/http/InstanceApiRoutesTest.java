@@ -51,7 +51,7 @@ class InstanceApiRoutesTest {
 
     private static SimulatorSettings settings(Duration delay, String failPattern) {
         return new SimulatorSettings(SimulatorSettings.DEFAULT_SIZE, delay,
-                Optional.ofNullable(failPattern).map(InstancePattern::new));
+                Optional.ofNullable(failPattern).map(InstancePattern::parse));
     }
 
     private static String body(String component, String mode, Object value) {
@@ -167,7 +167,7 @@ class InstanceApiRoutesTest {
     @Test
     void resizeCrossingTheLimitsIs422NamingTheBoundAndChangesNothing() {
         InstanceApiHarness h = open(Duration.ZERO);
-        h.limits.set(new Limits(List.of(new Limits.Entry(new InstancePattern("web-*"),
+        h.limits.set(new Limits(List.of(new Limits.Entry(InstancePattern.parse("web-*"),
                 Map.of(Component.CPU, new Bounds(1, 8))))));
 
         HttpResponse<String> above = h.resize("web-1", body("cpu", "abs", 16));

@@ -16,7 +16,7 @@ public record Silence(long id, String instances, String rule, String kind, Strin
             return false;
         }
         boolean instanceMatches = instance == null ? "*".equals(instances)
-                : new InstancePattern(instances).matches(instance);
+                : InstancePattern.parse(instances).matches(instance);
         return instanceMatches && (rule == null || rule.equals(alertRule)) && (kind == null || kind.equals(alertKind));
     }
 }

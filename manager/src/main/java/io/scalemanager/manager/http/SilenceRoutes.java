@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
@@ -25,7 +26,6 @@ import java.util.regex.Pattern;
  * ended), {@code DELETE /v1/silences/{id}}.
  */
 public final class SilenceRoutes implements Routes {
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._:/@*?-]{1,255}");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Duration LONGEST = Duration.ofDays(366);
 
@@ -72,7 +72,7 @@ public final class SilenceRoutes implements Routes {
         if (body == null || !body.isObject()) {
             throw new ApiException(400, "the body must be a JSON object");
         }
-        String instances = text(body, "instances", GLOB, "a glob on instance ids like \"web-*\"");
+        String instances = glob(body);
         String rule = text(body, "rule", WORD, "a rule name");
         String kind = text(body, "kind", WORD, "an alert kind like command_failed");
         String comment = body.path("comment").isTextual() ? body.get("comment").asText() : "";
@@ -100,6 +100,18 @@ public final class SilenceRoutes implements Routes {
         }
         Silence s = silences.create(instances == null ? "*" : instances, rule, kind, comment, endsAt);
         ctx.status(201).json(toJson(s));
+    }
+
+    private static String glob(JsonNode body) {
+        JsonNode n = body.get("instances");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        try {
+            return InstancePattern.parse(n.isTextual() ? n.asText() : null).text();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("instances", "must be " + InstancePattern.FORM);
+        }
     }
 
     private static String text(JsonNode body, String field, Pattern form, String expected) {

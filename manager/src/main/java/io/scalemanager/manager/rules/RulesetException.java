@@ -1,22 +1,16 @@
 package io.scalemanager.manager.rules;
 
+import io.scalemanager.core.yaml.YamlError;
+import io.scalemanager.core.yaml.YamlFileException;
+
 import java.util.List;
-import java.util.stream.Collectors;
 
-/** A rules file that cannot be used, with every problem found in it; the message lists them one per line. */
-public final class RulesetException extends Exception {
-    private final List<RulesetError> errors;
-
-    public RulesetException(List<RulesetError> errors) {
-        super(errors.stream().map(RulesetError::toString).collect(Collectors.joining("\n")));
-        if (errors.isEmpty()) {
-            throw new IllegalArgumentException("a RulesetException needs at least one error");
-        }
-        this.errors = List.copyOf(errors);
-    }
-
-    /** The problems in file order. */
-    public List<RulesetError> errors() {
-        return errors;
+/**
+ * A rules file that cannot be used, with every problem found in it; the message lists them one per line, each
+ * naming the file, the line and the rule ({@code rules.yaml:12: rule 'ram-up': ...}).
+ */
+public final class RulesetException extends YamlFileException {
+    public RulesetException(List<YamlError> errors) {
+        super(errors);
     }
 }

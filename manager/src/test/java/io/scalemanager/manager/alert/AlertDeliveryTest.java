@@ -258,7 +258,7 @@ class AlertDeliveryTest {
         RecordingNotifier pager = new RecordingNotifier("pager");
         RecordingNotifier chat = new RecordingNotifier("chat");
         open(List.of(
-                new Route(EnumSet.of(Severity.CRITICAL), new InstancePattern("db-*"), List.of("pager", "chat")),
+                new Route(EnumSet.of(Severity.CRITICAL), InstancePattern.parse("db-*"), List.of("pager", "chat")),
                 new Route(EnumSet.of(Severity.WARNING, Severity.CRITICAL), InstancePattern.ANY, List.of("chat"))),
                 pager, chat);
 

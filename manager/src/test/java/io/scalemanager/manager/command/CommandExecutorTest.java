@@ -116,7 +116,7 @@ class CommandExecutorTest {
                       Optional<URI> base) {
         database = TestDatabases.h2File(dir);
         simulator = new SimulatorProvider(database, new SimulatorSettings(SimulatorSettings.DEFAULT_SIZE, resizeDelay,
-                failPattern.map(InstancePattern::new)), KNOWN::contains, Set.of());
+                failPattern.map(InstancePattern::parse)), KNOWN::contains, Set.of());
         operations = new OperationService(new OperationStore(database), simulator, limits::get, clock, registry,
                 new OperationSettings(4, Duration.ZERO)).start();
         server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
@@ -202,7 +202,7 @@ class CommandExecutorTest {
     }
 
     private static Limits ramLimits(String pattern, long min, long max) {
-        return new Limits(List.of(new Limits.Entry(new InstancePattern(pattern),
+        return new Limits(List.of(new Limits.Entry(InstancePattern.parse(pattern),
                 Map.of(Component.RAM, new Bounds(min, max)))));
     }
 

@@ -6,6 +6,7 @@ import io.scalemanager.core.sizing.Bounds;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.yaml.YamlError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,7 +79,7 @@ class RulesetParserTest {
                 """);
 
         Rule ramUp = ruleset.rules().get(0);
-        assertThat(ramUp.instances()).isEqualTo(new InstancePattern("web-*"));
+        assertThat(ramUp.instances()).isEqualTo(InstancePattern.parse("web-*"));
         assertThat(ramUp.line()).isEqualTo(2);
         Rule alert = ruleset.rules().get(1);
         assertThat(alert.instances()).isEqualTo(InstancePattern.ANY);
@@ -244,7 +245,7 @@ class RulesetParserTest {
                             when: ram > 80
                             then: ram +1024
                             cooldwn: 5m
-                        """, 8, "ram-up", "unknown key 'cooldwn' in a rule; expected one of name, instances, when, "
+                        """, 8, "ram-up", "unknown key 'cooldwn'; expected one of name, instances, when, "
                                 + "for, then, cooldown"),
                 arguments("repeated key in a rule", head + """
                           - name: ram-up
@@ -327,10 +328,10 @@ class RulesetParserTest {
 
         assertThat(e).as("%s should be rejected", title).isNotNull();
         assertThat(e.errors()).hasSize(1);
-        RulesetError error = e.errors().get(0);
+        YamlError error = e.errors().get(0);
         assertThat(error.file()).isEqualTo("rules.yaml");
         assertThat(error.line()).as("line of: %s", error).isEqualTo(line);
-        assertThat(error.rule()).isEqualTo(rule);
+        assertThat(error.subject()).isEqualTo(rule == null ? null : "rule '" + rule + "'");
         assertThat(error.message()).contains(message);
     }
 
@@ -373,14 +374,14 @@ class RulesetParserTest {
                   "*": {cpu: [4, 1]}
                 """);
 
-        assertThat(e.errors()).extracting(RulesetError::line, RulesetError::rule).containsExactly(
+        assertThat(e.errors()).extracting(YamlError::line, YamlError::subject).containsExactly(
                 tuple(1, null),
-                tuple(4, "a"),
+                tuple(4, "rule 'a'"),
                 tuple(6, null),
-                tuple(10, "c"),
-                tuple(11, "c"),
-                tuple(12, "c"),
-                tuple(13, "a"),
+                tuple(10, "rule 'c'"),
+                tuple(11, "rule 'c'"),
+                tuple(12, "rule 'c'"),
+                tuple(13, "rule 'a'"),
                 tuple(17, null));
         assertThat(e.errors().get(2).message()).isEqualTo("rule #2 has no 'name'; give every rule a unique name");
         assertThat(e.getMessage().split("\n")).hasSize(8);
@@ -397,8 +398,8 @@ class RulesetParserTest {
                     name: b
                 """);
 
-        assertThat(e.errors()).extracting(RulesetError::line, RulesetError::rule, RulesetError::message)
-                .contains(tuple(3, "b", "merge keys (<<) are not supported; write the keys out"));
+        assertThat(e.errors()).extracting(YamlError::line, YamlError::subject, YamlError::message)
+                .contains(tuple(3, "rule 'b'", "merge keys (<<) are not supported; write the keys out"));
     }
 
     @Test
@@ -409,7 +410,7 @@ class RulesetParserTest {
                     then: ram 5
                 """);
 
-        assertThat(e.errors()).extracting(RulesetError::toString).containsExactly(
+        assertThat(e.errors()).extracting(YamlError::toString).containsExactly(
                 "rules.yaml:2: rule #1 has no 'name'; give every rule a unique name",
                 "rules.yaml:3: rule #1: 'then' needs +N or -N for a step, =N for an absolute size or N% for a "
                         + "percentage, got \"ram 5\"");

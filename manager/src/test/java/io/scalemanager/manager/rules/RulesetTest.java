@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RulesetTest {
 
     private static Rule rule(String name, String glob, String type, int forMinutes) {
-        return new Rule(name, new InstancePattern(glob), new Condition(type, Operator.GT, 1),
+        return new Rule(name, InstancePattern.parse(glob), new Condition(type, Operator.GT, 1),
                 Duration.ofMinutes(forMinutes), new RuleAction.RaiseAlert(), Duration.ZERO, 1);
     }
 

@@ -1,5 +1,6 @@
 package io.scalemanager.server.config;
 
+import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 
 import java.time.Duration;
@@ -83,6 +84,15 @@ public final class Settings {
             return HostPort.parse(string(key));
         } catch (IllegalArgumentException e) {
             throw invalid(key, "HOST:PORT with a port from 0 to 65535, like 127.0.0.1:8080");
+        }
+    }
+
+    /** An instance glob, checked like every other glob. */
+    public Optional<InstancePattern> pattern(ConfigKey key) {
+        try {
+            return optional(key).map(InstancePattern::parse);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, InstancePattern.FORM);
         }
     }
 

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.DatabaseSettings;
-import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
@@ -74,7 +73,7 @@ final class ServerSettings {
                 new Size(settings.integer(ConfigKeys.SIM_CPU, 1, 4096), settings.integer(ConfigKeys.SIM_RAM, 1, 1 << 30),
                         settings.integer(ConfigKeys.SIM_STORAGE, 1, 1 << 30)),
                 settings.duration(ConfigKeys.SIM_DELAY),
-                settings.optional(ConfigKeys.SIM_FAIL).map(InstancePattern::new));
+                settings.pattern(ConfigKeys.SIM_FAIL));
     }
 
     /** The Prometheus registry of a server process, with the JVM's own meters. */

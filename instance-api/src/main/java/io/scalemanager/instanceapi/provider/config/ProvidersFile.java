@@ -200,7 +200,7 @@ public final class ProvidersFile {
             case "exec" -> exec(keys, key);
             default -> "simulator";
         };
-        return errors.size() == before ? new Spec(new InstancePattern(glob), name, settings) : null;
+        return errors.size() == before ? new Spec(InstancePattern.parse(glob), name, settings) : null;
     }
 
     private LibvirtSettings libvirt(Map<String, Node> keys, String key) {

@@ -39,7 +39,7 @@ class SimulatorProviderTest {
             database = TestDatabases.h2File(dir);
         }
         return new SimulatorProvider(database, new SimulatorSettings(DEFAULT, delay,
-                Optional.ofNullable(failPattern).map(InstancePattern::new)), reported::contains, Set.of("static-1"));
+                Optional.ofNullable(failPattern).map(InstancePattern::parse)), reported::contains, Set.of("static-1"));
     }
 
     @Test

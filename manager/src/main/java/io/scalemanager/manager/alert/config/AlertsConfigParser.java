@@ -314,7 +314,7 @@ public final class AlertsConfigParser {
             error(ch == null ? map : ch, where + ".channels", "give the channels as a list of channel names");
         }
         return errors.size() > before ? null
-                : new Route(severities, glob == null ? InstancePattern.ANY : new InstancePattern(glob), channels);
+                : new Route(severities, glob == null ? InstancePattern.ANY : InstancePattern.parse(glob), channels);
     }
 
     private Duration duration(Map<String, Node> keys, String key, Duration fallback) {
