@@ -31,6 +31,10 @@ public record ResizeRequest(String component, String mode, String value) {
         if (v != null && m.isPresent() && m.get() == ChangeMode.ABS && v <= 0) {
             errors.add(FieldError.of("value", "an absolute size must be above 0, not " + value));
         }
+        if (v != null && m.isPresent() && m.get() != ChangeMode.ABS && v == 0) {
+            // as the rules refuse "cpu +0": a change of nothing is a mistake, not a resize that succeeds
+            errors.add(FieldError.of("value", "a change of 0 changes nothing; send a value other than 0"));
+        }
         if (!errors.isEmpty()) {
             throw new ApiException(422, "invalid resize request: " + summary(errors), errors);
         }

@@ -192,6 +192,8 @@ class InstanceApiRoutesTest {
         HttpResponse<String> missing = h.resize("web-1", "{}");
         HttpResponse<String> infinite = h.resize("web-1", body("cpu", "rel", "\"Infinity\""));
         HttpResponse<String> zeroAbs = h.resize("web-1", body("cpu", "abs", 0));
+        HttpResponse<String> zeroRel = h.resize("web-1", body("cpu", "rel", 0));
+        HttpResponse<String> zeroPercent = h.resize("web-1", body("ram", "percent", "0.0"));
         HttpResponse<String> objectValue = h.resize("web-1", body("cpu", "abs", "{\"n\": 1}"));
         HttpResponse<String> notObject = h.resize("web-1", "[1, 2]");
         HttpResponse<String> badId = h.resize("web%201", body("cpu", "abs", 4));
@@ -201,11 +203,13 @@ class InstanceApiRoutesTest {
         assertThat(fields(h.json(missing))).containsExactly("component", "mode", "value");
         assertThat(h.json(infinite).get("details").get(0).get("message").asText()).contains("finite");
         assertThat(fields(h.json(zeroAbs))).containsExactly("value");
+        assertThat(h.json(zeroRel).get("details").get(0).get("message").asText()).contains("change of 0");
+        assertThat(fields(h.json(zeroPercent))).containsExactly("value");
         assertThat(fields(h.json(objectValue))).containsExactly("value");
         assertThat(notObject.statusCode()).isEqualTo(422);
         assertThat(badId.statusCode()).isEqualTo(422);
         assertThat(fields(h.json(badId))).containsExactly("instance");
-        for (HttpResponse<String> r : List.of(missing, infinite, zeroAbs, objectValue)) {
+        for (HttpResponse<String> r : List.of(missing, infinite, zeroAbs, zeroRel, zeroPercent, objectValue)) {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
         }
     }

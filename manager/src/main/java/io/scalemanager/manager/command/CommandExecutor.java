@@ -129,7 +129,14 @@ public final class CommandExecutor implements AutoCloseable {
         } catch (CommandException e) {
             if (e.retryable() && attempt < settings.maxAttempts()) {
                 long backoff = backoffMs(attempt);
-                log.info("Action {} on {}: {}; trying again in {} ms", id, a.instance(), e.getMessage(), backoff);
+                // Said once at INFO; the retries of the same wait (an operation in progress, often) at DEBUG.
+                if (attempt == 1) {
+                    log.info("Action {} on {}: {}; trying again (further attempts logged at DEBUG)", id,
+                            a.instance(), e.getMessage());
+                } else {
+                    log.debug("Action {} on {}: {}; attempt {}, trying again in {} ms", id, a.instance(),
+                            e.getMessage(), attempt + 1, backoff);
+                }
                 schedule(() -> send(id, attempt + 1), backoff);
             } else {
                 fail(a, "the instance API refused the command: " + e.getMessage(), "command_failed");

@@ -27,7 +27,7 @@ final class CleanerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!once && !dryRun) {
-            return Launch.untilStopped(() -> CleanerProcess.open(options.load()).start());
+            return Launch.untilStopped(options, () -> CleanerProcess.open(options.load()).start());
         }
         try (CleanerProcess cleaner = CleanerProcess.open(options.load())) {
             cleaner.runOnce(dryRun, System.out);

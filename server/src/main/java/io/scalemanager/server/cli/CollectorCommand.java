@@ -15,6 +15,6 @@ final class CollectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> CollectorServer.start(options.load()));
+        return Launch.untilStopped(options, () -> CollectorServer.start(options.load()));
     }
 }

@@ -23,7 +23,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> {
+        return Launch.untilStopped(options, () -> {
             Settings settings = options.load();
             int count = instances != null ? instances : settings.integer(ConfigKeys.DEMO_INSTANCES, 1, 10_000);
             AllInOne server = AllInOne.startDemo(settings);

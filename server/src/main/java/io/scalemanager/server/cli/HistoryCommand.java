@@ -15,6 +15,6 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> HistoryServer.start(options.load()));
+        return Launch.untilStopped(options, () -> HistoryServer.start(options.load()));
     }
 }

@@ -15,6 +15,6 @@ final class InstanceApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> InstanceApiServer.start(options.load()));
+        return Launch.untilStopped(options, () -> InstanceApiServer.start(options.load()));
     }
 }

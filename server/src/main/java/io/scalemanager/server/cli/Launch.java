@@ -9,7 +9,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CountDownLatch;
 
-/** Starts a server, stops it gracefully on SIGTERM or Ctrl-C, and turns start-up failures into one clear line. */
+/**
+ * Starts a server, stops it gracefully on SIGTERM or Ctrl-C, and turns start-up failures into one or two lines
+ * that name the thing and what to do; the stack trace only with {@code --verbose}.
+ */
 final class Launch {
     private static final Logger log = LoggerFactory.getLogger(Launch.class);
 
@@ -21,20 +24,21 @@ final class Launch {
     private Launch() {
     }
 
-    static int untilStopped(Starter starter) {
+    static int untilStopped(ServerOptions options, Starter starter) {
         AutoCloseable server;
         try {
             server = starter.start();
-        } catch (ConfigException | StartupException | DatabaseException e) {
-            System.err.println("scalemanager: " + e.getMessage());
-            return 2;
+        } catch (ConfigException | StartupException e) {
+            return failed(options, e, e.getMessage(), 2);
+        } catch (DatabaseException e) {
+            return failed(options, e, e.getMessage() + "\n  Check that the database server runs and accepts "
+                    + "connections there, and db.url, db.user, db.password ('scalemanager config' shows their sources)",
+                    2);
         } catch (RulesetException e) {
-            System.err.println("scalemanager: the ruleset is invalid:\n" + e.getMessage());
-            return 2;
+            return failed(options, e, "the ruleset is invalid:\n" + e.getMessage(), 2);
         } catch (Exception e) {
-            log.error("Start-up failed", e);
-            System.err.println("scalemanager: start-up failed: " + e.getMessage());
-            return 1;
+            return failed(options, e, "start-up failed: " + e + (options.verbose ? ""
+                    : "\n  Run again with --verbose for the details"), 1);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -53,5 +57,13 @@ final class Launch {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static int failed(ServerOptions options, Exception e, String message, int exitCode) {
+        if (options.verbose) {
+            log.error("Start-up failed", e);
+        }
+        System.err.println("scalemanager: " + message);
+        return exitCode;
     }
 }

@@ -15,6 +15,6 @@ final class ManagerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> ManagerServer.start(options.load()));
+        return Launch.untilStopped(options, () -> ManagerServer.start(options.load()));
     }
 }

@@ -25,7 +25,8 @@ public final class RulesCommand {
         public Integer call() {
             try {
                 Ruleset ruleset = RulesetParser.parse(file);
-                System.out.println(file + ": valid, " + ruleset.rules().size() + " rules");
+                int n = ruleset.rules().size();
+                System.out.println(file + ": valid, " + n + (n == 1 ? " rule" : " rules"));
                 return 0;
             } catch (RulesetException e) {
                 System.err.println(e.getMessage());

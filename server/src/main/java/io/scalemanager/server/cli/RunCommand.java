@@ -15,6 +15,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Launch.untilStopped(() -> AllInOne.start(options.load()));
+        return Launch.untilStopped(options, () -> AllInOne.start(options.load()));
     }
 }

@@ -31,6 +31,9 @@ public final class ServerOptions {
     @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers (default the embedded queue)")
     String kafka;
 
+    @Option(names = "--verbose", description = "on a start-up failure, also log its stack trace")
+    boolean verbose;
+
     public Settings load() {
         Map<String, String> flags = new HashMap<>();
         flags.put(ConfigKeys.LISTEN.key(), listen);

@@ -174,7 +174,9 @@ public final class AllInOne implements AutoCloseable {
                 log.warn("No ruleset at {}: running without rules. Start from config/rules.example.yaml.", file);
                 return Ruleset.EMPTY;
             }
-            throw new StartupException("config key 'rules': the ruleset file " + file + " does not exist");
+            throw new StartupException("config key 'rules' (from " + settings.source(ConfigKeys.RULES)
+                    + "): the ruleset file " + file.toAbsolutePath().normalize() + " does not exist. Name an "
+                    + "existing file with --rules FILE, or start from config/rules.example.yaml");
         }
         return RulesetParser.parse(file);
     }

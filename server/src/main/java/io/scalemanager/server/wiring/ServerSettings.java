@@ -27,13 +27,14 @@ final class ServerSettings {
     private ServerSettings() {
     }
 
-    /** The listen address; refuses one beyond loopback without an API token. */
+    /** The listen address; refuses one beyond loopback without an API token, or one it cannot bind. */
     static HostPort listen(Settings settings) {
         HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
         if (!listen.isLoopback() && settings.optional(ConfigKeys.API_TOKEN).isEmpty()) {
             throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
                     + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
         }
+        ListenCheck.ensureAvailable(listen);
         return listen;
     }
 
@@ -61,10 +62,20 @@ final class ServerSettings {
         Path p = Path.of(dir).toAbsolutePath().normalize();
         try {
             Files.createDirectories(p);
+            Files.delete(Files.createTempFile(p, ".write-check", ""));
         } catch (IOException e) {
-            throw new StartupException("config key 'data': cannot create directory " + p + ": " + e.getMessage());
+            throw new StartupException("config key 'data': the data directory " + p + " cannot be created or "
+                    + "written (" + reason(e) + "). Choose a directory the user running "
+                    + "scalemanager may write: --data DIR");
         }
         return p.toString();
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied" : "cannot create it there";
     }
 
     /** The simulator provider's settings: the size of new instances, how long a resize takes, what fails. */
