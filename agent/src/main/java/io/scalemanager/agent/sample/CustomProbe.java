@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 public final class CustomProbe implements Probe {
     private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     private static final int MAX_OUTPUT = 64 * 1024;
+    static final List<String> CHILD_ENV = List.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR");
 
     private final CustomMetric metric;
     private final Duration timeout;
@@ -34,6 +36,21 @@ public final class CustomProbe implements Probe {
                 .orElseThrow(() -> new IOException(metric.type() + ": no number in output")));
     }
 
+    /**
+     * Only what a command needs to run: the agent's own environment holds its collector token
+     * (SCALEMANAGER_AGENT_TOKEN), which a metric script has no business seeing or logging.
+     */
+    static void minimalEnvironment(Map<String, String> env, Map<String, String> own) {
+        env.clear();
+        for (String name : CHILD_ENV) {
+            String value = own.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.putIfAbsent("PATH", "/usr/local/bin:/usr/bin:/bin");
+    }
+
     static OptionalDouble firstNumber(String text) {
         Matcher m = NUMBER.matcher(text);
         if (!m.find()) {
@@ -47,9 +64,11 @@ public final class CustomProbe implements Probe {
         // Output goes to a file so that a command that hangs with its stdout open is still cut by the timeout.
         File out = File.createTempFile("scalemanager-agent-", ".out");
         try {
-            Process p = new ProcessBuilder(metric.command()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(metric.command()).redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out).start();
+                    .redirectOutput(out);
+            minimalEnvironment(pb.environment(), System.getenv());
+            Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(metric.type() + ": command timed out after " + timeout.toMillis() + "ms");

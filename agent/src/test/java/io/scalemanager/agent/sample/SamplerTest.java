@@ -49,4 +49,13 @@ class SamplerTest {
         assertThat(CustomProbe.firstNumber("t=-1.5e3 x").getAsDouble()).isEqualTo(-1500.0);
         assertThat(CustomProbe.firstNumber("nothing")).isEmpty();
     }
+
+    @Test
+    void customMetricCommandsDoNotSeeTheAgentsToken() throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("LEFTOVER", "x"));
+        CustomProbe.minimalEnvironment(env, java.util.Map.of("PATH", "/usr/bin:/bin", "HOME", "/var/lib/a",
+                "SCALEMANAGER_AGENT_TOKEN", "agent-token-value", "SCALEMANAGER_AGENT_CONFIG", "/etc/a.yaml"));
+        org.assertj.core.api.Assertions.assertThat(env)
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("PATH", "/usr/bin:/bin", "HOME", "/var/lib/a"));
+    }
 }

@@ -46,19 +46,43 @@ public final class Database implements AutoCloseable {
                     .migrate();
         } catch (RuntimeException e) {
             ds.close();
-            throw new DatabaseException("cannot open the database at " + settings.url() + ": " + rootMessage(e), e);
+            throw new DatabaseException("cannot open the database at " + settings.urlForLogs() + ": "
+                    + rootMessage(e), e);
         }
-        log.info("Database ready: {}", settings.url());
+        log.info("Database ready: {}", settings.urlForLogs());
         return new Database(ds, settings);
     }
 
-    /** MariaDB Connector/J serves jdbc:mysql: URLs too, when told to. */
-    private static String jdbcUrl(DatabaseSettings settings) {
+    /**
+     * The URL with the timeouts every connection gets unless the URL sets them itself: on MariaDB/MySQL a socket
+     * timeout (a server that stops answering, even one frozen mid-statement, fails the call) and a connect
+     * timeout; on H2 a query timeout. MariaDB Connector/J serves jdbc:mysql: URLs too, when told to.
+     */
+    static String jdbcUrl(DatabaseSettings settings) {
         String url = settings.url();
-        if (url.startsWith("jdbc:mysql:") && !url.contains("permitMysqlScheme")) {
-            return url + (url.contains("?") ? "&" : "?") + "permitMysqlScheme";
+        long queryMillis = settings.queryTimeout().toMillis();
+        if (settings.isH2()) {
+            return has(url, "QUERY_TIMEOUT") ? url : url + ";QUERY_TIMEOUT=" + queryMillis;
         }
-        return url;
+        StringBuilder u = new StringBuilder(url);
+        if (url.startsWith("jdbc:mysql:") && !has(url, "permitMysqlScheme")) {
+            param(u, "permitMysqlScheme");
+        }
+        if (!has(url, "socketTimeout")) {
+            param(u, "socketTimeout=" + queryMillis);
+        }
+        if (!has(url, "connectTimeout")) {
+            param(u, "connectTimeout=" + Math.max(1000, settings.connectTimeout().toMillis()));
+        }
+        return u.toString();
+    }
+
+    private static boolean has(String url, String option) {
+        return url.toLowerCase(java.util.Locale.ROOT).contains(option.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    private static void param(StringBuilder url, String param) {
+        url.append(url.indexOf("?") >= 0 ? "&" : "?").append(param);
     }
 
     private static String vendor(DatabaseSettings settings) {

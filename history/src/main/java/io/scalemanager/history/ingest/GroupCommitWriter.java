@@ -36,12 +36,16 @@ public final class GroupCommitWriter implements AutoCloseable {
     private static final int WAITING = 0;
     private static final int TAKEN = 1;
     private static final int ABANDONED = 2;
+    public static final int DEFAULT_MAX_PENDING_ROWS = 200_000;
 
     private final EventLog eventLog;
     private final CommitListener listener;
     private final int maxRowsPerCommit;
     private final EventSequence sequence;
     private final LinkedBlockingQueue<Request> pending = new LinkedBlockingQueue<>();
+    /** States in {@link #pending}, abandoned ones included: they hold memory until the writer polls them. */
+    private final AtomicInteger pendingRows = new AtomicInteger();
+    private final int maxPendingRows;
     private final Thread thread;
     /**
      * Committed groups on their way to the listener, handed on by a thread of their own so the writer commits the
@@ -53,6 +57,7 @@ public final class GroupCommitWriter implements AutoCloseable {
     private final Timer commitTimer;
     private final DistributionSummary commitRows;
     private final Counter failures;
+    private final Counter rejectedFull;
     private volatile boolean accepting = true;
     private volatile boolean running = true;
 
@@ -66,6 +71,16 @@ public final class GroupCommitWriter implements AutoCloseable {
      */
     public GroupCommitWriter(EventLog eventLog, CommitListener listener, Clock clock, int maxRowsPerCommit,
                              int writerId, MeterRegistry registry) {
+        this(eventLog, listener, clock, maxRowsPerCommit, writerId, DEFAULT_MAX_PENDING_ROWS, registry);
+    }
+
+    /**
+     * @param maxPendingRows states that may wait for the writer at once; a write beyond it is refused at once, so
+     *                       a stalled database bounds memory instead of queueing every request that arrives
+     */
+    public GroupCommitWriter(EventLog eventLog, CommitListener listener, Clock clock, int maxRowsPerCommit,
+                             int writerId, int maxPendingRows, MeterRegistry registry) {
+        this.maxPendingRows = maxPendingRows;
         this.eventLog = eventLog;
         this.listener = listener;
         this.maxRowsPerCommit = maxRowsPerCommit;
@@ -74,6 +89,9 @@ public final class GroupCommitWriter implements AutoCloseable {
                 .register(registry);
         this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows").register(registry);
         this.failures = Counter.builder("scalemanager_history_commit_failures").register(registry);
+        this.rejectedFull = Counter.builder("scalemanager_history_writer_full")
+                .description("writes refused because too many states waited for the EventLog writer")
+                .register(registry);
         this.thread = new Thread(this::run, "eventlog-writer");
         this.handover = new Thread(this::handOver, "eventlog-handover");
     }
@@ -94,6 +112,13 @@ public final class GroupCommitWriter implements AutoCloseable {
             throw new WriteUnavailableException("the server is shutting down", null);
         }
         Request request = new Request(states);
+        int waiting = pendingRows.addAndGet(states.size());
+        if (waiting > maxPendingRows && waiting > states.size()) {
+            pendingRows.addAndGet(-states.size());
+            rejectedFull.increment();
+            throw new WriteUnavailableException("storage is behind: " + (waiting - states.size())
+                    + " states already wait for it (limit " + maxPendingRows + ")", null);
+        }
         pending.add(request);
         try {
             request.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -153,7 +178,8 @@ public final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static int take(Request request, List<Request> batch) {
+    private int take(Request request, List<Request> batch) {
+        pendingRows.addAndGet(-request.states.size());
         if (request.state.compareAndSet(WAITING, TAKEN)) {
             batch.add(request);
             return request.states.size();
@@ -269,6 +295,7 @@ public final class GroupCommitWriter implements AutoCloseable {
         WriteUnavailableException stopping = new WriteUnavailableException("the server is shutting down", null);
         Request late;
         while ((late = pending.poll()) != null) {
+            pendingRows.addAndGet(-late.states.size());
             if (late.state.compareAndSet(WAITING, ABANDONED)) {
                 late.done.completeExceptionally(stopping);
             }

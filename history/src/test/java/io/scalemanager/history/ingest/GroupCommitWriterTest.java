@@ -276,6 +276,32 @@ class GroupCommitWriterTest {
     }
 
     @Test
+    void whileStorageIsStalledWritesBeyondThePendingBoundAreRefusedAtOnceAndTheRestStored() throws Exception {
+        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(committed::add), Clock.systemUTC(), 100,
+                0, 3, new SimpleMeterRegistry()).start();
+        log.hold();
+        Thread first = new Thread(() -> writer.write(List.of(state("web-1", 1)), LONG));
+        first.start();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> log.blockedAppends.get() == 1);
+        ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        Thread waiting = writerThread(List.of(state("web-2", 2), state("web-2", 3), state("web-2", 4)), errors);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> waiting.getState() == Thread.State.TIMED_WAITING);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> writer.write(List.of(state("web-3", 5)), LONG))
+                .isInstanceOf(WriteUnavailableException.class)
+                .hasMessageContaining("3 states already wait for it (limit 3)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+
+        log.release();
+        first.join(10_000);
+        waiting.join(10_000);
+        assertThat(errors).isEmpty();
+        writer.write(List.of(state("web-4", 6)), LONG);
+        assertThat(stored()).extracting(Event::instance).containsExactly("web-1", "web-2", "web-2", "web-2", "web-4");
+    }
+
+    @Test
     void closeDrainsWaitingWritesAndRefusesNewOnes() throws Exception {
         start(2);
         log.hold();

@@ -12,6 +12,7 @@ import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.provider.Provider;
+import io.scalemanager.core.secret.Secrets;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ import java.util.function.Supplier;
  * Call {@link #start()} once to resume operations a crash left unfinished, and {@link #close()} on shutdown.
  */
 public final class OperationService implements AutoCloseable {
+    /** Most characters of a provider\'s output kept in an operation\'s error or note. */
+    static final int MAX_SHOWN = 1900; // with the cut marker, within what the operation table keeps
     private static final Logger log = LoggerFactory.getLogger(OperationService.class);
     private static final int LOCK_STRIPES = 64;
     private static final int MAX_KEY_CHARS = 255;
@@ -190,7 +193,8 @@ public final class OperationService implements AutoCloseable {
             return provider.currentSize(instance)
                     .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
         } catch (ProviderException e) {
-            throw new ApiException(503, "cannot read the size of '" + instance + "' now: " + e.getMessage());
+            throw new ApiException(503, "cannot read the size of '" + instance + "' now: "
+                    + Secrets.redact(e.getMessage(), MAX_SHOWN));
         }
     }
 
@@ -262,7 +266,7 @@ public final class OperationService implements AutoCloseable {
             store.update(running);
             Operation outcome;
             try {
-                String how = provider.resize(op.instance(), op.component(), op.to());
+                String how = Secrets.redact(provider.resize(op.instance(), op.component(), op.to()), MAX_SHOWN);
                 outcome = running.succeeded(clock.millis(), how);
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -272,7 +276,9 @@ public final class OperationService implements AutoCloseable {
                             + " resumes after the next start"));
                     return;
                 }
-                String why = e instanceof ProviderException ? e.getMessage() : "provider error: " + e;
+                // A provider's words reach operations, actions and alerts: cut, and without any secret we know.
+                String why = Secrets.redact(e instanceof ProviderException ? e.getMessage() : "provider error: " + e,
+                        MAX_SHOWN);
                 outcome = running.failed(clock.millis(), why);
             }
             store.update(outcome);

@@ -14,6 +14,8 @@ public final class ConfigKeys {
     public static final ConfigKey DB_PASSWORD = ConfigKey.secret("db.password", "database password");
     public static final ConfigKey DB_POOL_SIZE = ConfigKey.of("db.pool_size", "10", "maximum database connections");
     public static final ConfigKey DB_TIMEOUT = ConfigKey.of("db.timeout", "5s", "wait for a connection before answering 503");
+    public static final ConfigKey DB_QUERY_TIMEOUT = ConfigKey.of("db.query_timeout", "60s",
+            "longest wait for one statement's answer (socket and query timeout of every connection)");
     public static final ConfigKey KAFKA_BOOTSTRAP = ConfigKey.of("queue.kafka.bootstrap", null,
             "Kafka bootstrap servers; default the embedded queue").withEnv("SCALEMANAGER_KAFKA_BOOTSTRAP");
     public static final ConfigKey KAFKA_TOPIC = ConfigKey.of("queue.kafka.topic", "scalemanager-events",
@@ -48,6 +50,8 @@ public final class ConfigKeys {
             "how far in the future a timestamp may lie");
     public static final ConfigKey COLLECTOR_STORE_TIMEOUT = ConfigKey.of("collector.store_timeout", "5s",
             "wait for storage before answering 503");
+    public static final ConfigKey COLLECTOR_MAX_PENDING = ConfigKey.of("collector.max_pending_states", "200000",
+            "states waiting for the EventLog writer; beyond it 503 with Retry-After");
     public static final ConfigKey COLLECTOR_WRITER_ID = ConfigKey.of("collector.writer_id", "0",
             "this collector's number, 0-63, unique among the collectors writing to one database");
     public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "1000",
@@ -102,9 +106,9 @@ public final class ConfigKeys {
     public static final ConfigKey DEMO_INTERVAL = ConfigKey.of("demo.interval", "2s", "how often demo VMs report");
 
     public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
-            DB_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
+            DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
             KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
-            COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT,
+            COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,

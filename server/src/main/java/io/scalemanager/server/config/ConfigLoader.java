@@ -1,5 +1,6 @@
 package io.scalemanager.server.config;
 
+import io.scalemanager.core.secret.Secrets;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -54,6 +55,14 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> flag : flags.entrySet()) {
             if (flag.getValue() != null) {
                 values.put(flag.getKey(), new Settings.Value(flag.getValue(), Settings.Origin.FLAG, "the command line"));
+            }
+        }
+        // Output from providers and hosters is shown without these (Secrets.redact).
+        Secrets.registerFromEnvironment(environment);
+        for (ConfigKey k : ConfigKeys.ALL) {
+            Settings.Value v = values.get(k.key());
+            if (k.secret() && v != null) {
+                Secrets.register(v.text());
             }
         }
         return new Settings(values);

@@ -75,7 +75,7 @@ public final class AllInOne implements AutoCloseable {
         Ruleset ruleset = own.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRuleset(own);
         String data = own.isDefault(ConfigKeys.DATA) ? "./data/demo" : own.string(ConfigKeys.DATA);
         log.info("Demo: {}, {}", own.isDefault(ConfigKeys.RULES) ? "the built-in demo ruleset" : "ruleset "
-                + own.string(ConfigKeys.RULES), own.optional(ConfigKeys.DB_URL).map(u -> "database " + u)
+                + own.string(ConfigKeys.RULES), own.optional(ConfigKeys.DB_URL).map(u -> "database " + DatabaseSettings.withoutCredentials(u))
                 .orElse("data in " + Path.of(data).toAbsolutePath().normalize()));
         return start(own, ruleset, data);
     }

@@ -30,7 +30,7 @@ final class CollectorParts implements AutoCloseable {
 
     /** The collector.* and history.* settings, read before anything starts so a bad value stops start-up. */
     record Options(HttpSettings http, CollectorSettings collector, Duration storeTimeout, int commitRows,
-                   int writerId) {
+                   int writerId, int maxPendingStates) {
 
         static Options read(Settings settings, HostPort listen, DatabaseSettings db) {
             HttpSettings http = new HttpSettings(listen.host(), listen.port(),
@@ -45,7 +45,8 @@ final class CollectorParts implements AutoCloseable {
             int commitRows = settings.isDefault(ConfigKeys.HISTORY_COMMIT_ROWS) && !db.isH2()
                     ? MYSQL_COMMIT_ROWS : settings.integer(ConfigKeys.HISTORY_COMMIT_ROWS, 100, 1_000_000);
             return new Options(http, collector, settings.duration(ConfigKeys.COLLECTOR_STORE_TIMEOUT), commitRows,
-                    settings.integer(ConfigKeys.COLLECTOR_WRITER_ID, 0, EventSequence.WRITERS - 1));
+                    settings.integer(ConfigKeys.COLLECTOR_WRITER_ID, 0, EventSequence.WRITERS - 1),
+                    settings.integer(ConfigKeys.COLLECTOR_MAX_PENDING, 1, 100_000_000));
         }
     }
 
@@ -57,7 +58,7 @@ final class CollectorParts implements AutoCloseable {
     CollectorParts(Options options, EventLog eventLog, CommitListener queue, Clock clock, MeterRegistry registry) {
         this.options = options;
         this.writer = new GroupCommitWriter(eventLog, queue, clock, options.commitRows(), options.writerId(),
-                registry).start();
+                options.maxPendingStates(), registry).start();
     }
 
     /** An HTTP server with the ingestion routes; the caller adds its other routes and starts it. */

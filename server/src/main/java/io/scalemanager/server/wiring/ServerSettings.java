@@ -49,7 +49,8 @@ final class ServerSettings {
                 settings.optional(ConfigKeys.DB_USER).orElse(""),
                 settings.optional(ConfigKeys.DB_PASSWORD).orElse(""),
                 settings.integer(ConfigKeys.DB_POOL_SIZE, 2, 500),
-                settings.duration(ConfigKeys.DB_TIMEOUT));
+                settings.duration(ConfigKeys.DB_TIMEOUT),
+                settings.duration(ConfigKeys.DB_QUERY_TIMEOUT));
         try {
             db.vendor();
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderRouter;
+import io.scalemanager.core.secret.Secrets;
 import io.scalemanager.instanceapi.provider.exec.ExecProvider;
 import io.scalemanager.instanceapi.provider.exec.ExecSettings;
 import io.scalemanager.instanceapi.provider.http.HttpProvider;
@@ -59,7 +60,9 @@ public final class ProvidersFile {
     private static final Set<String> LIBVIRT = Set.of("uri", "domain", "disk", "virsh", "timeout");
     private static final Set<String> HTTP = Set.of("base_url", "auth", "find", "size", "resize", "timeout",
             "retries", "backoff", "max_backoff");
-    private static final Set<String> EXEC = Set.of("size_command", "resize_command", "timeout", "max_output");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+    private static final Set<String> EXEC = Set.of("size_command", "resize_command", "timeout", "max_output",
+            "pass_env");
     private static final Set<String> AUTH = Set.of("type", "token", "user", "password", "token_url", "client_id",
             "client_secret", "scope");
     private static final Set<String> FIND = Set.of("path", "items", "match", "id");
@@ -292,10 +295,19 @@ public final class ProvidersFile {
                 URI tokenUrl = url(a, "token_url", key);
                 String id = requiredText(a, "client_id", key);
                 String secret = requiredText(a, "client_secret", key);
+                Secrets.register(secret);
                 yield new Auth.OAuth2(tokenUrl, id, secret, optionalText(a, "scope", key));
             }
-            case "bearer" -> new Auth.Bearer(requiredText(a, "token", key));
-            case "basic" -> new Auth.Basic(requiredText(a, "user", key), requiredText(a, "password", key));
+            case "bearer" -> {
+                String token = requiredText(a, "token", key);
+                Secrets.register(token);
+                yield new Auth.Bearer(token);
+            }
+            case "basic" -> {
+                String password = requiredText(a, "password", key);
+                Secrets.register(password);
+                yield new Auth.Basic(requiredText(a, "user", key), password);
+            }
             default -> new Auth.None();
         };
     }
@@ -306,7 +318,31 @@ public final class ProvidersFile {
                 Set.of("instance", "component", "from", "to", "unit"));
         Duration timeout = duration(keys, "timeout", key, Duration.ofSeconds(60));
         int maxOutput = whole(keys, "max_output", key, 2000, 100, 100_000);
-        return size == null || resize == null ? null : new ExecSettings(size, resize, timeout, maxOutput);
+        List<String> passEnv = environmentNames(keys, "pass_env", key);
+        return size == null || resize == null ? null : new ExecSettings(size, resize, timeout, maxOutput, passEnv);
+    }
+
+    /** Names of this process's environment variables a command may see (it sees no others but a few basics). */
+    private List<String> environmentNames(Map<String, Node> keys, String name, String key) {
+        Node node = keys.get(name);
+        String k = key + "." + name;
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof SequenceNode seq)) {
+            error(node, k, "must be a list of environment variable names, like [HOSTER_TOKEN]");
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (Node n : seq.getValue()) {
+            String v = scalar(n, k);
+            if (v != null && !ENV_NAME.matcher(v).matches()) {
+                error(n, k, "'" + v + "' is not an environment variable name (letters, digits, _)");
+            } else if (v != null) {
+                names.add(v);
+            }
+        }
+        return names;
     }
 
     private List<String> command(Map<String, Node> keys, String name, String key, Set<String> allowed) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.instanceapi.provider.ChildEnvironment;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 
@@ -25,6 +26,7 @@ import java.util.regex.Pattern;
  * Every value is checked before it is substituted, so an instance id cannot inject an option ({@code -rf}), a
  * path ({@code a/b}) or anything a script might expand; the values are also passed as environment variables
  * {@code SCALEMANAGER_INSTANCE}, {@code SCALEMANAGER_COMPONENT}, {@code SCALEMANAGER_FROM}, {@code SCALEMANAGER_TO}.
+ * The commands see no other variable of this process but a few basics and those {@code pass_env} names.
  */
 public final class ExecProvider implements Provider {
     /** Letters, digits and {@code . _ : @ -}, not starting with {@code -} or {@code .}: safe in argv and paths. */
@@ -32,9 +34,16 @@ public final class ExecProvider implements Provider {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
 
     private final ExecSettings settings;
+    private final Map<String, String> ownEnvironment;
 
     public ExecProvider(ExecSettings settings) {
+        this(settings, System.getenv());
+    }
+
+    /** @param ownEnvironment this process's environment, from which the commands get only a few variables */
+    ExecProvider(ExecSettings settings, Map<String, String> ownEnvironment) {
         this.settings = settings;
+        this.ownEnvironment = Map.copyOf(ownEnvironment);
     }
 
     @Override
@@ -97,7 +106,7 @@ public final class ExecProvider implements Provider {
 
     private String run(List<String> argv, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
-        pb.environment().putAll(env);
+        ChildEnvironment.apply(pb, ownEnvironment, settings.passEnv(), env);
         Process p;
         try {
             p = pb.start();

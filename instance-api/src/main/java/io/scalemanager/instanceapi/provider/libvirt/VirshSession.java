@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.libvirt;
 
+import io.scalemanager.instanceapi.provider.ChildEnvironment;
 import io.scalemanager.instanceapi.provider.ProviderException;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * not answer in time kills the process, and the next command starts a new one.
  */
 final class VirshSession implements AutoCloseable {
+    /** Beyond the basics: the user's runtime dir (local libvirtd socket), ssh agent and Kerberos for remote URIs. */
+    static final List<String> VIRSH_ENV = List.of("XDG_RUNTIME_DIR", "SSH_AUTH_SOCK", "KRB5CCNAME",
+            "LIBVIRT_DEFAULT_URI");
     private static final String PROMPT = "virsh # ";
     private static final AtomicLong MARKERS = new AtomicLong();
 
@@ -72,7 +77,8 @@ final class VirshSession implements AutoCloseable {
         kill();
         try {
             ProcessBuilder pb = new ProcessBuilder(baseCommand).redirectErrorStream(true);
-            pb.environment().put("LC_ALL", "C");
+            // What virsh and the ssh or TLS transport under it may need; not the server's tokens and passwords.
+            ChildEnvironment.apply(pb, System.getenv(), VIRSH_ENV, Map.of("LC_ALL", "C"));
             process = pb.start();
             stdin = process.getOutputStream();
             stdout = process.getInputStream();

@@ -36,6 +36,7 @@ class ExecProviderTest {
                 shift 3
                 echo "$inst $* env=$SCALEMANAGER_INSTANCE,$SCALEMANAGER_COMPONENT,$SCALEMANAGER_TO" >> "$dir/calls.log"
                 case $inst in
+                  leaky-*) env; exit 4 ;;
                   fail-*) echo "partial work"; echo "out of capacity on host 7" >&2; exit 3 ;;
                   noisy-*) i=0; while [ $i -lt 3000 ]; do echo "line $i of a very chatty failure" >&2; i=$((i+1)); done; exit 1 ;;
                   slow-*) echo $$ > "$dir/slow.pid"; sleep 60 & echo $! > "$dir/child.pid"; wait ;;
@@ -55,7 +56,7 @@ class ExecProviderTest {
         script = dir.resolve("vm.sh");
         Files.writeString(script, SCRIPT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        for (String vm : List.of("web-1", "fail-1", "noisy-1", "slow-1")) {
+        for (String vm : List.of("web-1", "fail-1", "noisy-1", "slow-1", "leaky-1")) {
             Path d = Files.createDirectories(dir.resolve(vm));
             Files.writeString(d.resolve("cpu"), "2");
             Files.writeString(d.resolve("ram"), "4096");
@@ -135,5 +136,24 @@ class ExecProviderTest {
         assertThat(ExecProvider.expand(List.of("--name={instance}.conf", "{to}{unit}"),
                 Map.of("instance", "web$1", "to", "4", "unit", "cores")))
                 .containsExactly("--name=web$1.conf", "4cores");
+    }
+
+    @Test
+    void commandsSeeOnlyBasicsAndThePassedNamesNotTheServersSecrets() {
+        Map<String, String> own = Map.of("PATH", "/usr/bin:/bin", "HOME", "/root",
+                "SCALEMANAGER_API_TOKEN", "api-token-value", "SCALEMANAGER_DB_PASSWORD", "db-password-value",
+                "HOSTER_KEY", "hoster-key-value", "UNRELATED", "x");
+        ExecProvider p = new ExecProvider(new ExecSettings(
+                List.of(script.toString(), dir.toString(), "size", "{instance}"),
+                List.of(script.toString(), dir.toString(), "resize", "{instance}", "{component}", "{from}", "{to}"),
+                Duration.ofSeconds(10), 4000, List.of("HOSTER_KEY")), own);
+        assertThatThrownBy(() -> p.resize("leaky-1", Component.CPU, 4))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("PATH=/usr/bin:/bin")
+                .hasMessageContaining("HOSTER_KEY=hoster-key-value")
+                .hasMessageContaining("SCALEMANAGER_INSTANCE=leaky-1")
+                .hasMessageNotContaining("api-token-value")
+                .hasMessageNotContaining("db-password-value")
+                .hasMessageNotContaining("UNRELATED");
     }
 }

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.alert.config;
 
+import io.scalemanager.core.secret.Secrets;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.manager.alert.Severity;
@@ -177,6 +178,7 @@ public final class AlertsConfigParser {
             case "webhook" -> {
                 URI url = url(keys, map, where);
                 Optional<String> secret = Optional.ofNullable(optional(keys, where, "secret", true));
+                secret.ifPresent(Secrets::register);
                 yield url == null ? null : new WebhookNotifier(name, url, secret);
             }
             default -> {
@@ -214,6 +216,7 @@ public final class AlertsConfigParser {
         }
         Optional<String> username = Optional.ofNullable(optional(keys, where, "username", false));
         Optional<String> password = Optional.ofNullable(optional(keys, where, "password", true));
+        password.ifPresent(Secrets::register);
         if (username.isPresent() != password.isPresent()) {
             error(map, where, "give both 'username' and 'password', or neither");
         }
