@@ -4,25 +4,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.cleaner.archive.ChunkMover;
 import io.scalemanager.cleaner.archive.Move;
 import io.scalemanager.cleaner.downsample.Downsample;
-import io.scalemanager.cleaner.stuck.StuckActions;
 import io.scalemanager.core.db.Database;
-import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.state.EventSequence;
-import io.scalemanager.manager.actionlog.ActionLocks;
-import io.scalemanager.manager.actionlog.ActionLog;
-import io.scalemanager.manager.alert.AlertLog;
-import io.scalemanager.manager.command.InstanceApiClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,32 +22,47 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cleaner: archives old EventLog rows and old finished ActionLog rows in chunks ({@link ChunkMover}),
- * optionally downsampling the EventLog, and resolves stuck actions ({@link StuckActions}). Run it once
+ * optionally downsampling the EventLog, and has the manager's stuck actions resolved ({@link StuckActionCheck}).
+ * It depends on core only: what it needs of the queue and the manager is handed over by the wiring. Run it once
  * ({@link #runOnce}) from cron, or {@link #start} it on a schedule. It is safe to kill at any moment.
  */
 public final class Cleaner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cleaner.class);
 
-    /** What one run did (or, dry, would do). */
-    public record Report(long eventRows, long actionRows, List<StuckActions.Resolution> stuck) {
+    /**
+     * What one run did (or, dry, would do).
+     *
+     * @param recordRows rows archived per record table ({@link Move#records()}), by table name
+     */
+    public record Report(long eventRows, Map<String, Long> recordRows, int stuckActions) {
+        public Report {
+            recordRows = Map.copyOf(recordRows);
+        }
+
+        /** Finished ActionLog rows archived. */
+        public long actionRows() {
+            return recordRows.getOrDefault(Move.actionLog().table(), 0L);
+        }
     }
 
     private final Database db;
     private final CleanerSettings settings;
     private final Clock clock;
-    private final StuckActions stuckActions;
+    private final StuckActionCheck stuckActions;
+    private final DecidedEvents decided;
     private final ChunkMover mover;
     private final MeterRegistry registry;
     private final CountDownLatch closing = new CountDownLatch(1);
     private ScheduledExecutorService schedule;
 
-    public Cleaner(Database db, CleanerSettings settings, Clock clock, ActionLog actionLog, AlertLog alerts,
-                   InstanceApiClient instanceApi, ActionLocks locks, MeterRegistry registry) {
+    public Cleaner(Database db, CleanerSettings settings, Clock clock, StuckActionCheck stuckActions,
+                   DecidedEvents decided, MeterRegistry registry) {
         this.db = db;
         this.registry = registry;
         this.settings = settings;
         this.clock = clock;
-        this.stuckActions = new StuckActions(actionLog, alerts, instanceApi, locks, clock, settings.stuckAfter());
+        this.stuckActions = stuckActions;
+        this.decided = decided;
         this.mover = new ChunkMover(db.dataSource(), settings.chunkRows(), this::pause);
     }
 
@@ -80,45 +87,48 @@ public final class Cleaner implements AutoCloseable {
         return this;
     }
 
-    /** One full run: stuck actions first (they hold locks), then the ActionLog, then the EventLog. */
+    /**
+     * One full run: stuck actions first (they hold locks), then the record tables (ActionLog, ...), then the
+     * EventLog.
+     */
     public Report runOnce(boolean dryRun, PrintStream out) {
-        List<StuckActions.Resolution> stuck = stuckActions.resolve(dryRun, out);
+        int stuck = stuckActions.resolve(dryRun, out);
         long now = clock.millis();
-        long actionCutoff = now - settings.actionRetention().toMillis();
+        long recordCutoff = now - settings.actionRetention().toMillis();
         long eventCutoff = eventCutoff(now);
         Move events = Move.eventLog();
-        Move actions = Move.actionLog();
+        Map<String, Long> recordRows = new LinkedHashMap<>();
         if (dryRun) {
-            ChunkMover.Plan actionPlan = mover.plan(actions, actionCutoff);
+            for (Move records : Move.records()) {
+                ChunkMover.Plan plan = mover.plan(records, recordCutoff);
+                print(out, records, plan, records.archive());
+                recordRows.put(records.table(), plan.rows());
+            }
             ChunkMover.Plan eventPlan = mover.plan(events, eventCutoff);
-            print(out, actions, actionPlan, actions.archive());
             print(out, events, eventPlan, settings.downsample()
                     ? "event_log_minute as per-minute aggregates" : events.archive());
-            return new Report(eventPlan.rows(), actionPlan.rows(), stuck);
+            return new Report(eventPlan.rows(), recordRows, stuck);
         }
-        long actionRows = mover.move(actions, actionCutoff, ChunkMover.raw()).rows();
+        for (Move records : Move.records()) {
+            long rows = closing.getCount() == 0 ? 0 : mover.move(records, recordCutoff, ChunkMover.raw()).rows();
+            recordRows.put(records.table(), rows);
+            registry.counter("scalemanager_cleaner_archived_rows", "table", records.table()).increment(rows);
+        }
         long eventRows = closing.getCount() == 0 ? 0 : mover.move(events, eventCutoff, settings.downsample()
                 ? Downsample.into(db.settings().vendor()) : ChunkMover.raw()).rows();
-        registry.counter("scalemanager_cleaner_archived_rows", "table", "action_log").increment(actionRows);
         registry.counter("scalemanager_cleaner_archived_rows", "table", "event_log").increment(eventRows);
         registry.counter("scalemanager_cleaner_runs").increment();
-        return new Report(eventRows, actionRows, stuck);
+        return new Report(eventRows, recordRows, stuck);
     }
 
     /**
-     * EventLog rows that arrived before the retention, and never past what the embedded queue has decided: an
-     * event the manager has not seen yet stays where the queue replays it from.
+     * EventLog rows that arrived before the retention, and never past what the manager has decided: an event the
+     * manager has not seen yet stays where the queue replays it from.
      */
     private long eventCutoff(long now) {
         long cutoff = EventSequence.firstAt(now - settings.eventRetention().toMillis());
-        try (Connection c = db.connection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT MIN(seq) FROM queue_offset")) {
-            rs.next();
-            long decided = rs.getLong(1);
-            return rs.wasNull() ? cutoff : Math.min(cutoff, decided + 1);
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot read the queue positions: " + e.getMessage(), e);
-        }
+        OptionalLong decidedUpTo = decided.decidedUpTo();
+        return decidedUpTo.isEmpty() ? cutoff : Math.min(cutoff, decidedUpTo.getAsLong() + 1);
     }
 
     private static void print(PrintStream out, Move move, ChunkMover.Plan plan, String target) {

@@ -3,10 +3,6 @@ package io.scalemanager.cleaner;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.time.MutableClock;
-import io.scalemanager.manager.actionlog.ActionLocks;
-import io.scalemanager.manager.actionlog.ActionLog;
-import io.scalemanager.manager.alert.AlertLog;
-import io.scalemanager.manager.command.InstanceApiClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -53,12 +48,13 @@ abstract class CleanerTest {
         db.close();
     }
 
+    /** What the queue has decided, as the test sets it. */
+    private OptionalLong decidedUpTo = OptionalLong.empty();
+
     private Cleaner cleaner(int chunkRows, boolean downsample) {
         CleanerSettings s = new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(90),
                 chunkRows, Duration.ZERO, 0, downsample, Duration.ofMinutes(30));
-        URI nowhere = URI.create("http://127.0.0.1:9");
-        return new Cleaner(db, s, clock, new ActionLog(db.dataSource(), clock), new AlertLog(db.dataSource(), clock),
-                new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),
+        return new Cleaner(db, s, clock, CleanerChild.NO_STUCK_ACTIONS, () -> decidedUpTo,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
@@ -261,12 +257,7 @@ abstract class CleanerTest {
     @Test
     void eventsTheQueueHasNotDecidedStayWhateverTheirAge() {
         List<Long> seqs = insertEventsAged(10 * DAY_MS, 10, "web-1");
-        try (Connection c = db.connection(); Statement st = c.createStatement()) {
-            st.executeUpdate("INSERT INTO queue_offset (consumer, partition_no, seq) VALUES ('manager', 0, "
-                    + seqs.get(5) + "), ('manager', 1, " + seqs.get(8) + ")");
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
+        decidedUpTo = OptionalLong.of(seqs.get(5));
 
         cleaner(3, false).runOnce(false, System.out);
 

@@ -6,15 +6,10 @@ import io.scalemanager.core.db.Database;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.ingest.GroupCommitWriter;
 import io.scalemanager.history.jdbc.JdbcEventLog;
-import io.scalemanager.manager.actionlog.ActionLocks;
-import io.scalemanager.manager.actionlog.ActionLog;
-import io.scalemanager.manager.alert.AlertLog;
-import io.scalemanager.manager.command.InstanceApiClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,11 +52,8 @@ abstract class IngestWhileCleaningTest {
                     clock, 500, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
             CleanerSettings settings = new CleanerSettings(Duration.ofMinutes(10), Duration.ofMillis(5),
                     Duration.ofDays(90), 300, Duration.ZERO, 0, false, Duration.ofMinutes(30));
-            URI nowhere = URI.create("http://127.0.0.1:9");
-            Cleaner cleaner = new Cleaner(db, settings, clock, new ActionLog(db.dataSource(), clock),
-                    new AlertLog(db.dataSource(), clock),
-                    new InstanceApiClient(() -> nowhere, Optional.empty(), Duration.ofSeconds(1)), new ActionLocks(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+            Cleaner cleaner = new Cleaner(db, settings, clock, CleanerChild.NO_STUCK_ACTIONS,
+                    DecidedEvents.NOTHING_PENDING, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicLong archivedWhileWriting = new AtomicLong();

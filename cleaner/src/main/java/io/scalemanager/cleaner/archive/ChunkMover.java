@@ -8,9 +8,11 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
 
 /**
  * Moves rows from a table to its archive the pt-archiver way: walk the primary key in order, a chunk of at most
@@ -59,15 +61,29 @@ public final class ChunkMover {
         this.pacer = pacer;
     }
 
-    /** Copies rows raw into the move's archive table. */
+    /** Copies rows raw into the move's archive table: every column of the archive, taken from the table. */
     public static Copy raw() {
         return (c, move, afterKey, upToKey, cutoff) -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + move.archive() + " (" + move.columns()
-                    + ") SELECT " + move.columns() + " FROM " + move.table() + chunkWhere(move))) {
+            String columns = archiveColumns(c, move);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + move.archive() + " (" + columns
+                    + ") SELECT " + columns + " FROM " + move.table() + chunkWhere(move))) {
                 bindChunk(ps, afterKey, upToKey, cutoff);
                 return ps.executeUpdate();
             }
         };
+    }
+
+    /** The archive table's columns, as the database describes them (a query that reads no row). */
+    static String archiveColumns(Connection c, Move move) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + move.archive() + " WHERE 1 = 0");
+             ResultSet rs = ps.executeQuery()) {
+            ResultSetMetaData meta = rs.getMetaData();
+            StringJoiner columns = new StringJoiner(", ");
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+                columns.add(meta.getColumnName(i));
+            }
+            return columns.toString();
+        }
     }
 
     /** Moves every row that meets the cutoff, chunk by chunk, until none is left or the pacer says stop. */

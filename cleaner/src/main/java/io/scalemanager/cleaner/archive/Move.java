@@ -1,26 +1,34 @@
 package io.scalemanager.cleaner.archive;
 
+import java.util.List;
+
 /**
  * One table the cleaner empties into its archive: rows are walked in the order of the primary key {@code key},
- * and a row moves when {@code condition} (SQL with exactly one {@code ?}, the cutoff) holds for it.
+ * and a row moves when {@code condition} (SQL with exactly one {@code ?}, the cutoff) holds for it. The columns
+ * copied are the archive's, read from the database ({@link ChunkMover#raw()}), so a column a migration adds to a
+ * table and its archive is archived without a change here; the tables themselves belong to the modules that
+ * write them (see docs/architecture.md, "Who owns which table").
  *
- * @param name    what is moved, in words, for the log and the dry run
- * @param columns the columns copied, the same in the table and its archive
+ * @param name what is moved, in words, for the log and the dry run
  */
-public record Move(String name, String table, String archive, String key, String columns, String condition) {
+public record Move(String name, String table, String archive, String key, String condition) {
 
-    /** EventLog rows that arrived before the cutoff sequence number (epoch microseconds): a primary-key walk. */
+    /** EventLog rows that arrived before the cutoff sequence number: a primary-key walk. */
     public static Move eventLog() {
-        return new Move("EventLog rows", "event_log", "event_log_archive", "seq", "seq, instance, type, ts, val",
-                "seq < ?");
+        return new Move("EventLog rows", "event_log", "event_log_archive", "seq", "seq < ?");
     }
 
     /** Finished ActionLog rows whose action finished before the cutoff (epoch milliseconds). */
     public static Move actionLog() {
         return new Move("finished ActionLog rows", "action_log", "action_log_archive", "id",
-                "id, instance, rule, component, mode, val, from_value, to_value, status, reason, created_at, "
-                        + "updated_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, "
-                        + "event_value, event_ts",
                 "status IN ('succeeded', 'failed') AND finished_at < ?");
+    }
+
+    /**
+     * The record tables kept for {@code cleaner.action_retention} (epoch-millisecond cutoff): a table another
+     * module adds (a decision or audit log) joins the cleaner with one line here and its archive table.
+     */
+    public static List<Move> records() {
+        return List.of(actionLog());
     }
 }

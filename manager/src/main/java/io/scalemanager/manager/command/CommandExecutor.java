@@ -5,13 +5,7 @@ import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.manager.actionlog.Action;
-import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
-import io.scalemanager.manager.actionlog.ActionStatus;
-import io.scalemanager.manager.alert.AlertLog;
-import io.scalemanager.manager.alert.Severity;
-import io.scalemanager.manager.rules.Condition;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,25 +28,21 @@ public final class CommandExecutor implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 30_000;
 
     private final ActionLog actionLog;
-    private final ActionLocks locks;
+    private final ActionFinisher finisher;
     private final InstanceApiClient client;
-    private final AlertLog alerts;
     private final Supplier<Limits> limits;
     private final Clock clock;
     private final CommandSettings settings;
-    private final MeterRegistry registry;
     private final ScheduledExecutorService scheduler;
 
-    public CommandExecutor(ActionLog actionLog, ActionLocks locks, InstanceApiClient client, AlertLog alerts,
-                           Supplier<Limits> limits, Clock clock, CommandSettings settings, MeterRegistry registry) {
+    public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
+                           Supplier<Limits> limits, Clock clock, CommandSettings settings) {
         this.actionLog = actionLog;
-        this.locks = locks;
+        this.finisher = finisher;
         this.client = client;
-        this.alerts = alerts;
         this.limits = limits;
         this.clock = clock;
         this.settings = settings;
-        this.registry = registry;
         this.scheduler = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "command-executor");
             t.setDaemon(true);
@@ -185,50 +175,20 @@ public final class CommandExecutor implements AutoCloseable {
     }
 
     private void succeed(Action a) {
-        finish(a, ActionStatus.SUCCEEDED, null, () -> succeed(a)).ifPresent(until -> {
-            Action done = actionLog.get(a.id()).orElse(a);
-            log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
-                    done.toValue(), a.rule(), a.reason());
-            // The rule works again on this instance: whatever kept it from working has cleared.
-            try {
-                for (String kind : new String[]{"command_failed", "limit_reached", "nothing_to_change"}) {
-                    alerts.resolve(a.instance(), a.rule(), kind);
-                }
-            } catch (RuntimeException e) {
-                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
-            }
-        });
+        finishOrRetry(a.id(), () -> finisher.succeeded(a), () -> succeed(a));
     }
 
     private void fail(Action a, String error, String kind) {
-        finish(a, ActionStatus.FAILED, error, () -> fail(a, error, kind)).ifPresent(until -> {
-            Severity severity = "command_failed".equals(kind) ? Severity.CRITICAL : Severity.WARNING;
-            // The triggering event is named, so people can find the report that led here in the history.
-            String message = String.format("%s: %s (rule %s: %s; triggered by event %d, %s %s at %s) was not "
-                    + "carried out: %s", a.instance(), a.change().describe(), a.rule(), a.reason(), a.event().seq(),
-                    a.event().state().type(), Condition.number(a.event().state().value()),
-                    java.time.Instant.ofEpochMilli(a.event().state().timestampMs()), error);
-            try {
-                alerts.raise(severity, a.instance(), a.rule(), kind, message);
-            } catch (RuntimeException e) {
-                log.error("Could not record alert: {}", message, e);
-            }
-        });
+        finishOrRetry(a.id(), () -> finisher.failed(a, error, kind), () -> fail(a, error, kind));
     }
 
     /** On a database error, runs {@code retry} later: the caller's whole outcome, so its alert is not lost. */
-    private Optional<Long> finish(Action a, ActionStatus status, String error, Runnable retry) {
+    private void finishOrRetry(long id, Runnable finish, Runnable retry) {
         try {
-            Optional<Long> until = actionLog.finish(a.id(), status, error);
-            until.ifPresent(u -> {
-                locks.remember(a.instance(), a.change().component(), u, clock.millis());
-                registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
-            });
-            return until;
+            finish.run();
         } catch (RuntimeException e) {
-            log.warn("Could not finish action {}: {}; trying again", a.id(), e.getMessage());
+            log.warn("Could not finish action {}: {}; trying again", id, e.getMessage());
             schedule(retry, backoffMs(3));
-            return Optional.empty();
         }
     }
 

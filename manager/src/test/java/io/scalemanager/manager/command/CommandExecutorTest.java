@@ -125,8 +125,9 @@ class CommandExecutorTest {
         actionLog = new ActionLog(flaky(database.dataSource()), clock);
         alerts = new AlertLog(database.dataSource(), clock);
         URI uri = base.orElse(URI.create("http://127.0.0.1:" + server.port()));
-        executor = new CommandExecutor(actionLog, locks, new InstanceApiClient(() -> uri, Optional.empty(),
-                Duration.ofSeconds(5)), alerts, limits::get, clock, settings, registry);
+        executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
+                registry), new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5)), limits::get,
+                clock, settings);
     }
 
     private void open(Duration resizeDelay) {
@@ -289,8 +290,9 @@ class CommandExecutorTest {
                         URI.create("http://127.0.0.1:1/"))), List.of(), Duration.ZERO, Duration.ofHours(4),
                 Duration.ofMinutes(5), Duration.ofMinutes(1))));
         URI uri = URI.create("http://127.0.0.1:" + server.port());
-        executor = new CommandExecutor(actionLog, locks, new InstanceApiClient(() -> uri, Optional.empty(),
-                Duration.ofSeconds(5)), alerts, limits::get, clock, FAST, registry);
+        executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
+                registry), new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5)), limits::get,
+                clock, FAST);
         Action first = start("web-1", RAM_UP);
         executor.execute(first);
         awaitFinished(first.id());

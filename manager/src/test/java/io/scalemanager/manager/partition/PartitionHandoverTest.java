@@ -12,6 +12,7 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
@@ -68,9 +69,9 @@ class PartitionHandoverTest {
         // Nothing answers there: the test looks at decisions, not at their commands.
         InstanceApiClient nowhere = new InstanceApiClient(() -> URI.create("http://127.0.0.1:9"), Optional.empty(),
                 Duration.ofMillis(200));
-        executor = new CommandExecutor(actionLog, locks, nowhere, alerts, ruleset::limits, clock,
-                new CommandSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), 1, Duration.ofMinutes(15)),
-                new SimpleMeterRegistry());
+        executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
+                new SimpleMeterRegistry()), nowhere, ruleset::limits, clock,
+                new CommandSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), 1, Duration.ofMinutes(15)));
         manager = new Manager(ruleset, PARTITIONS, actionLog, locks, executor, alerts, fleet, clock,
                 Duration.ofMinutes(10), new SimpleMeterRegistry());
         handover = new PartitionHandover(manager, fleet, executor, alerts, inMemory(history), PartitionHandoverTest::partitionOf,

@@ -9,8 +9,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 
-/** Positions of a consumer per partition, in table {@code queue_offset}. */
+/** Positions of a consumer per partition, in table {@code queue_offset} (owned by the queue module). */
 public final class OffsetStore {
     private final DataSource dataSource;
     private final String consumer;
@@ -36,6 +37,24 @@ public final class OffsetStore {
             throw new DatabaseException("cannot read queue offsets: " + e.getMessage(), e);
         }
         return offsets;
+    }
+
+    /**
+     * The lowest position over the partitions (every event up to it is decided), or empty before any is saved.
+     * For the cleaner, which must not archive what the queue would replay.
+     */
+    public OptionalLong lowest() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT MIN(seq) FROM queue_offset WHERE consumer = ?")) {
+            ps.setString(1, consumer);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long lowest = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(lowest);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the queue positions: " + e.getMessage(), e);
+        }
     }
 
     public void save(int partition, long seq) {

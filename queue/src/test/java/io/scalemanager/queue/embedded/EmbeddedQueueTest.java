@@ -165,6 +165,20 @@ class EmbeddedQueueTest {
     }
 
     @Test
+    void lowestPositionIsTheLeastDecidedPartitionOfItsConsumerOnly() {
+        OffsetStore store = new OffsetStore(db.dataSource(), CONSUMER);
+        assertThat(store.lowest()).isEmpty();
+        store.save(0, 500);
+        store.save(1, 300);
+        store.save(2, 900);
+        new OffsetStore(db.dataSource(), "someone-else").save(0, 100);
+
+        assertThat(store.lowest()).hasValue(300);
+        store.save(1, 700);
+        assertThat(store.lowest()).hasValue(500);
+    }
+
+    @Test
     void newQueueReplaysExactlyTheEventsAfterTheSavedPositions() {
         EmbeddedQueue first = queue(64);
         Recorder firstRecorder = new Recorder();

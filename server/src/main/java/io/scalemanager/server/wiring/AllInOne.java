@@ -20,6 +20,7 @@ import io.scalemanager.manager.alert.AlertWatch;
 import io.scalemanager.manager.alert.config.AlertsConfig;
 import io.scalemanager.manager.alert.config.AlertsConfigException;
 import io.scalemanager.manager.alert.config.AlertsConfigParser;
+import io.scalemanager.manager.command.StuckActions;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
@@ -155,8 +156,9 @@ public final class AllInOne implements AutoCloseable {
         watch.start(Duration.ofSeconds(10));
         collector.open();
         // The cleaner's first run waits an interval, so it never competes with start-up and replay.
-        cleanerSettings.ifPresent(cs -> started.started(new Cleaner(db, cs, clock, manager.actionLog,
-                manager.alertLog, manager.instanceApi, manager.locks, registry).start(cs.interval())));
+        cleanerSettings.ifPresent(cs -> started.started(new Cleaner(db, cs, clock,
+                CleanerProcess.stuckCheck(new StuckActions(manager.actionLog, manager.finisher, manager.instanceApi,
+                        clock, cs.stuckAfter())), CleanerProcess.decidedEvents(db), registry).start(cs.interval())));
         log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
                 address());
     }

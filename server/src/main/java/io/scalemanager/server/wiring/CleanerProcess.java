@@ -1,12 +1,18 @@
 package io.scalemanager.server.wiring;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.cleaner.Cleaner;
 import io.scalemanager.cleaner.CleanerSettings;
+import io.scalemanager.cleaner.DecidedEvents;
+import io.scalemanager.cleaner.StuckActionCheck;
 import io.scalemanager.core.db.Database;
-import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.command.StuckActions;
+import io.scalemanager.queue.embedded.OffsetStore;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
@@ -57,11 +63,31 @@ public final class CleanerProcess implements AutoCloseable {
                 .or(() -> settings.optional(ConfigKeys.API_TOKEN));
         Clock clock = Clock.systemUTC();
         Database db = Database.open(dbSettings);
-        Cleaner cleaner = new Cleaner(db, cleanerSettings, clock, new ActionLog(db.dataSource(), clock),
-                new AlertLog(db.dataSource(), clock), new InstanceApiClient(() -> instanceApiUrl, token,
-                Duration.ofSeconds(10)), new ActionLocks(),
-                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        MeterRegistry registry = new SimpleMeterRegistry();
+        ActionLog actionLog = new ActionLog(db.dataSource(), clock);
+        // This process evaluates no rules, so no lock cache: the managers re-read the locks it finishes.
+        StuckActions stuck = new StuckActions(actionLog, ActionFinisher.withoutLockCache(actionLog,
+                new AlertLog(db.dataSource(), clock), clock, registry),
+                new InstanceApiClient(() -> instanceApiUrl, token, Duration.ofSeconds(10)), clock,
+                cleanerSettings.stuckAfter());
+        Cleaner cleaner = new Cleaner(db, cleanerSettings, clock, stuckCheck(stuck),
+                decidedEvents(db), registry);
         return new CleanerProcess(db, cleaner);
+    }
+
+    /** The manager's stuck actions, as the cleaner schedules them. */
+    static StuckActionCheck stuckCheck(StuckActions stuck) {
+        return (dryRun, out) -> stuck.resolve(dryRun, out).size();
+    }
+
+    /**
+     * How far the manager has decided: the embedded queue's saved positions in the database. On Kafka that table
+     * stays empty (the consumer group's offsets are in Kafka, which replays from its topic), so nothing holds
+     * the cleaner back there.
+     */
+    static DecidedEvents decidedEvents(Database db) {
+        OffsetStore positions = QueueWiring.embeddedPositions(db);
+        return positions::lowest;
     }
 
     /** One run; with {@code dryRun} it prints what it would do and changes nothing. */
@@ -69,7 +95,7 @@ public final class CleanerProcess implements AutoCloseable {
         Cleaner.Report report = cleaner.runOnce(dryRun, out);
         if (!dryRun) {
             out.printf("archived %d EventLog rows and %d finished actions; %d stuck actions checked%n",
-                    report.eventRows(), report.actionRows(), report.stuck().size());
+                    report.eventRows(), report.actionRows(), report.stuckActions());
         }
         return report;
     }

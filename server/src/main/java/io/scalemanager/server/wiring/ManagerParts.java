@@ -14,6 +14,7 @@ import io.scalemanager.manager.alert.AlertOutbox;
 import io.scalemanager.manager.alert.AlertWatch;
 import io.scalemanager.manager.alert.Silences;
 import io.scalemanager.manager.alert.config.AlertsConfig;
+import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
@@ -81,6 +82,8 @@ final class ManagerParts {
     final ActionLocks locks = new ActionLocks();
     final Fleet fleet = new Fleet();
     final InstanceApiClient instanceApi;
+    /** How actions end, for the executor and for the cleaner's stuck actions of the all-in-one. */
+    final ActionFinisher finisher;
     final CommandExecutor executor;
     final Manager manager;
     final ManagerRoster roster;
@@ -107,8 +110,9 @@ final class ManagerParts {
         Optional<URI> configured = options.instanceApiUrl();
         this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
                 options.instanceApiToken(), INSTANCE_API_TIMEOUT);
-        this.executor = new CommandExecutor(actionLog, locks, instanceApi, alertLog, ruleset::limits, clock,
-                options.commands(), registry);
+        this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
+        this.executor = new CommandExecutor(actionLog, finisher, instanceApi, ruleset::limits, clock,
+                options.commands());
         this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
                 options.maxEventAge(), registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);

@@ -37,10 +37,15 @@ interface QueueWiring extends AutoCloseable {
     @Override
     void close();
 
+    /** Where the embedded queue saves how far the manager has decided each partition. */
+    static OffsetStore embeddedPositions(Database db) {
+        return new OffsetStore(db.dataSource(), "manager");
+    }
+
     /** The embedded queue: this process holds every partition, and the EventLog is the queue's log (ADR 1). */
     static QueueWiring embedded(int partitions, int capacity, Database db, EventLog eventLog, Clock clock,
                                 MeterRegistry registry) {
-        EmbeddedQueue queue = new EmbeddedQueue(partitions, capacity, new OffsetStore(db.dataSource(), "manager"),
+        EmbeddedQueue queue = new EmbeddedQueue(partitions, capacity, embeddedPositions(db),
                 ManagerParts.replaySource(eventLog), clock, registry);
         return new QueueWiring() {
             @Override

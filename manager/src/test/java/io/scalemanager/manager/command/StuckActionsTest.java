@@ -1,4 +1,4 @@
-package io.scalemanager.cleaner.stuck;
+package io.scalemanager.manager.command;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,7 +27,6 @@ import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
-import io.scalemanager.manager.command.InstanceApiClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +83,8 @@ abstract class StuckActionsTest {
         client = new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5));
         actionLog = new ActionLog(db.dataSource(), clock);
         alerts = new AlertLog(db.dataSource(), clock);
-        stuck = new StuckActions(actionLog, alerts, client, locks, clock, STUCK_AFTER);
+        stuck = new StuckActions(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock, registry),
+                client, clock, STUCK_AFTER);
     }
 
     @AfterEach

@@ -1,4 +1,4 @@
-package io.scalemanager.cleaner.stuck;
+package io.scalemanager.manager.command;
 
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;

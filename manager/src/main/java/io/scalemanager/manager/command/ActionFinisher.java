@@ -1,0 +1,110 @@
+package io.scalemanager.manager.command;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.manager.actionlog.Action;
+import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.Severity;
+import io.scalemanager.manager.rules.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The one way an action ends, whoever ends it (the {@link CommandExecutor}, or {@link StuckActions} for an
+ * action nobody followed to its end): the ActionLog records the outcome and turns the lock into a cooldown, this
+ * process's lock cache learns it, and the alerts follow — a success clears the rule's alerts on the instance, a
+ * failure raises one.
+ */
+public final class ActionFinisher {
+    private static final Logger log = LoggerFactory.getLogger(ActionFinisher.class);
+    /** The alerts a success clears: whatever kept the rule from working on this instance. */
+    private static final String[] CLEARED_BY_SUCCESS = {"command_failed", "limit_reached", "nothing_to_change"};
+
+    private final ActionLog actionLog;
+    private final AlertLog alerts;
+    private final Optional<ActionLocks> locks;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    private ActionFinisher(ActionLog actionLog, AlertLog alerts, Optional<ActionLocks> locks, Clock clock,
+                           MeterRegistry registry) {
+        this.actionLog = actionLog;
+        this.alerts = alerts;
+        this.locks = locks;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    /** In a manager: the lock cache its rule evaluation reads learns each cooldown at once. */
+    public static ActionFinisher withLockCache(ActionLog actionLog, AlertLog alerts, ActionLocks locks, Clock clock,
+                                               MeterRegistry registry) {
+        return new ActionFinisher(actionLog, alerts, Optional.of(locks), clock, registry);
+    }
+
+    /**
+     * In a process that evaluates no rules (the cleaner): nothing to tell but the database, which the managers'
+     * caches re-read within {@link ActionLocks#RECHECK_MS}.
+     */
+    public static ActionFinisher withoutLockCache(ActionLog actionLog, AlertLog alerts, Clock clock,
+                                                  MeterRegistry registry) {
+        return new ActionFinisher(actionLog, alerts, Optional.empty(), clock, registry);
+    }
+
+    /**
+     * Finishes the action as succeeded. Empty when it was already finished (by someone else). A database error
+     * writing the outcome is thrown, so the caller can try the whole step again.
+     */
+    public Optional<Long> succeeded(Action a) {
+        Optional<Long> until = finish(a, ActionStatus.SUCCEEDED, null);
+        until.ifPresent(u -> {
+            try {
+                Action done = actionLog.get(a.id()).orElse(a);
+                log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
+                        done.toValue(), a.rule(), a.reason());
+                for (String kind : CLEARED_BY_SUCCESS) {
+                    alerts.resolve(a.instance(), a.rule(), kind);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
+            }
+        });
+        return until;
+    }
+
+    /**
+     * Finishes the action as failed with {@code error} and raises an alert of {@code kind} ({@code command_failed}
+     * is critical, the others warnings). Empty when it was already finished; a database error is thrown.
+     */
+    public Optional<Long> failed(Action a, String error, String kind) {
+        Optional<Long> until = finish(a, ActionStatus.FAILED, error);
+        until.ifPresent(u -> {
+            Severity severity = "command_failed".equals(kind) ? Severity.CRITICAL : Severity.WARNING;
+            // The triggering event is named, so people can find the report that led here in the history.
+            String message = String.format("%s: %s (rule %s: %s; triggered by event %d, %s %s at %s) was not "
+                    + "carried out: %s", a.instance(), a.change().describe(), a.rule(), a.reason(), a.event().seq(),
+                    a.event().state().type(), Condition.number(a.event().state().value()),
+                    Instant.ofEpochMilli(a.event().state().timestampMs()), error);
+            try {
+                alerts.raise(severity, a.instance(), a.rule(), kind, message);
+            } catch (RuntimeException e) {
+                log.error("Could not record alert: {}", message, e);
+            }
+        });
+        return until;
+    }
+
+    private Optional<Long> finish(Action a, ActionStatus status, String error) {
+        Optional<Long> until = actionLog.finish(a.id(), status, error);
+        until.ifPresent(u -> {
+            locks.ifPresent(l -> l.remember(a.instance(), a.change().component(), u, clock.millis()));
+            registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
+        });
+        return until;
+    }
+}
