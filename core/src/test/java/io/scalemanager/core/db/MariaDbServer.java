@@ -63,6 +63,32 @@ public final class MariaDbServer implements AutoCloseable {
         db.start();
     }
 
+    /**
+     * Freezes the server process with SIGSTOP: connections stay open and nothing answers, the way a database
+     * stalls on a hung disk or a paused VM. {@link #thaw()} (SIGCONT) lets it go on where it stopped.
+     */
+    public void freeze() throws Exception {
+        signal("STOP");
+    }
+
+    public void thaw() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        String dataDir = home.resolve("data").toString();
+        long pid = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("mysqld") || c.contains("mariadbd"))
+                        .orElse(false))
+                .filter(p -> p.info().commandLine().orElse("").contains(dataDir))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no MariaDB server process for " + dataDir));
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+        }
+    }
+
     @Override
     public void close() throws Exception {
         try {
