@@ -18,7 +18,6 @@ import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
 import io.scalemanager.manager.rules.Ruleset;
-import io.scalemanager.manager.window.Window;
 import io.scalemanager.manager.window.Windows;
 import io.scalemanager.queue.EventHandler;
 
@@ -32,14 +31,15 @@ import java.util.List;
  * component) and hand it to the {@link CommandExecutor}, or raise the rule's alert. Each queue partition has
  * its own windows and is handled by one thread, so windows need no locks.
  *
- * <p>Events older than the configured maximum age (an agent draining hours of buffered reports, a replay after
+ * <p>Rules without a {@code max_gap} of their own use {@code maxGap} ({@code manager.max_gap}): a longer silence
+ * between two samples breaks a run. Events older than the configured maximum age (an agent draining hours of buffered reports, a replay after
  * a long stop) still fill the windows but decide nothing: resizing on what was true an hour ago helps no one.
  */
 public final class Manager implements EventHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Manager.class);
     private final Ruleset ruleset;
     private final Windows[] windows;
-    private final Decider decider = new Decider();
+    private final Decider decider;
     private final ActionLog actionLog;
     private final ActionLocks locks;
     private final CommandExecutor executor;
@@ -53,7 +53,9 @@ public final class Manager implements EventHandler {
     private final long maxEventAgeMs;
 
     public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
-                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, MeterRegistry registry) {
+                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, Duration maxGap,
+                   MeterRegistry registry) {
+        this.decider = new Decider(maxGap);
         this.ruleset = ruleset;
         this.windows = new Windows[partitions];
         for (int p = 0; p < partitions; p++) {
@@ -92,7 +94,8 @@ public final class Manager implements EventHandler {
         if (!ruleset.types().contains(type)) {
             return;
         }
-        Window window = windows[partition].add(event.state());
+        Windows partitionWindows = windows[partition];
+        partitionWindows.add(event.state());
         List<Rule> rules = ruleset.rulesFor(event.instance(), type);
         if (rules.isEmpty()) {
             return;
@@ -101,14 +104,15 @@ public final class Manager implements EventHandler {
             tooOld.increment();
             return;
         }
-        List<Decision> decisions = decider.decide(event, window, rules);
+        List<Decision> decisions = decider.decide(event, partitionWindows, rules);
         for (int i = 0; i < decisions.size(); i++) {
             act(decisions.get(i));
         }
-        // A rule that raises an alert resolves it when its condition no longer matches the latest sample.
+        // A rule that raises an alert resolves it when its condition no longer matches the latest samples.
+        long asOf = event.state().timestampMs();
         for (int i = 0; i < rules.size(); i++) {
             Rule r = rules.get(i);
-            if (r.then() instanceof RuleAction.RaiseAlert && !r.when().test(event.state().value())) {
+            if (r.then() instanceof RuleAction.RaiseAlert && !partitionWindows.matchesLatest(event.instance(), r, asOf)) {
                 resolveRuleAlert(event.instance(), r.name());
             }
         }

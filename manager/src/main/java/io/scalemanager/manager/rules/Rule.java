@@ -7,16 +7,24 @@ import io.scalemanager.core.time.DurationText;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One parsed rule: on instances matching {@code instances}, when {@code when} has held for {@code forDuration},
  * do {@code then}; a resize keeps rules of its component on that instance blocked for {@code cooldown} after it
- * finishes.
+ * finishes (see docs/rules.md for which directions a cooldown blocks).
  *
- * @param line the line of the rule in its file (1-based), so decisions and errors can point at it
+ * @param line   the line of the rule in its file (1-based), so decisions and errors can point at it
+ * @param ratio  the share of samples in the {@code for} window that must match, in (0, 1]; 0 when every sample
+ *               must (the plain meaning of {@code for})
+ * @param maxGap the longest silence between two samples that does not break a run; null for the manager's
+ *               default ({@code manager.max_gap})
  */
-public record Rule(String name, InstancePattern instances, Condition when, Duration forDuration, RuleAction then,
-                   Duration cooldown, int line) {
+public record Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
+                   Duration cooldown, int line, double ratio, Duration maxGap) {
+
+    /** {@code ratio} of a rule whose every sample in the window must match. */
+    public static final double EVERY_SAMPLE = 0;
 
     public Rule {
         Objects.requireNonNull(name, "name");
@@ -25,14 +33,23 @@ public record Rule(String name, InstancePattern instances, Condition when, Durat
         Objects.requireNonNull(forDuration, "forDuration");
         Objects.requireNonNull(then, "then");
         Objects.requireNonNull(cooldown, "cooldown");
-        if (forDuration.isNegative() || cooldown.isNegative()) {
+        if (forDuration.isNegative() || cooldown.isNegative() || (maxGap != null && maxGap.isNegative())) {
             throw new IllegalArgumentException("durations of rule '" + name + "' must not be negative");
+        }
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("ratio of rule '" + name + "' must be within [0, 1], got " + ratio);
         }
     }
 
-    /** The metric type this rule watches. */
-    public String type() {
-        return when.type();
+    /** A rule whose every sample must match, with the manager's default max gap. */
+    public Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
+                Duration cooldown, int line) {
+        this(name, instances, when, forDuration, then, cooldown, line, EVERY_SAMPLE, null);
+    }
+
+    /** The metric types this rule watches: an event of any of them evaluates it. */
+    public Set<String> types() {
+        return when.types();
     }
 
     /** The component this rule resizes; empty for an alert rule. */
@@ -44,9 +61,23 @@ public record Rule(String name, InstancePattern instances, Condition when, Durat
         return then instanceof RuleAction.RaiseAlert;
     }
 
+    /** The max gap of this rule in milliseconds, or the given default when the rule names none. */
+    public long maxGapMs(long defaultMs) {
+        return maxGap == null ? defaultMs : maxGap.toMillis();
+    }
+
+    /** How the condition must have held, as written: {@code " for 5m"}, {@code " for 5m in 90% of samples"}. */
+    public String heldText() {
+        if (forDuration.isZero()) {
+            return "";
+        }
+        String share = ratio == EVERY_SAMPLE ? "" : " in " + Condition.number(Math.round(ratio * 10_000) / 100.0)
+                + "% of samples";
+        return " for " + DurationText.format(forDuration) + share;
+    }
+
     /** One line for reasons and logs: {@code ram-up: ram > 80 for 5m -> ram +1024}. */
     public String describe() {
-        String held = forDuration.isZero() ? "" : " for " + DurationText.format(forDuration);
-        return name + ": " + when.describe() + held + " -> " + then.describe();
+        return name + ": " + when.describe() + heldText() + " -> " + then.describe();
     }
 }

@@ -47,7 +47,9 @@ public final class Ruleset {
             if (names.putIfAbsent(r.name(), r) != null) {
                 throw new IllegalArgumentException("duplicate rule name '" + r.name() + "'");
             }
-            longest.merge(r.type(), r.forDuration(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            for (String type : r.types()) {
+                longest.merge(type, r.forDuration(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            }
             everywhere &= InstancePattern.ANY.equals(r.instances());
         }
         this.byName = Collections.unmodifiableMap(names);
@@ -91,7 +93,7 @@ public final class Ruleset {
     }
 
     /**
-     * The rules of this type whose {@code instances} glob matches the instance, in file order; an empty list when
+     * The rules watching this type (a rule of several conditions watches each of their types) whose {@code instances} glob matches the instance, in file order; an empty list when
      * none. Thread-safe; after the first call for an instance this is two hash lookups and allocates nothing.
      */
     public List<Rule> rulesFor(String instance, String type) {
@@ -123,7 +125,9 @@ public final class Ruleset {
         Map<String, List<Rule>> byType = new HashMap<>();
         for (int i = selected.nextSetBit(0); i >= 0; i = selected.nextSetBit(i + 1)) {
             Rule r = rules.get(i);
-            byType.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r);
+            for (String type : r.types()) {
+                byType.computeIfAbsent(type, t -> new ArrayList<>()).add(r);
+            }
         }
         byType.replaceAll((t, list) -> List.copyOf(list));
         return Map.copyOf(byType);

@@ -1,7 +1,10 @@
 package io.scalemanager.manager.window;
 
 import io.scalemanager.core.state.State;
+import io.scalemanager.manager.rules.Condition;
+import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.rules.When;
 
 import java.time.Duration;
 import java.util.Collections;
@@ -73,6 +76,88 @@ public final class Windows {
         Integer t = typeIndex.get(type);
         Window[] windows = t == null ? null : byInstance.get(instance);
         return windows == null ? null : windows[t];
+    }
+
+    /**
+     * Whether the rule's {@code when} has held for the instance as of {@code asOfMs}: its {@code for},
+     * {@code ratio} and max gap apply to each condition, each condition is judged on the window of its own type,
+     * and {@code all} / {@code any} combine them. Queries the windows only; nothing is stored.
+     */
+    public boolean held(String instance, Rule rule, long asOfMs, long maxGapMs) {
+        Window[] windows = byInstance.get(instance);
+        return windows != null && held(windows, rule.when(), rule.forDuration().toMillis(), rule.ratio(), asOfMs,
+                maxGapMs);
+    }
+
+    private boolean held(Window[] windows, When when, long forMs, double ratio, long asOfMs, long maxGapMs) {
+        if (when instanceof Condition c) {
+            Integer t = typeIndex.get(c.type());
+            Window w = t == null ? null : windows[t];
+            if (w == null) {
+                return false;
+            }
+            if (c.isAggregate()) {
+                double value = w.aggregate(c.aggregate(), forMs, asOfMs, maxGapMs);
+                return !Double.isNaN(value) && c.test(value);
+            }
+            if (ratio == Rule.EVERY_SAMPLE) {
+                return w.heldFor(c, forMs, asOfMs, maxGapMs);
+            }
+            return w.share(c, forMs, asOfMs, maxGapMs) >= ratio; // NaN (not covered) is never >=
+        }
+        if (when instanceof When.All all) {
+            for (When part : all.parts()) {
+                if (!held(windows, part, forMs, ratio, asOfMs, maxGapMs)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (When part : ((When.Any) when).parts()) {
+            if (held(windows, part, forMs, ratio, asOfMs, maxGapMs)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the rule's {@code when} matches the newest samples at or before {@code asOfMs}, without asking how
+     * long: a plain condition its type's newest sample, an aggregate the samples of its {@code for} window. A rule's
+     * alert is resolved when this turns false.
+     */
+    public boolean matchesLatest(String instance, Rule rule, long asOfMs) {
+        Window[] windows = byInstance.get(instance);
+        return windows != null && matchesLatest(windows, rule.when(), rule.forDuration().toMillis(), asOfMs);
+    }
+
+    private boolean matchesLatest(Window[] windows, When when, long forMs, long asOfMs) {
+        if (when instanceof Condition c) {
+            Integer t = typeIndex.get(c.type());
+            Window w = t == null ? null : windows[t];
+            if (w == null) {
+                return false;
+            }
+            if (c.isAggregate()) {
+                double value = w.aggregate(c.aggregate(), forMs, asOfMs, Window.NO_MAX_GAP);
+                return !Double.isNaN(value) && c.test(value);
+            }
+            return w.heldFor(c, 0, asOfMs);
+        }
+        if (when instanceof When.All all) {
+            for (When part : all.parts()) {
+                if (!matchesLatest(windows, part, forMs, asOfMs)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (When part : ((When.Any) when).parts()) {
+            if (matchesLatest(windows, part, forMs, asOfMs)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The types with windows. */

@@ -11,13 +11,16 @@ import io.scalemanager.core.time.DurationText;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
-import io.scalemanager.manager.window.Window;
+import io.scalemanager.manager.rules.Aggregate;
+import io.scalemanager.manager.rules.When;
+import io.scalemanager.manager.window.Windows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,19 +28,27 @@ class DeciderTest {
     private static final long T0 = 1_764_064_800_000L;
     private static final RuleAction RAM_UP = new RuleAction.Resize(new Change(Component.RAM, ChangeMode.REL, 1024));
 
-    private final Decider decider = new Decider();
+    /** The table below is about conditions; gaps are the subject of their own tests. */
+    private final Decider decider = new Decider(Duration.ofDays(1));
 
     private static Rule rule(String name, String type, String op, double threshold, String forText) {
         return new Rule(name, InstancePattern.ANY, new Condition(type, Operator.parse(op).orElseThrow(), threshold),
                 DurationText.parse(forText), RAM_UP, Duration.ofMinutes(10), 1);
     }
 
-    /** Samples written as "seconds:value" after T0, in the order written. */
-    private static Window window(String samples) {
-        Window w = new Window(Duration.ofHours(2));
+    /** Samples of ram written as "seconds:value" after T0, in the order written. */
+    private static Windows window(String samples) {
+        return windows("ram", samples);
+    }
+
+    /** Samples of web-1 written as "type@seconds:value" (type defaulting to the given one), in the order written. */
+    private static Windows windows(String type, String samples) {
+        Windows w = new Windows(Map.of("ram", Duration.ofHours(2), "cpu", Duration.ofHours(2), "load",
+                Duration.ofHours(2), "temp", Duration.ofHours(2), "up", Duration.ofHours(2)), Duration.ZERO);
         for (String s : samples.trim().split("\\s+")) {
-            String[] p = s.split(":");
-            w.add(T0 + Long.parseLong(p[0]) * 1000, Double.parseDouble(p[1]));
+            String t = s.contains("@") ? s.substring(0, s.indexOf('@')) : type;
+            String[] p = s.substring(s.indexOf('@') + 1).split(":");
+            w.add("web-1", t, T0 + Long.parseLong(p[0]) * 1000, Double.parseDouble(p[1]));
         }
         return w;
     }
@@ -69,7 +80,7 @@ class DeciderTest {
         String[] at = latest.split(":");
         Event event = event(type, Long.parseLong(at[0]), Double.parseDouble(at[1]));
 
-        List<Decision> decisions = decider.decide(event, window(samples), List.of(rule));
+        List<Decision> decisions = decider.decide(event, windows(type, samples), List.of(rule));
 
         if (expectedReason == null) {
             assertThat(decisions).as(title).isEmpty();
@@ -89,7 +100,7 @@ class DeciderTest {
         Rule ramAlert = new Rule("ram-alert", InstancePattern.ANY, new Condition("ram", Operator.GT, 70),
                 Duration.ofMinutes(2), new RuleAction.RaiseAlert(), Duration.ofMinutes(30), 9);
         Rule ramDown = rule("ram-down", "ram", "<", 20, "5m");
-        Window w = window("0:85 60:90 120:88 180:86 240:90 300:85");
+        Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85");
 
         List<Decision> decisions = decider.decide(event("ram", 300, 85), w, List.of(ramUp, ramHigh, ramAlert, ramDown));
 
@@ -107,7 +118,7 @@ class DeciderTest {
     void replayedEventIsJudgedAsOfItsOwnTime() {
         Rule ramUp = rule("ram-up", "ram", ">", 80, "5m");
         // Later samples fell below; an old event evaluated again after a restart still decides as it did then.
-        Window w = window("0:85 60:90 120:88 180:86 240:90 300:85 360:40 420:30");
+        Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85 360:40 420:30");
 
         assertThat(decider.decide(event("ram", 300, 85), w, List.of(ramUp))).hasSize(1);
         assertThat(decider.decide(event("ram", 420, 30), w, List.of(ramUp))).isEmpty();
@@ -119,5 +130,77 @@ class DeciderTest {
                 .isEqualTo("ram > 80 for 2h, latest 81.5");
         assertThat(Decider.reason(rule("r", "ram", ">", 80, "1500ms"), event("ram", 0, 81)))
                 .isEqualTo("ram > 80 for 1500ms, latest 81");
+    }
+
+    private static Rule sturdy(String name, When when, String forText, double ratio, Duration maxGap) {
+        return new Rule(name, InstancePattern.ANY, when, DurationText.parse(forText), RAM_UP, Duration.ofMinutes(10), 1,
+                ratio, maxGap);
+    }
+
+    /** A spike every few samples: busy 90% of the time, never 5 minutes without a dip. */
+    private static final String SPIKY = "0:95 30:92 60:40 90:96 120:97 150:91 180:94 210:93 240:35 270:97 300:95";
+
+    @Test
+    void aSpikySeriesFiresWithAPercentileOrARatioAndNotPlain() {
+        Condition plain = new Condition("cpu", Operator.GT, 80);
+        Condition p50 = new Condition("cpu", Operator.GT, 80, Aggregate.P50);
+        Condition p90 = new Condition("cpu", Operator.GT, 80, Aggregate.P90);
+        Condition p99 = new Condition("cpu", Operator.GT, 80, Aggregate.P99);
+        Condition min = new Condition("cpu", Operator.GT, 80, Aggregate.MIN);
+        Condition avg = new Condition("cpu", Operator.GT, 80, Aggregate.AVG);
+        Windows w = windows("cpu", SPIKY);
+        Event e = event("cpu", 300, 95);
+
+        assertThat(decider.decide(e, w, List.of(sturdy("plain", plain, "5m", Rule.EVERY_SAMPLE, null)))).isEmpty();
+        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null)))).hasSize(1);
+        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.9, null)))).isEmpty(); // 9 of 11
+        assertThat(decider.decide(e, w, List.of(sturdy("p50", p50, "5m", 0, null)))).hasSize(1);
+        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "5m", 0, null)))).hasSize(1);
+        assertThat(decider.decide(e, w, List.of(sturdy("p99", p99, "5m", 0, null)))).hasSize(1);
+        assertThat(decider.decide(e, w, List.of(sturdy("avg", avg, "5m", 0, null)))).hasSize(1); // 84.1
+        assertThat(decider.decide(e, w, List.of(sturdy("min", min, "5m", 0, null)))).isEmpty();
+        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "6m", 0, null))))
+                .as("the samples must still reach back").isEmpty();
+        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null))))
+                .extracting(Decision::reason).containsExactly("cpu > 80 for 5m in 80% of samples, latest 95");
+        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "5m", 0, null))))
+                .extracting(Decision::reason).containsExactly("p90(cpu) > 80 for 5m, latest 95");
+    }
+
+    @Test
+    void allNeedsEveryConditionAndAnyOneOfThem() {
+        When cpuHigh = new Condition("cpu", Operator.GT, 80);
+        When loadHigh = new Condition("load", Operator.GT, 4);
+        Rule all = sturdy("all", new When.All(List.of(cpuHigh, loadHigh)), "2m", 0, null);
+        Rule any = sturdy("any", new When.Any(List.of(cpuHigh, loadHigh)), "2m", 0, null);
+        Rule nested = sturdy("nested", new When.Any(List.of(new When.All(List.of(cpuHigh, loadHigh)),
+                new Condition("ram", Operator.GT, 90))), "2m", 0, null);
+
+        Windows bothHigh = windows("cpu", "0:90 60:90 120:90 load@0:5 load@60:6 load@120:5");
+        Windows loadLow = windows("cpu", "0:90 60:90 120:90 load@0:5 load@60:3 load@120:5");
+        Windows onlyRam = windows("cpu", "0:10 60:10 120:10 ram@0:95 ram@60:95 ram@120:95");
+        Event cpuEvent = event("cpu", 120, 90);
+        Event loadEvent = event("load", 120, 5);
+
+        assertThat(decider.decide(cpuEvent, bothHigh, List.of(all, any, nested)))
+                .extracting(d -> d.rule().name()).containsExactly("all", "any", "nested");
+        assertThat(decider.decide(loadEvent, bothHigh, List.of(all))).extracting(Decision::reason)
+                .containsExactly("all of [cpu > 80, load > 4] for 2m, latest load 5");
+        assertThat(decider.decide(cpuEvent, loadLow, List.of(all, any, nested)))
+                .extracting(d -> d.rule().name()).containsExactly("any");
+        assertThat(decider.decide(cpuEvent, onlyRam, List.of(all, any, nested)))
+                .extracting(d -> d.rule().name()).containsExactly("nested");
+    }
+
+    @Test
+    void aSilenceLongerThanMaxGapBreaksTheRun() {
+        Rule ramUp = rule("ram-up", "ram", ">", 80, "5m");
+        Windows gappy = window("0:85 60:90 240:88 300:85");
+        Event e = event("ram", 300, 85);
+
+        assertThat(new Decider().decide(e, gappy, List.of(ramUp))).as("default 2m").isEmpty();
+        assertThat(new Decider(Duration.ofMinutes(3)).decide(e, gappy, List.of(ramUp))).hasSize(1);
+        Rule patient = sturdy("patient", ramUp.when(), "5m", 0, Duration.ofMinutes(3));
+        assertThat(new Decider().decide(e, gappy, List.of(patient))).as("the rule's own max gap").hasSize(1);
     }
 }

@@ -73,7 +73,7 @@ class PartitionHandoverTest {
                 new SimpleMeterRegistry()), nowhere, ruleset::limits, clock,
                 new CommandSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), 1, Duration.ofMinutes(15)));
         manager = new Manager(ruleset, PARTITIONS, actionLog, locks, executor, alerts, fleet, clock,
-                Duration.ofMinutes(10), new SimpleMeterRegistry());
+                Duration.ofMinutes(10), Duration.ofMinutes(2), new SimpleMeterRegistry());
         handover = new PartitionHandover(manager, fleet, executor, alerts, inMemory(history), PartitionHandoverTest::partitionOf,
                 Duration.ofMinutes(12), clock);
     }

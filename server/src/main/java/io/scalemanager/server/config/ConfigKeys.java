@@ -71,6 +71,8 @@ public final class ConfigKeys {
             "sends of one command before it has failed");
     public static final ConfigKey MANAGER_MAX_EVENT_AGE = ConfigKey.of("manager.max_event_age", "10m",
             "older events fill the windows but decide nothing (buffered or replayed reports)");
+    public static final ConfigKey MANAGER_MAX_GAP = ConfigKey.of("manager.max_gap", "2m",
+            "a longer silence between two samples breaks a rule's run (rules may set their own max_gap)");
     public static final ConfigKey CLEANER_ENABLED = ConfigKey.of("cleaner.enabled", "true",
             "the all-in-one runs the cleaner on its schedule (true or false)");
     public static final ConfigKey CLEANER_INTERVAL = ConfigKey.of("cleaner.interval", "10m",
@@ -111,7 +113,7 @@ public final class ConfigKeys {
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, PROVIDERS, ALERTS, CLEANER_ENABLED,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_MAX_GAP, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,
             SIM_FAIL, DEMO_INSTANCES, DEMO_INTERVAL);

@@ -56,7 +56,7 @@ final class ManagerParts {
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
 
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
-    record Options(CommandSettings commands, Duration maxEventAge, Optional<URI> instanceApiUrl,
+    record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts) {
 
         static Options read(Settings settings) {
@@ -65,6 +65,7 @@ final class ManagerParts {
                             settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
                             settings.duration(ConfigKeys.MANAGER_ACTION_TIMEOUT)),
                     settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE),
+                    settings.duration(ConfigKeys.MANAGER_MAX_GAP),
                     settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u)),
                     settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
@@ -114,7 +115,7 @@ final class ManagerParts {
         this.executor = new CommandExecutor(actionLog, finisher, instanceApi, ruleset::limits, clock,
                 options.commands());
         this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                options.maxEventAge(), registry);
+                options.maxEventAge(), options.maxGap(), registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
     }
 
