@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.manager.actionlog.ActionLocks;
+import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
@@ -131,7 +132,8 @@ public final class Manager implements EventHandler {
         long now = clock.millis();
         if (rule.then() instanceof RuleAction.Resize resize) {
             Change change = resize.change();
-            if (locks.knownBlocked(d.event().instance(), change.component(), now)) {
+            Direction direction = Direction.of(change);
+            if (locks.knownBlocked(d.event().instance(), change.component(), direction, now)) {
                 return;
             }
             StartResult result = actionLog.start(new NewAction(rule.name(), change, d.reason(), rule.cooldown(),
@@ -141,7 +143,7 @@ public final class Manager implements EventHandler {
                 locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE, now);
                 executor.execute(started.action());
             } else if (result instanceof StartResult.Blocked blocked) {
-                locks.remember(d.event().instance(), change.component(), blocked.untilMs(), now);
+                locks.remember(d.event().instance(), change.component(), direction, blocked.untilMs(), now);
             }
         } else if (alertThrottle.tryRaise(d.event().instance(), rule.name(), now, rule.cooldown().toMillis())) {
             fired.increment();

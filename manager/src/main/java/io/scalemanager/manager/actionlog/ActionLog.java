@@ -22,9 +22,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The ActionLog, tables {@code action_log} and {@code action_lock}. The lock of an (instance, component) is a
- * row whose {@code blocked_until} is NULL while an action is pending or running and the end of the cooldown
- * afterwards; taking it is an atomic conditional update or a primary-key insert, so two managers on one
- * database can never both start an action for the same component of the same instance.
+ * row whose {@code blocked_until} is NULL while an action is pending or running and afterwards the end of the
+ * cooldown that blocks every direction (a scale-up's), and whose {@code down_blocked_until} is the end of the
+ * cooldown that blocks scale-downs only (any action's); see {@link Direction}. Taking it is an atomic
+ * conditional update or a primary-key insert, so two managers on one database can never both start an action for
+ * the same component of the same instance.
  */
 public final class ActionLog {
     private static final String COLUMNS = "id, instance, rule, component, mode, val, from_value, to_value, status, "
@@ -81,9 +83,10 @@ public final class ActionLog {
             // exact: the conditional update locks the row it changes, the insert's primary key refuses a second.
             c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             try {
-                if (!takeLock(c, a.instance(), component, now)) {
+                Direction direction = Direction.of(a.change());
+                if (!takeLock(c, a.instance(), component, direction, now)) {
                     c.rollback();
-                    return new StartResult.Blocked(blockedUntil(c, a.instance(), component).orElse(now));
+                    return new StartResult.Blocked(blockedUntil(c, a.instance(), component, direction).orElse(now));
                 }
                 long id = insertAction(c, a, now);
                 try (PreparedStatement ps = c.prepareStatement(
@@ -107,12 +110,19 @@ public final class ActionLog {
         }
     }
 
-    private static boolean takeLock(Connection c, String instance, String component, long now) throws SQLException {
+    private static boolean takeLock(Connection c, String instance, String component, Direction direction, long now)
+            throws SQLException {
+        String downCooldownOver = direction.waitsForDownCooldowns()
+                ? " AND (down_blocked_until IS NULL OR down_blocked_until <= ?)" : "";
         try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = NULL, action_id = 0 "
-                + "WHERE instance = ? AND component = ? AND blocked_until IS NOT NULL AND blocked_until <= ?")) {
+                + "WHERE instance = ? AND component = ? AND blocked_until IS NOT NULL AND blocked_until <= ?"
+                + downCooldownOver)) {
             ps.setString(1, instance);
             ps.setString(2, component);
             ps.setLong(3, now);
+            if (direction.waitsForDownCooldowns()) {
+                ps.setLong(4, now);
+            }
             if (ps.executeUpdate() == 1) {
                 return true;
             }
@@ -131,9 +141,11 @@ public final class ActionLog {
         }
     }
 
-    private static Optional<Long> blockedUntil(Connection c, String instance, String component) throws SQLException {
+    /** Until when an action of this direction stays blocked (Long.MAX_VALUE while one runs); empty: no lock row. */
+    private static Optional<Long> blockedUntil(Connection c, String instance, String component, Direction direction)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT blocked_until FROM action_lock WHERE instance = ? AND component = ?")) {
+                "SELECT blocked_until, down_blocked_until FROM action_lock WHERE instance = ? AND component = ?")) {
             ps.setString(1, instance);
             ps.setString(2, component);
             try (ResultSet rs = ps.executeQuery()) {
@@ -141,7 +153,12 @@ public final class ActionLog {
                     return Optional.empty();
                 }
                 long until = rs.getLong(1);
-                return Optional.of(rs.wasNull() ? Long.MAX_VALUE : until);
+                if (rs.wasNull()) {
+                    return Optional.of(Long.MAX_VALUE);
+                }
+                long downUntil = rs.getLong(2);
+                return Optional.of(direction.waitsForDownCooldowns() && !rs.wasNull() ? Math.max(until, downUntil)
+                        : until);
             }
         }
     }
@@ -196,8 +213,9 @@ public final class ActionLog {
     }
 
     /**
-     * Finishes the action and turns its lock into a cooldown. Returns the end of the cooldown, or empty when the
-     * action was already finished (by another manager or the cleaner).
+     * Finishes the action and turns its lock into a cooldown: a scale-down's blocks later scale-downs only, any
+     * other's (a scale-up, or an absolute size that did not shrink) every direction. Returns the end of the
+     * cooldown, or empty when the action was already finished (by another manager or the cleaner).
      */
     public Optional<Long> finish(long id, ActionStatus status, String error) {
         if (!status.finished()) {
@@ -230,12 +248,16 @@ public final class ActionLog {
                     }
                 }
                 long until = now + a.cooldownMs();
-                try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = ? "
+                try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = ?, "
+                        + "down_blocked_until = CASE WHEN down_blocked_until IS NULL OR down_blocked_until < ? "
+                        + "THEN ? ELSE down_blocked_until END "
                         + "WHERE instance = ? AND component = ? AND action_id = ?")) {
-                    ps.setLong(1, until);
-                    ps.setString(2, a.instance());
-                    ps.setString(3, a.change().component().wireName());
-                    ps.setLong(4, id);
+                    ps.setLong(1, shrank(a) ? now : until);
+                    ps.setLong(2, until);
+                    ps.setLong(3, until);
+                    ps.setString(4, a.instance());
+                    ps.setString(5, a.change().component().wireName());
+                    ps.setLong(6, id);
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -247,6 +269,14 @@ public final class ActionLog {
         } catch (SQLException e) {
             throw new DatabaseException("cannot finish action " + id + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Whether the action made its component smaller: by its planned sizes once known, else as written. */
+    private static boolean shrank(Action a) {
+        if (a.fromValue() != null && a.toValue() != null) {
+            return a.toValue() < a.fromValue();
+        }
+        return Direction.of(a.change()) == Direction.DOWN;
     }
 
     public Optional<Action> get(long id) {

@@ -102,7 +102,7 @@ public final class ActionFinisher {
     private Optional<Long> finish(Action a, ActionStatus status, String error) {
         Optional<Long> until = actionLog.finish(a.id(), status, error);
         until.ifPresent(u -> {
-            locks.ifPresent(l -> l.remember(a.instance(), a.change().component(), u, clock.millis()));
+            locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(), u, clock.millis()));
             registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
         });
         return until;

@@ -9,7 +9,7 @@ class ActionLocksTest {
 
     @Test
     void unknownLockIsNotKnownBlocked() {
-        assertThat(new ActionLocks().knownBlocked("web-1", Component.RAM, 0)).isFalse();
+        assertThat(new ActionLocks().knownBlocked("web-1", Component.RAM, Direction.UP, 0)).isFalse();
     }
 
     @Test
@@ -17,10 +17,11 @@ class ActionLocksTest {
         ActionLocks locks = new ActionLocks();
         locks.remember("web-1", Component.RAM, 1_000, 0);
 
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 999)).isTrue();
-        assertThat(locks.knownBlocked("web-1", Component.CPU, 999)).isFalse();
-        assertThat(locks.knownBlocked("web-2", Component.RAM, 999)).isFalse();
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 1_000)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 999)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.CPU, Direction.UP, 999)).isFalse();
+        assertThat(locks.knownBlocked("web-2", Component.RAM, Direction.UP, 999)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 1_000)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.DOWN, 1_000)).isFalse();
         assertThat(locks.size()).isZero();
     }
 
@@ -29,8 +30,8 @@ class ActionLocksTest {
         ActionLocks locks = new ActionLocks();
         locks.remember("web-1", Component.RAM, Long.MAX_VALUE, 1_000);
 
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 1_000 + ActionLocks.RECHECK_MS - 1)).isTrue();
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 1_000 + ActionLocks.RECHECK_MS)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 1_000 + ActionLocks.RECHECK_MS - 1)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 1_000 + ActionLocks.RECHECK_MS)).isFalse();
     }
 
     @Test
@@ -39,8 +40,8 @@ class ActionLocksTest {
         locks.remember("web-1", Component.RAM, Long.MAX_VALUE, 0);
         locks.remember("web-1", Component.RAM, 5_000, 0);
 
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 4_999)).isTrue();
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 5_000)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 4_999)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 5_000)).isFalse();
     }
 
     @Test
@@ -48,6 +49,19 @@ class ActionLocksTest {
         ActionLocks locks = new ActionLocks();
         locks.remember("web-1r", Component.CPU, 1_000, 0);
 
-        assertThat(locks.knownBlocked("web-1", Component.RAM, 0)).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, 0)).isFalse();
+    }
+
+    @Test
+    void directionsAreRememberedApart() {
+        ActionLocks locks = new ActionLocks();
+        locks.remember("web-1", Component.CPU, Direction.DOWN, 5_000, 0);
+
+        assertThat(locks.knownBlocked("web-1", Component.CPU, Direction.DOWN, 1_000)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.CPU, Direction.SET, 1_000)).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.CPU, Direction.UP, 1_000)).isFalse();
+
+        locks.forget("web-1", Component.CPU);
+        assertThat(locks.knownBlocked("web-1", Component.CPU, Direction.DOWN, 1_000)).isFalse();
     }
 }

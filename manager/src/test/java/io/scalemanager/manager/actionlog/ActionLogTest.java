@@ -160,6 +160,71 @@ abstract class ActionLogTest {
         assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
     }
 
+    private static final Change CPU_DOWN = new Change(Component.CPU, ChangeMode.REL, -1);
+    private static final Change CPU_TO_4 = new Change(Component.CPU, ChangeMode.ABS, 4);
+
+    @Test
+    void aScaleUpRightAfterAScaleDownIsNotBlockedByItsCooldown() {
+        Action down = started(log.start(action("cpu-down", "web-1", CPU_DOWN)));
+        log.finish(down.id(), ActionStatus.SUCCEEDED, null);
+        long downCooledAt = clock.millis() + COOLDOWN.toMillis();
+
+        Action up = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+
+        assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN)))
+                .as("a running action still blocks everything").isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+        clock.advance(Duration.ofMinutes(1));
+        log.finish(up.id(), ActionStatus.SUCCEEDED, null);
+        long upCooledAt = clock.millis() + COOLDOWN.toMillis();
+        assertThat(log.start(action("cpu-up", "web-1", CPU_UP))).isEqualTo(new StartResult.Blocked(upCooledAt));
+        assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN))).isEqualTo(new StartResult.Blocked(upCooledAt));
+        assertThat(upCooledAt).isGreaterThan(downCooledAt);
+    }
+
+    @Test
+    void aScaleDownWaitsForTheCooldownOfAnyEarlierAction() {
+        Action up = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+        log.finish(up.id(), ActionStatus.SUCCEEDED, null);
+        long until = clock.millis() + COOLDOWN.toMillis();
+
+        clock.advance(Duration.ofMinutes(3));
+        assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN))).isEqualTo(new StartResult.Blocked(until));
+        assertThat(log.start(action("cpu-set", "web-1", CPU_TO_4))).isEqualTo(new StartResult.Blocked(until));
+
+        clock.advance(Duration.ofMinutes(7));
+        Action down = started(log.start(action("cpu-down", "web-1", CPU_DOWN)));
+        log.finish(down.id(), ActionStatus.SUCCEEDED, null);
+        long downUntil = clock.millis() + COOLDOWN.toMillis();
+        assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN))).isEqualTo(new StartResult.Blocked(downUntil));
+        assertThat(log.start(action("cpu-set", "web-1", CPU_TO_4)))
+                .as("an absolute size waits like a scale-down").isEqualTo(new StartResult.Blocked(downUntil));
+    }
+
+    @Test
+    void anAbsoluteSizeThatShrankCoolsDownLikeAScaleDown() {
+        Action set = started(log.start(action("cpu-night", "web-1", CPU_TO_4)));
+        log.plan(set.id(), 8, 4);
+        log.finish(set.id(), ActionStatus.SUCCEEDED, null);
+
+        started(log.start(action("cpu-up", "web-1", CPU_UP)));
+    }
+
+    @Test
+    void cooldownsPerDirectionHoldAcrossManagersOnOneDatabase() {
+        ActionLog other = new ActionLog(database.dataSource(), clock); // a second manager on the same database
+        Action down = started(log.start(action("cpu-down", "web-1", CPU_DOWN)));
+        log.finish(down.id(), ActionStatus.SUCCEEDED, null);
+
+        Action up = started(other.start(action("cpu-up", "web-1", CPU_UP)));
+        other.finish(up.id(), ActionStatus.SUCCEEDED, null);
+        long until = clock.millis() + COOLDOWN.toMillis();
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN))).isEqualTo(new StartResult.Blocked(until));
+        assertThat(log.start(action("cpu-up", "web-1", CPU_UP))).isEqualTo(new StartResult.Blocked(until));
+        assertThat(count("SELECT COUNT(*) FROM action_log WHERE instance = 'web-1'")).isEqualTo(2);
+    }
+
     @Test
     void failedActionCoolsDownToo() {
         Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));

@@ -28,6 +28,7 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.Alert;
@@ -224,9 +225,11 @@ class CommandExecutorTest {
         assertThat(operationsOn("web-1")).isEqualTo(1);
         assertThat(alerts.list(Optional.empty(), 10)).isEmpty();
         // The executor tells this process's lock cache about the cooldown it started.
-        await().atMost(WAIT).until(() -> locks.knownBlocked("web-1", Component.RAM, clock.millis()));
-        assertThat(locks.knownBlocked("web-1", Component.RAM, done.finishedAtMs() + Duration.ofMinutes(10).toMillis()))
-                .isFalse();
+        await().atMost(WAIT).until(() -> locks.knownBlocked("web-1", Component.RAM, Direction.DOWN, clock.millis()));
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.DOWN,
+                done.finishedAtMs() + Duration.ofMinutes(10).toMillis())).isFalse();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.UP, clock.millis()))
+                .as("which way the cooldown blocks is the database's to say").isFalse();
     }
 
     @Test
