@@ -23,6 +23,7 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.Alert;
@@ -130,8 +131,9 @@ abstract class StuckActionsTest {
         assertThat(status(a).status()).isEqualTo(ActionStatus.SUCCEEDED);
         assertThat(alerts()).isEmpty();
         // The lock became a cooldown: blocked now, free once it has passed.
-        assertThat(locks.knownBlocked("web-1", Component.RAM, clock.millis())).isTrue();
-        assertThat(locks.knownBlocked("web-1", Component.RAM, clock.millis() + Duration.ofMinutes(11).toMillis()))
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.DOWN, clock.millis())).isTrue();
+        assertThat(locks.knownBlocked("web-1", Component.RAM, Direction.DOWN,
+                clock.millis() + Duration.ofMinutes(11).toMillis()))
                 .isFalse();
         clock.advance(Duration.ofMinutes(11));
         assertThat(start("web-1").status()).isEqualTo(ActionStatus.PENDING);
