@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Bounds per instance pattern, as written under {@code limits:} in the rules file. The first pattern (in file
- * order) that matches an instance and names a component gives that component's bounds.
+ * order) that matches an instance and names a component gives that component's bounds; a component no entry
+ * names stays within {@link Bounds#defaultFor(Component)}.
  */
 public final class Limits {
     public static final Limits NONE = new Limits(List.of());
@@ -38,7 +39,7 @@ public final class Limits {
                 return b;
             }
         }
-        return Bounds.UNBOUNDED;
+        return Bounds.defaultFor(component);
     }
 
     public Map<Component, Bounds> boundsFor(String instance) {

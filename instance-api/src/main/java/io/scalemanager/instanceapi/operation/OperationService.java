@@ -232,7 +232,8 @@ public final class OperationService implements AutoCloseable {
         String bound = (above ? "maximum " + bounds.max() : "minimum " + bounds.min()) + " " + component.unit();
         String source = patternOf(current, instance, component)
                 .map(p -> "the limits for '" + p.text() + "'")
-                .orElse("the smallest size allowed");
+                .orElse("the default bounds (no limits entry names " + component + "; add one under limits: in "
+                        + "the rules file to change them)");
         String message = component + " would become " + target + " " + component.unit() + ", "
                 + (above ? "above the " : "below the ") + bound + " set by " + source;
         throw new ApiException(422, "out of bounds: " + message, List.of(FieldError.of("value", message)));

@@ -186,6 +186,22 @@ class InstanceApiRoutesTest {
     }
 
     @Test
+    void withoutLimitsResizesStayWithinTheDefaultBounds() {
+        InstanceApiHarness h = open(Duration.ZERO);
+        HttpResponse<String> cpu = h.resize("web-1", body("cpu", "abs", 65));
+        assertThat(cpu.statusCode()).isEqualTo(422);
+        assertThat(cpu.body()).contains("above the maximum 64 cores set by the default bounds");
+        HttpResponse<String> ram = h.resize("web-1", body("ram", "abs", 255));
+        assertThat(ram.statusCode()).isEqualTo(422);
+        assertThat(ram.body()).contains("below the minimum 256 MiB");
+        assertThat(h.resize("web-1", body("storage", "abs", 65_537)).statusCode()).isEqualTo(422);
+        assertThat(h.resize("web-1", body("ram", "abs", 1_048_577)).statusCode()).isEqualTo(422);
+        String id = accepted(h, "web-1", body("cpu", "abs", 64));
+        awaitStatus(h, id, "succeeded");
+        assertThat(h.size("web-1", "cpu")).isEqualTo(64);
+    }
+
+    @Test
     void invalidFieldsAre422NamingEachField() {
         InstanceApiHarness h = open(Duration.ZERO);
         HttpResponse<String> all = h.resize("web-1", "{\"component\": \"gpu\", \"mode\": \"double\", \"value\": \"x\"}");

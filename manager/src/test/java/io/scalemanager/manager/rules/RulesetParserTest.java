@@ -90,7 +90,7 @@ class RulesetParserTest {
         assertThat(quick.when()).isEqualTo(new Condition("cpu", Operator.GE, 95.5));
         assertThat(quick.describe()).isEqualTo("quick: cpu >= 95.5 -> cpu =4");
         assertThat(ruleset.limits().boundsFor("web-1", Component.CPU)).isEqualTo(new Bounds(1, 16));
-        assertThat(ruleset.limits().boundsFor("db-1", Component.CPU)).isEqualTo(Bounds.UNBOUNDED);
+        assertThat(ruleset.limits().boundsFor("db-1", Component.CPU)).isEqualTo(Bounds.defaultFor(Component.CPU));
     }
 
     @ParameterizedTest(name = "then: {0}")
