@@ -1,6 +1,8 @@
 package io.scalemanager.core.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
@@ -12,6 +14,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,11 +31,14 @@ import java.util.concurrent.TimeUnit;
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final String START_NANOS = "scalemanager.startNanos";
+    /** Where a browser signs in (POST, a form or JSON with the token) and out (DELETE). */
+    public static final String SESSION_PATH = "/v1/session";
 
     private final HttpSettings settings;
     private final Javalin app;
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Set<String> chunkedBodyPaths = ConcurrentHashMap.newKeySet();
+    private final BearerTokenAuth auth;
     private volatile boolean stopping;
 
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
@@ -47,10 +53,14 @@ public final class ApiServer implements AutoCloseable {
             // ignoring case; tokens are compared exactly.
             config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
         });
-        BearerTokenAuth auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
+        this.auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
         app.before(ctx -> {
             ctx.attribute(START_NANOS, System.nanoTime());
-            if (auth != null) {
+            if (!SignInSession.isRead(ctx)) {
+                SignInSession.checkOrigin(ctx);
+            }
+            // Signing in is how a browser presents its token; the sign-in checks the token itself.
+            if (auth != null && !ctx.path().equals(SESSION_PATH)) {
                 auth.check(ctx);
             }
             // Javalin checks its size limit against Content-Length only; a chunked body would be read whole.
@@ -102,6 +112,62 @@ public final class ApiServer implements AutoCloseable {
         });
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(registry.scrape()));
+        app.post(SESSION_PATH, this::signIn);
+        app.delete(SESSION_PATH, ctx -> {
+            SignInSession.end(ctx);
+            ctx.status(204);
+        });
+    }
+
+    /**
+     * Signs a browser in: a form post ({@code token=...}, answered with a redirect to the dashboard, or back to
+     * the sign-in page when the token is wrong) or JSON {@code {"token": "..."}} (204, or 401).
+     */
+    private void signIn(Context ctx) {
+        boolean form = ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded");
+        String token;
+        if (form) {
+            token = ctx.formParam("token");
+        } else {
+            try {
+                JsonNode body = Json.mapper().readTree(ctx.bodyInputStream());
+                token = body != null && body.path("token").isTextual() ? body.get("token").asText() : null;
+            } catch (IOException e) {
+                throw ApiException.badRequest("token", "send a form field token or JSON {\"token\": \"...\"}");
+            }
+        }
+        if (auth != null && (token == null || !auth.accepts(token))) {
+            if (form) {
+                ctx.redirect("/login?failed=1", HttpStatus.SEE_OTHER);
+                return;
+            }
+            throw new ApiException(401, "invalid token");
+        }
+        if (auth != null) {
+            SignInSession.start(ctx, token);
+        }
+        if (form) {
+            ctx.redirect("/", HttpStatus.SEE_OTHER);
+        } else {
+            ctx.status(204);
+        }
+    }
+
+    /** Whether pages need a signed-in browser: a token is configured. */
+    public boolean signInRequired() {
+        return auth != null;
+    }
+
+    /** Whether the request presents an accepted token (by header or sign-in cookie), or none is needed. */
+    public boolean signedIn(Context ctx) {
+        if (auth == null) {
+            return true;
+        }
+        try {
+            return SignInSession.token(ctx).map(auth::accepts).orElse(false);
+        } catch (ApiException e) {
+            return false;
+        }
     }
 
     private static String describe(HttpResponseException e) {

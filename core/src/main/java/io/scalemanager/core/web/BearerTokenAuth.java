@@ -1,16 +1,16 @@
 package io.scalemanager.core.web;
 
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Set;
+import java.util.Optional;
 
-/** Requires {@code Authorization: Bearer TOKEN} on every request that can change something. */
+/**
+ * Requires the API token on every request that can change something: {@code Authorization: Bearer TOKEN}, or a
+ * signed-in browser's cookie with its CSRF header ({@link SignInSession}).
+ */
 final class BearerTokenAuth {
-    private static final Set<HandlerType> READS = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
-
     private final byte[] token;
 
     BearerTokenAuth(String token) {
@@ -18,17 +18,20 @@ final class BearerTokenAuth {
     }
 
     void check(Context ctx) {
-        if (READS.contains(ctx.method())) {
+        if (SignInSession.isRead(ctx)) {
             return;
         }
-        String header = ctx.header("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        Optional<String> given = SignInSession.token(ctx);
+        if (given.isEmpty()) {
             throw new ApiException(401, "missing bearer token: send 'Authorization: Bearer <token>'");
         }
-        byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant-time comparison, so the token cannot be guessed byte by byte from response times.
-        if (!MessageDigest.isEqual(given, token)) {
+        if (!accepts(given.get())) {
             throw new ApiException(401, "invalid bearer token");
         }
+    }
+
+    /** Whether the token is this server's; compared in constant time, so it cannot be guessed byte by byte. */
+    boolean accepts(String given) {
+        return MessageDigest.isEqual(given.trim().getBytes(StandardCharsets.UTF_8), token);
     }
 }

@@ -17,6 +17,16 @@ public final class Installed {
         return onPath("virsh");
     }
 
+    /** Debian's {@code chromium} and {@code chromium-driver}: the dashboard's browser tests. */
+    public static boolean chromium() {
+        return onPath("chromium") && onPath("chromedriver");
+    }
+
+    /** Prometheus's {@code promtool} (Debian package {@code prometheus}). */
+    public static boolean promtool() {
+        return onPath("promtool");
+    }
+
     public static boolean onPath(String command) {
         String path = System.getenv("PATH");
         if (path == null) {

@@ -17,7 +17,9 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -324,6 +326,34 @@ public final class ActionLog {
             return readAll(ps);
         } catch (SQLException e) {
             throw new DatabaseException("cannot list unfinished actions: " + e.getMessage(), e);
+        }
+    }
+
+    /** Actions pending or running, and those finished at or after finishedSinceMs: what may still hold a lock. */
+    public List<Action> unfinishedOrFinishedSince(long finishedSinceMs) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM action_log WHERE status IN ('pending', 'running') OR finished_at >= ? ORDER BY id")) {
+            ps.setLong(1, finishedSinceMs);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list recent actions: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many actions each rule started at or after sinceMs. */
+    public Map<String, Long> startedPerRuleSince(long sinceMs) {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT rule, COUNT(*) FROM action_log WHERE created_at >= ? GROUP BY rule")) {
+            ps.setLong(1, sinceMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot count actions per rule: " + e.getMessage(), e);
         }
     }
 

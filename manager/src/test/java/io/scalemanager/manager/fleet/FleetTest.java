@@ -74,4 +74,29 @@ class FleetTest {
 
         assertThat(fleet.list(null, 10)).extracting(Fleet.InstanceView::instance).containsExactly("web-2");
     }
+
+    @Test
+    void keepsTheAverageOfEveryMinuteOfTheLastHourForWatchedTypesOnly() {
+        Fleet watched = new Fleet("cpu"::equals);
+        long minute = 60_000;
+        long start = 1_000 * minute;
+        watched.record(new Event(1, new State("web-1", "cpu", 10, start)));
+        watched.record(new Event(2, new State("web-1", "cpu", 30, start + 20_000)));
+        watched.record(new Event(3, new State("web-1", "cpu", 50, start + 59 * minute)));
+        watched.record(new Event(4, new State("web-1", "ram", 70, start + 59 * minute)));
+
+        double[] cpu = watched.lastHour("web-1", start + 59 * minute).get("cpu");
+        assertThat(cpu).hasSize(Fleet.SPARKLINE_MINUTES);
+        assertThat(cpu[0]).isEqualTo(20.0);
+        assertThat(cpu[59]).isEqualTo(50.0);
+        assertThat(cpu[30]).isNaN();
+        assertThat(watched.lastHour("web-1", start + 59 * minute)).doesNotContainKey("ram");
+
+        // An hour later the first minute's slot holds the new minute; the old average is gone.
+        watched.record(new Event(5, new State("web-1", "cpu", 90, start + 60 * minute)));
+        double[] later = watched.lastHour("web-1", start + 60 * minute).get("cpu");
+        assertThat(later[59]).isEqualTo(90.0);
+        assertThat(later[58]).isEqualTo(50.0);
+        assertThat(later).doesNotContain(20.0);
+    }
 }

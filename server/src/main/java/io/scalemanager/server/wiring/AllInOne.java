@@ -145,6 +145,7 @@ public final class AllInOne implements AutoCloseable {
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                 .addReadinessCheck(ServerSettings.readiness("queue", queue::available));
         manager.addRoutesTo(server, kafka.isPresent());
+        manager.addDashboardTo(server, eventLog);
         AlertWatch watch = started.started(manager.watch(queue::lagMillis));
         started.serve(server);
         if (kafka.isPresent()) {

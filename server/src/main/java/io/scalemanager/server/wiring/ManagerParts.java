@@ -4,6 +4,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.dashboard.chart.InstanceCharts;
+import io.scalemanager.dashboard.fleet.FleetSummary;
+import io.scalemanager.dashboard.http.DashboardApiRoutes;
+import io.scalemanager.dashboard.http.DashboardRoutes;
+import io.scalemanager.dashboard.rules.RuleActivity;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.manager.Manager;
 import io.scalemanager.manager.actionlog.ActionLocks;
@@ -81,7 +86,7 @@ final class ManagerParts {
     final AlertLog alertLog;
     final AlertDispatcher dispatcher;
     final ActionLocks locks = new ActionLocks();
-    final Fleet fleet = new Fleet();
+    final Fleet fleet;
     final InstanceApiClient instanceApi;
     /** How actions end, for the executor and for the cleaner's stuck actions of the all-in-one. */
     final ActionFinisher finisher;
@@ -102,6 +107,8 @@ final class ManagerParts {
         this.db = db;
         this.clock = clock;
         this.actionLog = new ActionLog(db.dataSource(), clock);
+        // The dashboard's sparklines: the last hour of the types the rules watch.
+        this.fleet = new Fleet(type -> ruleset.types().contains(type));
         // Without channels, alerts are recorded and logged only; with them, they also go through the outbox.
         AlertsConfig alerts = options.alerts();
         this.alertLog = new AlertLog(db.dataSource(), clock, alerts.channels().isEmpty() ? null
@@ -165,6 +172,20 @@ final class ManagerParts {
         server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock));
         dispatcher.readinessChecks().forEach(server::addReadinessCheck);
+    }
+
+    /**
+     * The dashboard at {@code GET /} and the reads its pages are built from, on the same port and behind the same
+     * tokens as the API.
+     */
+    void addDashboardTo(ApiServer server, EventLog eventLog) {
+        Supplier<Ruleset> rules = () -> ruleset;
+        server.add(new DashboardRoutes(server.signInRequired(), server::signedIn))
+                .add(new DashboardApiRoutes(
+                        new FleetSummary(fleet, actionLog, rules, instanceApi::sizeAsync,
+                                options.alerts().stoppedReportingAfter(), clock),
+                        new InstanceCharts(eventLog, fleet, actionLog, alertLog, rules),
+                        new RuleActivity(actionLog, rules, clock), clock));
     }
 
     /**

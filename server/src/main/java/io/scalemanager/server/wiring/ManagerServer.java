@@ -87,6 +87,7 @@ public final class ManagerServer implements AutoCloseable {
                 .addReadinessCheck(ServerSettings.readiness("instance_api",
                         () -> manager.instanceApi.ready(INSTANCE_API_READY_TIMEOUT)));
         manager.addRoutesTo(server, true);
+        manager.addDashboardTo(server, eventLog);
         started.serve(server);
         started.started(manager.joinRoster(listen, started.port()));
         consumer.start(manager.manager, manager.handover(eventLog, partitioner::partitionOf));

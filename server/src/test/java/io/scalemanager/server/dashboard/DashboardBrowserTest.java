@@ -1,0 +1,284 @@
+package io.scalemanager.server.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.scalemanager.server.demo.SimulatedFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real browser (headless Chromium, Selenium) against a real all-in-one with the demo's fleet.
+ * Skipped only where chromium and chromedriver are not installed; CI installs them (.ci/run).
+ *
+ * <p>With {@code -Ddashboard.screenshots=DIR} it saves the fleet and an instance page as PNGs into DIR (the
+ * README's pictures: {@code docs/images}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledIf("io.scalemanager.core.process.Installed#chromium")
+class DashboardBrowserTest {
+    /** Free text (a silence's comment) that is markup: it must show as text. */
+    static final String MARKUP = "<img src=x onerror=alert(1)>\"'";
+    /** A rule name with every character the rule grammar allows besides letters and digits. */
+    static final String ODD_RULE = "rack_load-alert.v2";
+    private static final String RULES = """
+            limits:
+              "*": {cpu: [1, 8], ram: [1024, 16384], storage: [20, 500]}
+            rules:
+              - name: cpu-up
+                when: load > 4
+                for: 10s
+                then: cpu +1
+                cooldown: 10m
+              - name: ram-up
+                when: ram > 80
+                for: 10s
+                then: ram +1024
+                cooldown: 10m
+              - name: %s
+                instances: "rack-*"
+                when: load > 1000
+                for: 10s
+                then: alert
+            """.formatted(ODD_RULE);
+
+    private Path dir;
+    private DashboardServer server;
+    private SimulatedFleet fleet;
+    private Browser browser;
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
+        fleet = new SimulatedFleet(server.base, Optional.empty(), 20).start(Duration.ofSeconds(1));
+        browser = new Browser(dir.resolve("chromium-profile"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void demoFleetAppearsAndAnInstancePageShowsThresholdActionMarkerAndWhy() throws Exception {
+        browser.open(server.url("/"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> browser.all("#fleet tbody tr").size() == 20);
+        assertThat(browser.one("#fleet-summary").getText()).startsWith("20 instances match");
+        assertThat(browser.all("#fleet tbody tr canvas.spark")).isNotEmpty();
+
+        // web-1 is overloaded: its load holds above 4, cpu-up resizes it.
+        JsonNode action = await().atMost(Duration.ofSeconds(120)).until(() -> {
+            for (JsonNode a : server.getJson("/v1/actions?instance=web-1").path("actions")) {
+                if (a.path("rule").asText().equals("cpu-up") && a.path("status").asText().equals("succeeded")) {
+                    return a;
+                }
+            }
+            return null;
+        }, a -> a != null);
+        // The fleet page refreshes by itself: web-1's last action (cpu-up's or ram-up's) appears without a reload.
+        await().atMost(Duration.ofSeconds(30)).until(() -> text("#fleet tbody tr[data-instance='web-1']")
+                .matches("(?s).*(cpu|ram) \\d+ → \\d+ \\((cpu|ram)-up\\).*"));
+        saveScreenshot("dashboard-fleet.png");
+
+        browser.one("#fleet tbody tr[data-instance='web-1'] a.instance").click();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(attribute(".chart[data-type='load']",
+                "data-drawn-actions")) || "2".equals(attribute(".chart[data-type='load']", "data-drawn-actions")));
+        assertThat(attribute(".chart[data-type='load']", "data-drawn-thresholds")).isEqualTo("1");
+        assertThat(text("#instance-id")).isEqualTo("web-1");
+        assertThat(text(".chart[data-type='load'] .legend"))
+                .contains("cpu-up: load > 4 → cpu +1")
+                .contains("cpu " + action.path("from").asLong() + " → " + action.path("to").asLong());
+        assertThat(browser.all(".chart[data-type='load'] canvas")).isNotEmpty();
+        assertThat(browser.all("#sizes .chart[data-component='cpu']")).hasSize(1);
+        // Why: cpu-up is blocked by the action it just took (its cooldown runs for 10 minutes).
+        await().atMost(Duration.ofSeconds(20)).until(() -> !text("#why-table tr[data-rule='cpu-up']").isEmpty());
+        assertThat(text("#why-table tr[data-rule='cpu-up']")).contains("cpu-up").containsAnyOf("succeeded", "blocked");
+        assertThat(text("#instance-actions")).contains("cpu-up");
+        saveScreenshot("dashboard-instance.png");
+        assertNoConsoleErrors();
+    }
+
+    @Test
+    void silenceCreatedAndExpiredFromThePageChangesWhatTheApiReturns() throws Exception {
+        browser.open(server.url("/#/silences"));
+        WebElement form = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#silence-form"),
+                f -> f.isDisplayed());
+        WebElement instances = form.findElement(By.name("instances"));
+        instances.clear();
+        instances.sendKeys("db-*");
+        form.findElement(By.name("comment")).sendKeys("maintenance window");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        JsonNode created = await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode s : server.getJson("/v1/silences").path("silences")) {
+                if (s.path("comment").asText().equals("maintenance window")) {
+                    return s;
+                }
+            }
+            return null;
+        }, s -> s != null);
+        assertThat(created.path("instances").asText()).isEqualTo("db-*");
+
+        long id = created.path("id").asLong();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all("#silences tr[data-silence='" + id + "']")
+                .isEmpty());
+        browser.one("#silences tr[data-silence='" + id + "'] button.expire").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (JsonNode s : server.getJson("/v1/silences").path("silences")) {
+                if (s.path("id").asLong() == id) {
+                    return false;
+                }
+            }
+            return true;
+        });
+
+        if (server.serves("/v1/pauses")) {
+            WebElement pause = browser.one("#pause-create");
+            WebElement glob = pause.findElement(By.name("instances"));
+            glob.clear();
+            glob.sendKeys("web-2");
+            pause.findElement(By.name("comment")).sendKeys("paused from the page");
+            pause.findElement(By.cssSelector("button[type=submit]")).click();
+            JsonNode p = await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (JsonNode x : server.getJson("/v1/pauses").path("pauses")) {
+                    if (x.path("comment").asText().equals("paused from the page")) {
+                        return x;
+                    }
+                }
+                return null;
+            }, x -> x != null);
+            String pid = p.path("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all("#pauses tr[data-pause='" + pid + "']")
+                    .isEmpty());
+            browser.one("#pauses tr[data-pause='" + pid + "'] button.expire").click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                for (JsonNode x : server.getJson("/v1/pauses").path("pauses")) {
+                    if (x.path("id").asText().equals(pid)) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
+    }
+
+    @Test
+    void instanceIdsAndRuleNamesAreShownAsText() throws Exception {
+        String id = "rack-7/web:01@dc-1.example";
+        long now = Instant.now().getEpochSecond();
+        server.postStates("[{\"instance\":\"" + id + "\",\"type\":\"load\",\"value\":2,\"timestamp\":" + now + "}]");
+
+        browser.open(server.url("/#/fleet?instances=rack-*"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#fleet tbody tr").size() == 1);
+        assertThat(browser.one("#fleet tbody a.instance").getText()).isEqualTo(id);
+        browser.one("#fleet tbody a.instance").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all("#why-table tbody tr").isEmpty());
+        assertThat(browser.one("#instance-id").getText()).isEqualTo(id);
+        assertThat(browser.one("#why-table tbody").getText()).contains(ODD_RULE);
+
+        browser.open(server.url("/#/rules"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#rules tbody tr").size() == 3);
+        assertThat(browser.one("#rules tbody tr[data-rule='" + ODD_RULE + "'] td").getText()).isEqualTo(ODD_RULE);
+
+        String json = "{\"instances\":\"" + id + "\",\"duration\":\"1h\",\"comment\":"
+                + io.scalemanager.core.json.Json.mapper().writeValueAsString(MARKUP) + "}";
+        assertThat(server.send("POST", "/v1/silences", json).statusCode()).isEqualTo(201);
+        browser.open(server.url("/#/silences"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#silences").getText().contains(MARKUP));
+        assertThat(browser.one("#silences").getText()).contains(id);
+        assertThat(browser.js("return document.images.length")).isEqualTo(0L);
+        assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    }
+
+    @Test
+    void crossSiteFormPostIsRefused() throws Exception {
+        // Another site (another port) with a form that posts JSON-looking text to the API, as a CSRF attack would.
+        HttpServer other = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String page = """
+                <!doctype html><form method="post" enctype="text/plain" action="%s">
+                <input type="hidden" name='{"instances":"*","duration":"1h","comment":"cross-site","x":"' value='"}'>
+                <button id="go" type="submit">go</button></form>""".formatted(server.url("/v1/silences"));
+        other.createContext("/", exchange -> {
+            byte[] body = page.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        try {
+            browser.open("http://127.0.0.1:" + other.getAddress().getPort() + "/");
+            browser.one("#go").click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.driver.getPageSource()
+                    .contains("cross-site request refused"));
+            for (JsonNode s : server.getJson("/v1/silences").path("silences")) {
+                assertThat(s.path("comment").asText()).isNotEqualTo("cross-site");
+            }
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    /** An attribute read in the page itself: the live refresh replaces elements between two Selenium calls. */
+    private String attribute(String css, String name) {
+        return (String) browser.js("const e = document.querySelector(arguments[0]); "
+                + "return e ? e.getAttribute(arguments[1]) : null", css, name);
+    }
+
+    private String text(String css) {
+        return (String) browser.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''",
+                css);
+    }
+
+    private void assertNoConsoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : browser.driver.manage().logs().get(LogType.BROWSER)) {
+            // Refused requests of other tests are logged too; a script error or a blocked asset is what counts here.
+            if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Uncaught")) {
+                errors.add(e.getMessage());
+            }
+        }
+        assertThat(errors).as("script errors and Content-Security-Policy violations in the browser's console")
+                .isEmpty();
+    }
+
+    private void saveScreenshot(String name) throws IOException {
+        String target = System.getProperty("dashboard.screenshots");
+        if (target != null && !target.isBlank()) {
+            browser.screenshot(Path.of(target).resolve(name));
+        } else {
+            browser.screenshot(Path.of("target", "screenshots", name));
+        }
+    }
+}
