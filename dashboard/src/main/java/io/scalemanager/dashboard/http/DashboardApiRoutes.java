@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  * {@code GET /v1/rules/activity} (how often each rule fired).
  */
 public final class DashboardApiRoutes implements Routes {
-    private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._:/@*?-]{1,255}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_PAGE_SIZE = 500;
     private static final int MAX_POINTS = 10_000;
@@ -58,9 +57,11 @@ public final class DashboardApiRoutes implements Routes {
     }
 
     static FleetQuery fleetQuery(Context ctx) {
-        String glob = param(ctx, "instances").orElse("*");
-        if (!GLOB.matcher(glob).matches()) {
-            throw ApiException.badRequest("instances", "must be a glob on instance ids like \"web-*\"");
+        InstancePattern instances;
+        try {
+            instances = InstancePattern.parse(param(ctx, "instances").orElse("*"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("instances", e.getMessage());
         }
         Optional<InstanceStatus> status = param(ctx, "status").map(s -> InstanceStatus.parse(s).orElseThrow(() ->
                 ApiException.badRequest("status", "must be one of " + Arrays.stream(InstanceStatus.values())
@@ -77,7 +78,7 @@ public final class DashboardApiRoutes implements Routes {
         }
         int page = integer(ctx, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
         int size = integer(ctx, "size", 50, 1, MAX_PAGE_SIZE);
-        return new FleetQuery(new InstancePattern(glob), status, sort, order.equals("desc"), page, size);
+        return new FleetQuery(instances, status, sort, order.equals("desc"), page, size);
     }
 
     private void chart(Context ctx) {
