@@ -301,10 +301,9 @@
       why.replaceChildren(el('p', {class: 'muted'}, 'This server does not record decisions yet: the rules that apply '
         + 'and their latest actions.'), el('table', {id: 'why-table'}, el('thead', {}, el('tr', {},
         el('th', {}, 'rule'), el('th', {}, 'when'), el('th', {}, 'latest action'))), el('tbody', {},
-        chart.thresholds.map(t => {
+        chart.thresholds.filter((t, i, all) => all.findIndex(x => x.rule === t.rule) === i).map(t => {
           const a = latest.actions.find(x => x.rule === t.rule);
-          return el('tr', {'data-rule': t.rule}, el('td', {}, t.rule), el('td', {}, t.type + ' ' + t.op + ' ' + t.value
-            + ' → ' + t.then), el('td', {class: 'wrap'}, a ? [status(a.status), ' ' + (a.reason || '') + ' '
+          return el('tr', {'data-rule': t.rule}, el('td', {}, t.rule), el('td', {}, t.condition + ' → ' + t.then), el('td', {class: 'wrap'}, a ? [status(a.status), ' ' + (a.reason || '') + ' '
             + ago(a.created_at)] : 'none'));
         }))));
     }

@@ -108,7 +108,7 @@ window.SmCharts = (function () {
     const ul = document.createElement('ul');
     ul.className = 'legend';
     for (const t of state.thresholds) {
-      ul.append(text('li', 'threshold', '— ' + t.rule + ': ' + type + ' ' + t.op + ' ' + t.value + ' → ' + t.then));
+      ul.append(text('li', 'threshold', '— ' + t.rule + ': ' + t.condition + ' → ' + t.then));
     }
     for (const a of state.actions) {
       ul.append(text('li', 'action', '| ' + a.label + ' (' + a.rule + ', ' + a.status + ') '

@@ -24,8 +24,12 @@ public record InstanceChart(String instance, Number from, Number to, long step, 
     public record Series(String type, List<double[]> points) {
     }
 
-    /** A rule's condition drawn as a line on the chart of its type. */
-    public record Threshold(String rule, String type, String op, double value, String then) {
+    /**
+     * One comparison of a rule's condition, drawn as a line on the chart of its type.
+     *
+     * @param condition the comparison as written ({@code p95(cpu) > 80})
+     */
+    public record Threshold(String rule, String type, String op, double value, String condition, String then) {
     }
 
     /**

@@ -59,7 +59,7 @@ public final class InstanceCharts {
             view.ifPresent(v -> charted.addAll(v.values().keySet()));
             for (Rule r : rules.rules()) {
                 if (r.instances().matches(instance)) {
-                    charted.add(r.type());
+                    charted.addAll(r.types());
                 }
             }
         }
@@ -73,10 +73,15 @@ public final class InstanceCharts {
         }
         List<InstanceChart.Threshold> thresholds = new ArrayList<>();
         for (Rule r : rules.rules()) {
-            if (r.instances().matches(instance) && charted.contains(r.type())) {
-                Condition c = r.when();
-                thresholds.add(new InstanceChart.Threshold(r.name(), c.type(), c.op().symbol(), c.threshold(),
-                        r.then().describe()));
+            if (!r.instances().matches(instance)) {
+                continue;
+            }
+            // Each comparison of the rule's condition is a line on its type's chart (p95(cpu) > 80 on cpu's).
+            for (Condition c : r.when().conditions()) {
+                if (charted.contains(c.type())) {
+                    thresholds.add(new InstanceChart.Threshold(r.name(), c.type(), c.op().symbol(), c.threshold(),
+                            c.describe(), r.then().describe()));
+                }
             }
         }
         List<Action> actions = actionsBetween(instance, fromMs, toMs);
