@@ -122,28 +122,29 @@ public final class YamlMap {
 
     /** A duration like 500ms, 30s, 5m, 2h; empty when absent or (with an error) not a duration. */
     public Optional<Duration> duration(String key) {
-        String expected = "a duration like 30s, 5m or 2h";
+        return duration(key, "a duration like 30s, 5m or 2h", false);
+    }
+
+    /** A duration above zero; the fallback when absent or (with an error) invalid. */
+    public Duration positiveDuration(String key, Duration fallback) {
+        return duration(key, "a duration above zero like 500ms, 10s or 2m", true).orElse(fallback);
+    }
+
+    private Optional<Duration> duration(String key, String expected, boolean positive) {
         Optional<String> text = text(key, expected);
         if (text.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(DurationText.parse(text.get()));
+            Duration d = DurationText.parse(text.get());
+            if (!positive || !(d.isZero() || d.isNegative())) {
+                return Optional.of(d);
+            }
         } catch (IllegalArgumentException e) {
-            error(key, "'" + key + "' must be " + expected + ", got " + YamlFile.shown(values.get(key)));
-            return Optional.empty();
+            // reported below
         }
-    }
-
-    /** A duration above zero; the fallback when absent or (with an error) invalid. */
-    public Duration positiveDuration(String key, Duration fallback) {
-        Optional<Duration> d = duration(key);
-        if (d.isPresent() && (d.get().isZero() || d.get().isNegative())) {
-            error(key, "'" + key + "' must be a duration above zero like 500ms, 10s or 2m, got "
-                    + YamlFile.shown(values.get(key)));
-            return fallback;
-        }
-        return d.orElse(fallback);
+        error(key, "'" + key + "' must be " + expected + ", got " + YamlFile.shown(values.get(key)));
+        return Optional.empty();
     }
 
     /** A whole number from min to max; the fallback when absent or (with an error) out of range. */

@@ -119,6 +119,7 @@ class ProvidersPipelineTest {
                 Map.of("SCALEMANAGER_PROVIDERS", providers.toString())))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("config key 'providers'")
-                .hasMessageContaining(providers + ":5: providers[1].timeout: must be a positive duration");
+                .hasMessageContaining(providers + ":5: providers[1]: 'timeout' must be a duration above zero like "
+                        + "500ms, 10s or 2m, got \"never\"");
     }
 }

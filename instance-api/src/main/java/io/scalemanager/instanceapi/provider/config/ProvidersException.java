@@ -1,17 +1,13 @@
 package io.scalemanager.instanceapi.provider.config;
 
+import io.scalemanager.core.yaml.YamlError;
+import io.scalemanager.core.yaml.YamlFileException;
+
 import java.util.List;
 
-/** The providers file is invalid; every error names the file, the line and the key. */
-public final class ProvidersException extends Exception {
-    private final List<String> errors;
-
-    public ProvidersException(List<String> errors) {
-        super(String.join("\n", errors));
-        this.errors = List.copyOf(errors);
-    }
-
-    public List<String> errors() {
-        return errors;
+/** The providers file is invalid; every error names the file, the line and the route. */
+public final class ProvidersException extends YamlFileException {
+    public ProvidersException(List<YamlError> errors) {
+        super(errors);
     }
 }

@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider.config;
 
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.yaml.YamlError;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import io.scalemanager.instanceapi.provider.ProviderRouter;
@@ -71,7 +72,8 @@ class ProvidersFileTest {
                 """;
         assertThatThrownBy(() -> parse(yaml, Map.of()))
                 .isInstanceOf(ProvidersException.class)
-                .hasMessage("providers.yaml:7: providers[1].auth.token: environment variable HOSTER_TOKEN is not set");
+                .hasMessage("providers.yaml:7: providers[1].auth: 'token' needs environment variable HOSTER_TOKEN, which is "
+                        + "not set; set it before starting, or write the value here");
     }
 
     @Test
@@ -84,7 +86,7 @@ class ProvidersFileTest {
                     resize: {path: "/x"}
                 """;
         assertThatThrownBy(() -> parse(yaml, Map.of("SECRET", "hunter2")))
-                .hasMessage("providers.yaml:3: providers[1].base_url: must be an http or https URL like "
+                .hasMessage("providers.yaml:3: providers[1]: 'base_url' must be an http or https URL like "
                         + "https://api.example.com/v1")
                 .message().doesNotContain("hunter2");
     }
@@ -93,8 +95,8 @@ class ProvidersFileTest {
     void badValueFromTheEnvironmentIsNotShown() {
         String yaml = "providers:\n  - type: libvirt\n    uri: test:///default\n    timeout: ${T}\n";
         assertThatThrownBy(() -> parse(yaml, Map.of("T", "hunter2")))
-                .hasMessage("providers.yaml:4: providers[1].timeout: must be a positive duration like 500ms, 10s or "
-                        + "2m, got a value from the environment");
+                .hasMessage("providers.yaml:4: providers[1]: 'timeout' must be a duration above zero like 500ms, 10s "
+                        + "or 2m, got a value from the environment");
     }
 
     @Test
@@ -114,18 +116,20 @@ class ProvidersFileTest {
                 """;
         assertThatThrownBy(() -> parse(yaml, Map.of()))
                 .isInstanceOf(ProvidersException.class)
-                .satisfies(e -> assertThat(((ProvidersException) e).errors()).containsExactly(
-                        "providers.yaml:4: providers[1].url: unknown key; expected one of "
-                                + "[disk, domain, instances, name, timeout, type, uri, virsh]",
-                        "providers.yaml:2: providers[1].uri: is missing",
-                        "providers.yaml:7: providers[2].size_command: must be a non-empty list of arguments "
-                                + "(no shell runs it)",
-                        "providers.yaml:8: providers[2].resize_command: unknown placeholder {password}; allowed "
-                                + "here: [{component}, {from}, {instance}, {to}, {unit}]",
-                        "providers.yaml:9: providers[2].timeout: must be a positive duration like 500ms, 10s or "
-                                + "2m, got 'soon'",
-                        "providers.yaml:11: providers[3].type: 'cloud' is not a provider type; use one of "
-                                + "libvirt, http, exec, simulator"));
+                .satisfies(e -> assertThat(((ProvidersException) e).errors()).extracting(YamlError::toString)
+                        .containsExactly(
+                        "providers.yaml:2: providers[1]: missing 'uri' (a libvirt URI like qemu:///system)",
+                        "providers.yaml:4: providers[1]: unknown key 'url'; expected one of "
+                                + "disk, domain, instances, name, timeout, type, uri, virsh",
+                        "providers.yaml:7: providers[2]: 'size_command' must be a non-empty list of arguments like "
+                                + "[\"/path/to/program\", \"{instance}\"] (no shell runs it), got "
+                                + "\"/bin/size {instance}\"",
+                        "providers.yaml:8: providers[2]: 'resize_command' has an unknown placeholder {password}; "
+                                + "allowed here: {component}, {from}, {instance}, {to}, {unit}",
+                        "providers.yaml:9: providers[2]: 'timeout' must be a duration above zero like 500ms, 10s "
+                                + "or 2m, got \"soon\"",
+                        "providers.yaml:11: providers[3]: 'type' must be one of libvirt, http, exec, simulator, "
+                                + "got \"cloud\""));
     }
 
     @Test
