@@ -1,17 +1,13 @@
 package io.scalemanager.manager.alert.config;
 
+import io.scalemanager.core.yaml.YamlError;
+import io.scalemanager.core.yaml.YamlFileException;
+
 import java.util.List;
 
-/** The alerts file is invalid; each error names the file, the line and the key. */
-public final class AlertsConfigException extends Exception {
-    private final List<String> errors;
-
-    public AlertsConfigException(List<String> errors) {
-        super(String.join("\n", errors));
-        this.errors = List.copyOf(errors);
-    }
-
-    public List<String> errors() {
-        return errors;
+/** The alerts file is invalid; each error names the file, the line and the channel or route. */
+public final class AlertsConfigException extends YamlFileException {
+    public AlertsConfigException(List<YamlError> errors) {
+        super(errors);
     }
 }

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.alert.config;
 
+import io.scalemanager.core.yaml.YamlError;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.alert.channel.mail.SmtpNotifier;
 import io.scalemanager.manager.alert.channel.slack.SlackNotifier;
@@ -78,15 +79,19 @@ class AlertsConfigParserTest {
 
         assertThatThrownBy(() -> AlertsConfigParser.parse(yaml, "config/alerts.yaml", Map.of()))
                 .isInstanceOf(AlertsConfigException.class)
-                .satisfies(e -> assertThat(((AlertsConfigException) e).errors()).containsExactly(
-                        "config/alerts.yaml:5: key 'channels[0].port': must be a port from 1 to 65535; got 'seventy'",
-                        "config/alerts.yaml:8: key 'channels[0].colour': unknown key; expected one of [from, host, "
-                                + "name, password, port, security, ssl_trust, to, type, username]",
-                        "config/alerts.yaml:10: key 'channels[1].type': must be one of smtp, slack, teams, webhook; "
-                                + "got 'carrier-pigeon'",
-                        "config/alerts.yaml:12: key 'routes[0].severity': must be info, warning or critical; got 'urgent'",
-                        "config/alerts.yaml:13: key 'routes[0].channels': no channel is named 'nowhere'",
-                        "config/alerts.yaml:14: key 'repeat_interval': 'often' is not a duration; write it like 30s, 5m or 2h"));
+                .satisfies(e -> assertThat(((AlertsConfigException) e).errors()).extracting(YamlError::toString)
+                        .containsExactly(
+                        "config/alerts.yaml:5: channels[1]: 'port' must be a whole number from 1 to 65535, got "
+                                + "\"seventy\"",
+                        "config/alerts.yaml:8: channels[1]: unknown key 'colour'; expected one of from, host, "
+                                + "name, password, port, security, ssl_trust, to, type, username",
+                        "config/alerts.yaml:10: channels[2]: 'type' must be one of smtp, slack, teams, webhook, "
+                                + "got \"carrier-pigeon\"",
+                        "config/alerts.yaml:12: routes[1]: 'severity' must be info, warning or critical, got "
+                                + "\"urgent\"",
+                        "config/alerts.yaml:13: routes[1]: 'channels' lists 'nowhere', but no channel has that name",
+                        "config/alerts.yaml:14: 'repeat_interval' must be a duration above zero like 500ms, 10s or "
+                                + "2m, got \"often\""));
     }
 
     @Test
@@ -103,8 +108,9 @@ class AlertsConfigParserTest {
                 """;
 
         assertThatThrownBy(() -> AlertsConfigParser.parse(yaml, "a.yaml", Map.of()))
-                .hasMessageContaining("a.yaml:5: key 'channels[0].secret': environment variable HOOK_SECRET is not set")
-                .hasMessageContaining("a.yaml:8: key 'channels[1].url': must be an http:// or https:// URL")
+                .hasMessageContaining("a.yaml:5: channels[1]: 'secret' needs environment variable HOOK_SECRET, which is "
+                        + "not set")
+                .hasMessageContaining("a.yaml:8: channels[2]: 'url' must be an http:// or https:// URL")
                 .hasMessageNotContaining("SECRETPATH");
     }
 
@@ -120,8 +126,8 @@ class AlertsConfigParserTest {
                 """;
 
         assertThatThrownBy(() -> AlertsConfigParser.parse(yaml, "a.yaml", Map.of()))
-                .hasMessageContaining("a.yaml:2: key 'channels[0]': give both 'username' and 'password', or neither")
-                .hasMessageContaining("a.yaml:2: key 'channels[0].to': give the recipients");
+                .hasMessageContaining("a.yaml:2: channels[1]: give both 'username' and 'password', or neither")
+                .hasMessageContaining("a.yaml:2: channels[1]: 'to' must give the recipients");
     }
 
     @Test
@@ -136,8 +142,8 @@ class AlertsConfigParserTest {
                 """;
 
         assertThatThrownBy(() -> AlertsConfigParser.parse(yaml, "a.yaml", Map.of()))
-                .hasMessageContaining("a.yaml:5: key 'channels[0].from': must be a mail address")
-                .hasMessageContaining("a.yaml:6: key 'channels[0].to': '@@' is not a mail address");
+                .hasMessageContaining("a.yaml:5: channels[1]: 'from' must be a mail address")
+                .hasMessageContaining("a.yaml:6: channels[1]: 'to' lists \"@@\", which is not a mail address");
     }
 
     @Test
