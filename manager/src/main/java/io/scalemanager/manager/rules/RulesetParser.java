@@ -46,18 +46,24 @@ public final class RulesetParser {
 
     /** Keys of the file and of a rule, in the order errors list them. */
     static final List<String> TOP_KEYS = List.of("rules", "limits");
-    static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "then", "cooldown");
+    static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
+            "cooldown");
+    /** How deep {@code all} / {@code any} may nest: enough for "all of (any of ...)" and one more. */
+    static final int MAX_NESTING = 3;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern WHEN = Pattern.compile("([^\\s<>=!]+)\\s*([<>=!]+)\\s*(\\S+)");
+    private static final Pattern AGGREGATE = Pattern.compile("([A-Za-z0-9]+)\\((.*)\\)");
+    private static final Pattern RATIO = Pattern.compile("(?:0?\\.\\d+|0|1(?:\\.0*)?)");
     private static final Pattern NUMBER = Pattern.compile("[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?");
     private static final Pattern CHANGE = Pattern.compile("([+=-]?)(\\d+(?:\\.\\d+)?)(%?)");
     private static final Pattern WHOLE = Pattern.compile("\\d{1,18}");
     private static final double MAX_CHANGE = 1e12;
 
-    private static final String WHEN_EXPECTED = "TYPE OP NUMBER like \"ram > 80\"";
-    private static final String WHEN_FORM = "'when' must be " + WHEN_EXPECTED;
+    private static final String WHEN_EXPECTED = "TYPE OP NUMBER like \"ram > 80\", AGG(TYPE) OP NUMBER like "
+            + "\"p90(cpu) > 80\", or {all: [...]} / {any: [...]} of those";
+    private static final String WHEN_FORM = "'when' must be TYPE OP NUMBER like \"ram > 80\"";
     private static final String THEN_EXPECTED =
             "COMPONENT CHANGE like \"ram +1024\", \"cpu -1\", \"storage +10%\", \"cpu =4\", or alert";
     private static final String THEN_FORM = "'then' must be " + THEN_EXPECTED;
@@ -137,12 +143,42 @@ public final class RulesetParser {
         InstancePattern instances = keys.text("instances", "a glob like \"web-*\"")
                 .map(glob -> pattern(keys, "instances", glob)).orElse(InstancePattern.ANY);
 
-        Condition when = keys.required("when", WHEN_EXPECTED).map(text -> condition(keys, text)).orElse(null);
+        When when = null;
+        if (!keys.has("when")) {
+            keys.error("when", "missing 'when' (" + WHEN_EXPECTED + ")");
+        } else {
+            when = when(keys.get("when"), keys.subject(), 0);
+        }
 
         Duration forDuration = keys.duration("for").orElse(Duration.ZERO);
         if (forDuration.compareTo(MAX_FOR) > 0) {
             keys.error("for", "'for' may be at most " + DurationText.format(MAX_FOR)
                     + " (windows keep that much history in memory), got " + DurationText.format(forDuration));
+        }
+        if (when != null && forDuration.isZero()) {
+            for (Condition c : when.conditions()) {
+                if (c.isAggregate()) {
+                    keys.error("when", "'" + c.aggregate().wireName() + "(" + c.type() + ")' summarises the samples"
+                            + " of the 'for' window; give the rule a 'for' above 0 like 5m");
+                }
+            }
+        }
+
+        double ratio = keys.text("ratio", "a share of samples like 0.9").map(text -> ratio(keys, text))
+                .orElse(Rule.EVERY_SAMPLE);
+        if (ratio != Rule.EVERY_SAMPLE && forDuration.isZero()) {
+            keys.error("ratio", "'ratio' counts the samples of the 'for' window; give the rule a 'for' above 0"
+                    + " like 5m");
+        } else if (ratio != Rule.EVERY_SAMPLE && when != null
+                && when.conditions().stream().allMatch(Condition::isAggregate)) {
+            keys.error("ratio", "'ratio' counts the samples that match a plain condition like \"cpu > 80\"; this "
+                    + "rule has only aggregates, which already summarise the samples");
+        }
+
+        Duration maxGap = keys.duration("max_gap").orElse(null);
+        if (maxGap != null && maxGap.isZero()) {
+            keys.error("max_gap", "'max_gap' must be above zero like 2m (the longest silence between two samples "
+                    + "that does not break a run)");
         }
 
         RuleAction then = keys.required("then", THEN_EXPECTED).map(text -> action(keys, text)).orElse(null);
@@ -152,7 +188,71 @@ public final class RulesetParser {
         if (file.errorCount() > before) {
             return null;
         }
-        return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node));
+        return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node), ratio, maxGap);
+    }
+
+    private double ratio(YamlMap keys, String text) {
+        if (!RATIO.matcher(text).matches() || Double.parseDouble(text) == 0) {
+            String hint = text.endsWith("%") ? " (write 0.9 for 90%)" : "";
+            keys.error("ratio", "'ratio' must be a share of samples above 0 and at most 1 like 0.9" + hint + ", got \""
+                    + text + "\"");
+            return Rule.EVERY_SAMPLE;
+        }
+        return Double.parseDouble(text);
+    }
+
+    /** A rule's {@code when} (or a part of one): a condition, or a mapping {@code {all: [...]}} / {@code {any: ...}}. */
+    private When when(Node node, String subject, int depth) {
+        if (node instanceof ScalarNode && !YamlFile.isNull(node)) {
+            String text = file.text(node, subject, "when", WHEN_EXPECTED);
+            return text == null ? null : condition(node, subject, text);
+        }
+        if (!(node instanceof MappingNode map)) {
+            file.error(node, subject, "'when' must be " + WHEN_EXPECTED + ", got " + YamlFile.shown(node));
+            return null;
+        }
+        if (map.getValue().size() != 1 || !(map.getValue().get(0).getKeyNode() instanceof ScalarNode key)
+                || !(key.getValue().equals("all") || key.getValue().equals("any"))) {
+            file.error(node, subject, "a composite 'when' is one key, all or any, with a list of conditions like "
+                    + "{all: [cpu > 80, load > 4]}, got a mapping with " + keyList(map));
+            return null;
+        }
+        String kind = key.getValue();
+        if (depth >= MAX_NESTING) {
+            file.error(node, subject, "'when' nests all/any more than " + MAX_NESTING + " deep; write it flatter");
+            return null;
+        }
+        Node items = map.getValue().get(0).getValueNode();
+        List<Node> nodes = file.list(items, subject, "'" + kind + "' must be a list of conditions like [cpu > 80, "
+                + "load > 4]");
+        if (nodes == null) {
+            return null;
+        }
+        if (nodes.isEmpty()) {
+            file.error(items, subject, "'" + kind + "' needs at least one condition like [cpu > 80, load > 4]");
+            return null;
+        }
+        List<When> parts = new ArrayList<>();
+        boolean complete = true;
+        for (Node item : nodes) {
+            When part = when(item, subject, depth + 1);
+            complete &= part != null;
+            if (part != null) {
+                parts.add(part);
+            }
+        }
+        if (!complete) {
+            return null;
+        }
+        return kind.equals("all") ? new When.All(parts) : new When.Any(parts);
+    }
+
+    private static String keyList(MappingNode map) {
+        List<String> keys = new ArrayList<>();
+        for (NodeTuple t : map.getValue()) {
+            keys.add(t.getKeyNode() instanceof ScalarNode s ? "'" + s.getValue() + "'" : YamlFile.shown(t.getKeyNode()));
+        }
+        return keys.isEmpty() ? "no keys" : String.join(", ", keys);
     }
 
     private InstancePattern pattern(YamlMap keys, String key, String glob) {
@@ -164,35 +264,49 @@ public final class RulesetParser {
         }
     }
 
-    private Condition condition(YamlMap keys, String text) {
-        Matcher m = WHEN.matcher(text);
+    private Condition condition(Node node, String subject, String text) {
+        // Blanks inside the parentheses of an aggregate are allowed: p90( cpu ) is p90(cpu).
+        Matcher m = WHEN.matcher(text.replaceAll("\\(\\s+", "(").replaceAll("\\s+\\)", ")"));
         String got = ", got \"" + text + "\"";
         if (!m.matches()) {
-            keys.error("when", WHEN_FORM + got);
+            file.error(node, subject, WHEN_FORM + got);
             return null;
         }
         String type = m.group(1);
+        Aggregate aggregate = null;
+        Matcher agg = AGGREGATE.matcher(type);
+        if (agg.matches()) {
+            Optional<Aggregate> parsed = Aggregate.parse(agg.group(1));
+            if (parsed.isEmpty()) {
+                file.error(node, subject, "'when' aggregate must be one of avg, min, max, p50, p90, p95, p99, got \""
+                        + agg.group(1) + "\"" + got);
+                return null;
+            }
+            aggregate = parsed.get();
+            type = agg.group(2);
+        }
         Optional<Operator> op = Operator.parse(m.group(2));
         String number = m.group(3);
         if (op.isEmpty()) {
-            keys.error("when", WHEN_FORM + " (OP one of > >= < <= == !=)" + got);
+            file.error(node, subject, WHEN_FORM + " (OP one of > >= < <= == !=)" + got);
             return null;
         }
         if (!NUMBER.matcher(number).matches()) {
             String hint = number.endsWith("%") ? " (write the number without %; ram, cpu and storage are percent)" : "";
-            keys.error("when", WHEN_FORM + hint + got);
+            file.error(node, subject, WHEN_FORM + hint + got);
             return null;
         }
         if (!TYPE.matcher(type).matches()) {
-            keys.error("when", "'when' type must be 1-64 characters of A-Z a-z 0-9 . _ -, got \"" + type + "\"");
+            file.error(node, subject, "'when' type must be 1-64 characters of A-Z a-z 0-9 . _ -, got \"" + type
+                    + "\"");
             return null;
         }
         double threshold = Double.parseDouble(number);
         if (!Double.isFinite(threshold)) {
-            keys.error("when", "'when' threshold is out of range" + got);
+            file.error(node, subject, "'when' threshold is out of range" + got);
             return null;
         }
-        return new Condition(type, op.get(), threshold);
+        return new Condition(type, op.get(), threshold, aggregate);
     }
 
     private RuleAction action(YamlMap keys, String text) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,6 +127,41 @@ class RulesetParserTest {
     }
 
     @Test
+    void aggregatesRatioMaxGapAndCompositeConditionsAreRead() throws Exception {
+        Ruleset ruleset = parse("""
+                rules:
+                  - name: cpu-p90
+                    when: p90( cpu ) >= 80.5
+                    for: 5m
+                    then: cpu +1
+                  - name: cpu-ratio
+                    when: cpu > 80
+                    for: 10m
+                    ratio: 0.9
+                    max_gap: 5m
+                    then: cpu +1
+                  - name: busy
+                    when: {all: [cpu > 80, {any: [load > 4, avg(load5) > 3]}]}
+                    for: 2m
+                    then: cpu +1
+                """);
+
+        Rule p90 = ruleset.rules().get(0);
+        assertThat(p90.when()).isEqualTo(new Condition("cpu", Operator.GE, 80.5, Aggregate.P90));
+        assertThat(p90.ratio()).isEqualTo(Rule.EVERY_SAMPLE);
+        assertThat(p90.maxGap()).isNull();
+        Rule ratio = ruleset.rules().get(1);
+        assertThat(ratio.ratio()).isEqualTo(0.9);
+        assertThat(ratio.maxGap()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ruleset.rules().get(2).when()).isEqualTo(new When.All(List.of(
+                new Condition("cpu", Operator.GT, 80),
+                new When.Any(List.of(new Condition("load", Operator.GT, 4),
+                        new Condition("load5", Operator.GT, 3, Aggregate.AVG))))));
+        assertThat(ruleset.rulesFor("web-1", "load5")).extracting(Rule::name).containsExactly("busy");
+        assertThat(ruleset.longestFor("load")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void emptyRulesListIsAValidRulesetThatDoesNothing() throws Exception {
         assertThat(parse("rules: []\n").rules()).isEmpty();
         assertThat(parse("rules:\n").isEmpty()).isTrue();
@@ -160,7 +196,7 @@ class RulesetParserTest {
                           - name: ram-up
                             when: [ram, 80]
                             then: ram +1024
-                        """, 6, "ram-up", "'when' must be TYPE OP NUMBER like \"ram > 80\", got a list"),
+                        """, 6, "ram-up", "or {all: [...]} / {any: [...]} of those, got a list"),
                 arguments("missing when", head + """
                           - name: ram-up
                             for: 5m
@@ -246,7 +282,99 @@ class RulesetParserTest {
                             then: ram +1024
                             cooldwn: 5m
                         """, 8, "ram-up", "unknown key 'cooldwn'; expected one of name, instances, when, "
-                                + "for, then, cooldown"),
+                                + "for, ratio, max_gap, then, cooldown"),
+                arguments("unknown aggregate", head + """
+                          - name: cpu-up
+                            when: p42(cpu) > 80
+                            for: 5m
+                            then: cpu +1
+                        """, 6, "cpu-up", "'when' aggregate must be one of avg, min, max, p50, p90, p95, p99, "
+                                + "got \"p42\""),
+                arguments("aggregate without for", head + """
+                          - name: cpu-up
+                            when: p90(cpu) > 80
+                            then: cpu +1
+                        """, 6, "cpu-up", "'p90(cpu)' summarises the samples of the 'for' window; give the rule a "
+                                + "'for' above 0"),
+                arguments("ratio in percent", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            for: 5m
+                            ratio: 90%
+                            then: cpu +1
+                        """, 8, "cpu-up", "'ratio' must be a share of samples above 0 and at most 1 like 0.9 "
+                                + "(write 0.9 for 90%), got \"90%\""),
+                arguments("ratio above 1", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            for: 5m
+                            ratio: 1.5
+                            then: cpu +1
+                        """, 8, "cpu-up", "'ratio' must be a share of samples above 0 and at most 1"),
+                arguments("ratio zero", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            for: 5m
+                            ratio: 0
+                            then: cpu +1
+                        """, 8, "cpu-up", "'ratio' must be a share of samples above 0"),
+                arguments("ratio without for", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            ratio: 0.9
+                            then: cpu +1
+                        """, 7, "cpu-up", "'ratio' counts the samples of the 'for' window"),
+                arguments("ratio of aggregates only", head + """
+                          - name: cpu-up
+                            when: avg(cpu) > 80
+                            for: 5m
+                            ratio: 0.9
+                            then: cpu +1
+                        """, 8, "cpu-up", "this rule has only aggregates"),
+                arguments("max_gap zero", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            for: 5m
+                            max_gap: 0
+                            then: cpu +1
+                        """, 8, "cpu-up", "'max_gap' must be above zero"),
+                arguments("max_gap not a duration", head + """
+                          - name: cpu-up
+                            when: cpu > 80
+                            for: 5m
+                            max_gap: long
+                            then: cpu +1
+                        """, 8, "cpu-up", "'max_gap' must be a duration like 30s, 5m or 2h"),
+                arguments("composite with another key", head + """
+                          - name: cpu-up
+                            when: {every: [cpu > 80, load > 4]}
+                            then: cpu +1
+                        """, 6, "cpu-up", "a composite 'when' is one key, all or any, with a list of conditions "
+                                + "like {all: [cpu > 80, load > 4]}, got a mapping with 'every'"),
+                arguments("composite of nothing", head + """
+                          - name: cpu-up
+                            when: {all: []}
+                            then: cpu +1
+                        """, 6, "cpu-up", "'all' needs at least one condition"),
+                arguments("composite not a list", head + """
+                          - name: cpu-up
+                            when: {any: cpu > 80}
+                            then: cpu +1
+                        """, 6, "cpu-up", "'any' must be a list of conditions like [cpu > 80, load > 4]"),
+                arguments("bad condition inside a composite, on its own line", head + """
+                          - name: cpu-up
+                            when:
+                              all:
+                                - cpu > 80
+                                - load >> 4
+                            then: cpu +1
+                        """, 9, "cpu-up", "'when' must be TYPE OP NUMBER like \"ram > 80\" (OP one of > >= < <= == !=),"
+                                + " got \"load >> 4\""),
+                arguments("composite nested too deep", head + """
+                          - name: cpu-up
+                            when: {all: [{any: [{all: [{any: [cpu > 80]}]}]}]}
+                            then: cpu +1
+                        """, 6, "cpu-up", "'when' nests all/any more than 3 deep"),
                 arguments("repeated key in a rule", head + """
                           - name: ram-up
                             when: ram > 80

@@ -1,5 +1,6 @@
 package io.scalemanager.server.cli;
 
+import io.scalemanager.manager.rules.FlapCheck;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
@@ -10,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code scalemanager rules validate FILE}: exit 0 when the ruleset is valid, 1 with its errors when not. */
+/**
+ * {@code scalemanager rules validate FILE}: exit 0 when the ruleset is valid (with a {@code warning:} line for each
+ * pair of rules that would flap), 1 with its errors when not.
+ */
 @Command(name = "rules", description = "Work with rulesets.", subcommands = RulesCommand.Validate.class,
         mixinStandardHelpOptions = true)
 public final class RulesCommand {
@@ -25,6 +29,9 @@ public final class RulesCommand {
         public Integer call() {
             try {
                 Ruleset ruleset = RulesetParser.parse(file);
+                for (FlapCheck.Flap flap : FlapCheck.find(ruleset)) {
+                    System.out.println("warning: " + file + ":" + flap.line() + ": " + flap.message());
+                }
                 int n = ruleset.rules().size();
                 System.out.println(file + ": valid, " + n + (n == 1 ? " rule" : " rules"));
                 return 0;
