@@ -80,7 +80,7 @@ public final class LoadGenerator {
     }
 
     /** States answered 202 over the load's duration, and whether no worker failed for a reason of its own. */
-    record Result(long accepted, double seconds, boolean ok) {
+    record Result(long accepted, double seconds, boolean ok, double p99Ms) {
         double statesPerSecond() {
             return accepted / seconds;
         }
@@ -128,7 +128,8 @@ public final class LoadGenerator {
         Totals totals = Totals.of(workers);
         double seconds = (loadEnd - start) / 1e9;
         report(totals, seconds, capacity, sampler);
-        return new Result(totals.accepted, seconds, totals.failures == 0);
+        return new Result(totals.accepted, seconds, totals.failures == 0,
+                totals.latency.getTotalCount() == 0 ? Double.NaN : totals.latency.getValueAtPercentile(99) / 1000.0);
     }
 
     /** Single-thread body building rate, so a run can tell whether the generator could have been the limit. */

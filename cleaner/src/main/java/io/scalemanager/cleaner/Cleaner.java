@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.cleaner.archive.ChunkMover;
 import io.scalemanager.cleaner.archive.Move;
 import io.scalemanager.cleaner.downsample.Downsample;
+import io.scalemanager.cleaner.partition.PartitionArchiver;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseSettings.Vendor;
 import io.scalemanager.core.state.EventSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -32,9 +35,10 @@ public final class Cleaner implements AutoCloseable {
     /**
      * What one run did (or, dry, would do).
      *
-     * @param recordRows rows archived per record table ({@link Move#records()}), by table name
+     * @param recordRows    rows archived per record table ({@link Move#records()}), by table name
+     * @param eventsTook    the wall time of the EventLog's step
      */
-    public record Report(long eventRows, Map<String, Long> recordRows, int stuckActions) {
+    public record Report(long eventRows, Map<String, Long> recordRows, int stuckActions, Duration eventsTook) {
         public Report {
             recordRows = Map.copyOf(recordRows);
         }
@@ -51,12 +55,20 @@ public final class Cleaner implements AutoCloseable {
     private final StuckActionCheck stuckActions;
     private final DecidedEvents decided;
     private final ChunkMover mover;
+    /** On MariaDB/MySQL: the EventLog leaves by partition once it is partitioned ({@code --partition}). */
+    private final Optional<PartitionArchiver> partitions;
     private final MeterRegistry registry;
     private final CountDownLatch closing = new CountDownLatch(1);
     private ScheduledExecutorService schedule;
 
     public Cleaner(Database db, CleanerSettings settings, Clock clock, StuckActionCheck stuckActions,
                    DecidedEvents decided, MeterRegistry registry) {
+        this(db, settings, clock, stuckActions, decided, registry, PartitionArchiver.Steps.NONE);
+    }
+
+    /** With {@code steps} told of every step of the partitioned archiving (the tests' crash points). */
+    Cleaner(Database db, CleanerSettings settings, Clock clock, StuckActionCheck stuckActions, DecidedEvents decided,
+            MeterRegistry registry, PartitionArchiver.Steps steps) {
         this.db = db;
         this.registry = registry;
         this.settings = settings;
@@ -64,6 +76,24 @@ public final class Cleaner implements AutoCloseable {
         this.stuckActions = stuckActions;
         this.decided = decided;
         this.mover = new ChunkMover(db.dataSource(), settings.chunkRows(), this::pause);
+        // H2 has no partition exchange: it keeps the chunk walk.
+        this.partitions = db.settings().vendor() == Vendor.MYSQL ? Optional.of(new PartitionArchiver(
+                db.dataSource(), settings.partitionSpan(), settings.partitionsAhead(), clock, steps))
+                : Optional.empty();
+    }
+
+    /**
+     * The one-time migration to the partitioned EventLog ({@code scalemanager cleaner --partition}); MariaDB and
+     * MySQL only.
+     */
+    public void partition(PrintStream out) {
+        partitions.orElseThrow(() -> new IllegalStateException("the EventLog is partitioned on MariaDB/MySQL only; "
+                + "on H2 the cleaner walks it in chunks")).partitionTables(out);
+    }
+
+    /** Whether this run archives the EventLog by partition rather than in chunks. */
+    public boolean byPartition() {
+        return partitions.isPresent() && partitions.get().active();
     }
 
     /** Runs every {@code interval}, the first time after {@code firstDelay}. */
@@ -104,21 +134,36 @@ public final class Cleaner implements AutoCloseable {
                 print(out, records, plan, records.archive());
                 recordRows.put(records.table(), plan.rows());
             }
+            String target = settings.downsample() ? "event_log_minute as per-minute aggregates"
+                    : settings.archive() ? events.archive() : "nowhere (cleaner.archive: false)";
+            if (byPartition()) {
+                return new Report(partitions.get().plan(eventCutoff, out, target), recordRows, stuck,
+                        Duration.ZERO);
+            }
             ChunkMover.Plan eventPlan = mover.plan(events, eventCutoff);
-            print(out, events, eventPlan, settings.downsample()
-                    ? "event_log_minute as per-minute aggregates" : events.archive());
-            return new Report(eventPlan.rows(), recordRows, stuck);
+            print(out, events, eventPlan, target);
+            return new Report(eventPlan.rows(), recordRows, stuck, Duration.ZERO);
         }
         for (Move records : Move.records()) {
             long rows = closing.getCount() == 0 ? 0 : mover.move(records, recordCutoff, ChunkMover.raw()).rows();
             recordRows.put(records.table(), rows);
             registry.counter("scalemanager_cleaner_archived_rows", "table", records.table()).increment(rows);
         }
-        long eventRows = closing.getCount() == 0 ? 0 : mover.move(events, eventCutoff, settings.downsample()
-                ? Downsample.into(db.settings().vendor()) : ChunkMover.raw()).rows();
+        long eventsStart = System.nanoTime();
+        long eventRows = closing.getCount() == 0 ? 0 : archiveEvents(events, eventCutoff);
+        Duration eventsTook = Duration.ofNanos(System.nanoTime() - eventsStart);
         registry.counter("scalemanager_cleaner_archived_rows", "table", "event_log").increment(eventRows);
         registry.counter("scalemanager_cleaner_runs").increment();
-        return new Report(eventRows, recordRows, stuck);
+        return new Report(eventRows, recordRows, stuck, eventsTook);
+    }
+
+    private long archiveEvents(Move events, long cutoff) {
+        if (byPartition()) {
+            return partitions.get().archive(cutoff, settings.downsample(), settings.keepRawEvents()).rows();
+        }
+        ChunkMover.Copy copy = settings.downsample() ? Downsample.into(db.settings().vendor())
+                : settings.archive() ? ChunkMover.raw() : ChunkMover.discard();
+        return mover.move(events, cutoff, copy).rows();
     }
 
     /**

@@ -73,6 +73,20 @@ public final class ChunkMover {
         };
     }
 
+    /** Keeps nothing ({@code cleaner.archive: false}): counts the chunk's rows, which the delete then removes. */
+    public static Copy discard() {
+        return (c, move, afterKey, upToKey, cutoff) -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + move.table()
+                    + chunkWhere(move))) {
+                bindChunk(ps, afterKey, upToKey, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        };
+    }
+
     /** The archive table's columns, as the database describes them (a query that reads no row). */
     static String archiveColumns(Connection c, Move move) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM " + move.archive() + " WHERE 1 = 0");

@@ -16,25 +16,7 @@ public final class Downsample {
     }
 
     public static ChunkMover.Copy into(Vendor vendor) {
-        String sql = switch (vendor) {
-            case H2 -> "MERGE INTO event_log_minute m USING (SELECT instance, type, "
-                    + "(ts / 60000) * 60000 AS minute_start, MIN(val) AS min_val, MAX(val) AS max_val, "
-                    + "COUNT(*) AS cnt, SUM(val) AS val_sum FROM event_log %s GROUP BY instance, type, (ts / 60000) * 60000) s "
-                    + "ON m.instance = s.instance AND m.type = s.type AND m.minute_start = s.minute_start "
-                    + "WHEN MATCHED THEN UPDATE SET min_val = LEAST(m.min_val, s.min_val), "
-                    + "max_val = GREATEST(m.max_val, s.max_val), avg_val = (m.val_sum + s.val_sum) / (m.cnt + s.cnt), "
-                    + "cnt = m.cnt + s.cnt, val_sum = m.val_sum + s.val_sum "
-                    + "WHEN NOT MATCHED THEN INSERT (instance, type, minute_start, min_val, avg_val, max_val, cnt, "
-                    + "val_sum) VALUES (s.instance, s.type, s.minute_start, s.min_val, s.val_sum / s.cnt, s.max_val, "
-                    + "s.cnt, s.val_sum)";
-            // avg_val is assigned first: MySQL applies the assignments left to right.
-            case MYSQL -> "INSERT INTO event_log_minute (instance, type, minute_start, min_val, avg_val, max_val, "
-                    + "cnt, val_sum) SELECT instance, type, (ts DIV 60000) * 60000, MIN(val), SUM(val) / COUNT(*), "
-                    + "MAX(val), COUNT(*), SUM(val) FROM event_log %s GROUP BY instance, type, (ts DIV 60000) * 60000 "
-                    + "ON DUPLICATE KEY UPDATE avg_val = (val_sum + VALUES(val_sum)) / (cnt + VALUES(cnt)), "
-                    + "min_val = LEAST(min_val, VALUES(min_val)), max_val = GREATEST(max_val, VALUES(max_val)), "
-                    + "cnt = cnt + VALUES(cnt), val_sum = val_sum + VALUES(val_sum)";
-        };
+        String sql = sql(vendor);
         return (c, move, afterKey, upToKey, cutoff) -> {
             // The upsert reports minutes written, not rows aggregated: count the rows it aggregates first.
             long rows;
@@ -46,11 +28,42 @@ public final class Downsample {
                     rows = rs.getLong(1);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(String.format(sql, ChunkMover.chunkWhere(move)))) {
+            String from = move.table() + ChunkMover.chunkWhere(move);
+            try (PreparedStatement ps = c.prepareStatement(String.format(sql, from))) {
                 ChunkMover.bindChunk(ps, afterKey, upToKey, cutoff);
                 ps.executeUpdate();
             }
             return rows;
+        };
+    }
+
+    /**
+     * The upsert that folds every row of {@code from} (a table, or a table's partition on MySQL: {@code event_log
+     * PARTITION (p)}) into event_log_minute. The partitioned cleaner runs it in the transaction that records it did.
+     */
+    public static String partitionSql(String from) {
+        return String.format(sql(Vendor.MYSQL), from);
+    }
+
+    private static String sql(Vendor vendor) {
+        return switch (vendor) {
+            case H2 -> "MERGE INTO event_log_minute m USING (SELECT instance, type, "
+                    + "(ts / 60000) * 60000 AS minute_start, MIN(val) AS min_val, MAX(val) AS max_val, "
+                    + "COUNT(*) AS cnt, SUM(val) AS val_sum FROM %s GROUP BY instance, type, (ts / 60000) * 60000) s "
+                    + "ON m.instance = s.instance AND m.type = s.type AND m.minute_start = s.minute_start "
+                    + "WHEN MATCHED THEN UPDATE SET min_val = LEAST(m.min_val, s.min_val), "
+                    + "max_val = GREATEST(m.max_val, s.max_val), avg_val = (m.val_sum + s.val_sum) / (m.cnt + s.cnt), "
+                    + "cnt = m.cnt + s.cnt, val_sum = m.val_sum + s.val_sum "
+                    + "WHEN NOT MATCHED THEN INSERT (instance, type, minute_start, min_val, avg_val, max_val, cnt, "
+                    + "val_sum) VALUES (s.instance, s.type, s.minute_start, s.min_val, s.val_sum / s.cnt, s.max_val, "
+                    + "s.cnt, s.val_sum)";
+            // avg_val is assigned first: MySQL applies the assignments left to right.
+            case MYSQL -> "INSERT INTO event_log_minute (instance, type, minute_start, min_val, avg_val, max_val, "
+                    + "cnt, val_sum) SELECT instance, type, (ts DIV 60000) * 60000, MIN(val), SUM(val) / COUNT(*), "
+                    + "MAX(val), COUNT(*), SUM(val) FROM %s GROUP BY instance, type, (ts DIV 60000) * 60000 "
+                    + "ON DUPLICATE KEY UPDATE avg_val = (val_sum + VALUES(val_sum)) / (cnt + VALUES(cnt)), "
+                    + "min_val = LEAST(min_val, VALUES(min_val)), max_val = GREATEST(max_val, VALUES(max_val)), "
+                    + "cnt = cnt + VALUES(cnt), val_sum = val_sum + VALUES(val_sum)";
         };
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** {@code scalemanager cleaner [--once] [--dry-run]}: archive old rows and resolve stuck actions. */
+/** {@code scalemanager cleaner [--once] [--dry-run] [--partition]}: archive old rows and resolve stuck actions. */
 @Command(name = "cleaner", mixinStandardHelpOptions = true,
         description = "Archive old EventLog and ActionLog rows in chunks and finish stuck actions; "
                 + "runs on its schedule (cleaner.interval) unless --once.")
@@ -24,8 +24,21 @@ final class CleanerCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print what one run would do and change nothing (implies --once)")
     boolean dryRun;
 
+    @Option(names = "--partition", description = "MariaDB/MySQL: partition the EventLog and its archive by arrival "
+            + "time, once (copies both tables; see docs/operations.md, Cleaner), then exit")
+    boolean partition;
+
     @Override
     public Integer call() {
+        if (partition) {
+            try (CleanerProcess cleaner = CleanerProcess.open(options.load())) {
+                cleaner.partition(System.out);
+                return 0;
+            } catch (ConfigException | StartupException | DatabaseException | IllegalStateException e) {
+                System.err.println("scalemanager: " + e.getMessage());
+                return 2;
+            }
+        }
         if (!once && !dryRun) {
             return Launch.untilStopped(options, () -> CleanerProcess.open(options.load()).start());
         }

@@ -92,6 +92,12 @@ public final class ConfigKeys {
             "archive the EventLog as per-minute min/avg/max/count instead of raw rows (true or false)");
     public static final ConfigKey CLEANER_STUCK_AFTER = ConfigKey.of("cleaner.stuck_after", "30m",
             "an action pending or running longer is checked with the instance API and finished");
+    public static final ConfigKey CLEANER_ARCHIVE = ConfigKey.of("cleaner.archive", "true",
+            "keep archived EventLog rows raw in event_log_archive; false drops them (true or false)");
+    public static final ConfigKey CLEANER_PARTITION_SPAN = ConfigKey.of("cleaner.partition_span", "1h",
+            "MariaDB/MySQL: the arrival time each EventLog partition covers (whole minutes)");
+    public static final ConfigKey CLEANER_PARTITIONS_AHEAD = ConfigKey.of("cleaner.partitions_ahead", "24",
+            "MariaDB/MySQL: empty EventLog partitions kept ahead of now");
     public static final ConfigKey PROVIDERS = ConfigKey.of("providers", null,
             "YAML file routing instances to libvirt, http, exec or simulator providers; default all simulated");
     public static final ConfigKey ALERTS = ConfigKey.of("alerts", null,
@@ -115,7 +121,8 @@ public final class ConfigKeys {
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_MAX_GAP, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
-            CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,
+            CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,
+            CLEANER_PARTITION_SPAN, CLEANER_PARTITIONS_AHEAD, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,
             SIM_FAIL, DEMO_INSTANCES, DEMO_INTERVAL);
 
     private static final Map<String, ConfigKey> BY_KEY = new LinkedHashMap<>();

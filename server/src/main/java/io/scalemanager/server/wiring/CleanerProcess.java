@@ -47,7 +47,19 @@ public final class CleanerProcess implements AutoCloseable {
                 settings.duration(ConfigKeys.CLEANER_PAUSE),
                 settings.integer(ConfigKeys.CLEANER_PAUSE_PERCENT, 0, 10_000),
                 settings.bool(ConfigKeys.CLEANER_DOWNSAMPLE),
-                settings.duration(ConfigKeys.CLEANER_STUCK_AFTER));
+                settings.duration(ConfigKeys.CLEANER_STUCK_AFTER),
+                settings.bool(ConfigKeys.CLEANER_ARCHIVE),
+                partitionSpan(settings),
+                settings.integer(ConfigKeys.CLEANER_PARTITIONS_AHEAD, 1, 1000));
+    }
+
+    private static Duration partitionSpan(Settings settings) {
+        Duration span = settings.duration(ConfigKeys.CLEANER_PARTITION_SPAN);
+        if (span.toMillis() < 60_000 || span.toMillis() % 60_000 != 0) {
+            throw new StartupException("config key '" + ConfigKeys.CLEANER_PARTITION_SPAN.key()
+                    + "': must be a whole number of minutes, at least 1m; got " + span);
+        }
+        return span;
     }
 
     /** Opens the database and prepares the cleaner; every setting is read before anything starts. */
@@ -98,6 +110,14 @@ public final class CleanerProcess implements AutoCloseable {
                     report.eventRows(), report.actionRows(), report.stuckActions());
         }
         return report;
+    }
+
+    /**
+     * The one-time migration to the partitioned EventLog on MariaDB/MySQL ({@code scalemanager cleaner
+     * --partition}); says what it did.
+     */
+    public void partition(PrintStream out) {
+        cleaner.partition(out);
     }
 
     /** Runs on the schedule until closed, the first time now. */

@@ -1,0 +1,348 @@
+package io.scalemanager.cleaner.partition;
+
+import io.scalemanager.cleaner.downsample.Downsample;
+import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.state.EventSequence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Retention of the EventLog on MariaDB/MySQL by partition (ADR 9): {@code event_log} is range-partitioned by
+ * {@code seq} in spans of {@code span}, always {@code ahead} spans ahead of now and of the newest row, with a
+ * catch-all last partition that is split when something landed in it. A partition whose every row is past the
+ * cutoff leaves whole: downsampled by a read first if asked, then swapped with the empty staging table
+ * ({@code EXCHANGE PARTITION}), swapped from there into the archive's partition of the same range, and
+ * dropped — or dropped at once when raw rows are not kept. No statement touches the live table row by row.
+ *
+ * <p>Every step is one atomic statement (or one transaction), and where a run stands is read from the schema:
+ * rows in the staging table belong in the archive, an empty live partition past the cutoff is dropped, a
+ * partition already downsampled is recorded in {@code cleaner_partition_step} in the downsample's own
+ * transaction. So a cleaner killed between any two statements leaves every row in exactly one place, and the
+ * next run finishes the job.
+ */
+public final class PartitionArchiver {
+    private static final Logger log = LoggerFactory.getLogger(PartitionArchiver.class);
+    static final String LIVE = "event_log";
+    static final String ARCHIVE = "event_log_archive";
+    static final String STAGING = "event_log_staging";
+    static final String STEPS = "cleaner_partition_step";
+    /** The archive's partition of the rows archived before it was partitioned. */
+    static final String ARCHIVED_BEFORE = "p_archived";
+    /** The index the window queries need; the archive must carry it too, or the exchange refuses. */
+    private static final String WINDOW_INDEX = "event_log_instance_type_ts";
+
+    /** Called after each step that changed something: the tests' crash points. */
+    @FunctionalInterface
+    public interface Steps {
+        void after(String step);
+
+        Steps NONE = step -> { };
+    }
+
+    /** What a run moved: rows and partitions that left the live table, and the wall time of those steps. */
+    public record Result(long rows, int partitions, Duration took) {
+    }
+
+    private final DataSource dataSource;
+    private final PartitionedTable live;
+    private final PartitionedTable archive;
+    private final PartitionedTable staging;
+    private final Duration span;
+    private final int ahead;
+    private final Clock clock;
+    private final Steps steps;
+
+    public PartitionArchiver(DataSource dataSource, Duration span, int ahead, Clock clock, Steps steps) {
+        if (span.toMinutes() < 1 || span.toMillis() % 60_000 != 0) {
+            throw new IllegalArgumentException("partition span must be a whole number of minutes, got " + span);
+        }
+        this.dataSource = dataSource;
+        this.live = new PartitionedTable(dataSource, LIVE);
+        this.archive = new PartitionedTable(dataSource, ARCHIVE);
+        this.staging = new PartitionedTable(dataSource, STAGING);
+        this.span = span;
+        this.ahead = ahead;
+        this.clock = clock;
+        this.steps = steps;
+    }
+
+    /** Whether the EventLog is partitioned (and so archived by partition). */
+    public boolean active() {
+        return !live.partitions().isEmpty() && staging.exists();
+    }
+
+    /**
+     * The one-time migration ({@code scalemanager cleaner --partition}): partitions the EventLog and its archive
+     * and creates the staging and step tables. Idempotent; each table is copied once by its ALTER (the cost is in
+     * docs/operations.md, "Cleaner").
+     */
+    public void partitionTables(PrintStream out) {
+        if (!staging.exists()) {
+            staging.execute("CREATE TABLE " + STAGING + " LIKE " + LIVE);
+            if (!staging.partitions().isEmpty()) {
+                staging.execute("ALTER TABLE " + STAGING + " REMOVE PARTITIONING");
+            }
+        }
+        live.execute("CREATE TABLE IF NOT EXISTS " + STEPS + " ("
+                + "table_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                + "partition_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                + "step VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
+                + "done_at BIGINT NOT NULL, PRIMARY KEY (table_name, partition_name, step)) ENGINE = InnoDB");
+        if (archive.partitions().isEmpty()) {
+            long start = System.nanoTime();
+            String index = hasIndex(ARCHIVE, WINDOW_INDEX) ? "" : "ADD KEY " + WINDOW_INDEX + " (instance, type, ts) ";
+            long archivedBelow = archive.maxSeq(null).orElse(0) + 1;
+            archive.execute("ALTER TABLE " + ARCHIVE + " " + index + "PARTITION BY RANGE (seq) ("
+                    + new Partition(ARCHIVED_BEFORE, archivedBelow).clause() + ", "
+                    + new Partition(Partition.CATCH_ALL, Long.MAX_VALUE).clause() + ")");
+            out.printf("partitioned %s in %.1f s%n", ARCHIVE, (System.nanoTime() - start) / 1e9);
+        }
+        if (live.partitions().isEmpty()) {
+            long start = System.nanoTime();
+            OptionalLong oldest = live.minSeq(null);
+            OptionalLong newest = live.maxSeq(null);
+            long from = oldest.isPresent() ? EventSequence.arrivalMs(oldest.getAsLong()) : clock.millis();
+            List<Partition> partitions = boundsAfter(from, until(newest));
+            partitions.add(new Partition(Partition.CATCH_ALL, Long.MAX_VALUE));
+            live.partitionBy(partitions);
+            out.printf("partitioned %s into %d partitions of %s in %.1f s%n", LIVE, partitions.size() - 1, span,
+                    (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * One run: finishes what a killed run left, keeps partitions ahead, then archives every partition below
+     * {@code cutoff} (a sequence number: the retention, and never past what the manager has decided).
+     *
+     * @param downsample fold the rows into {@code event_log_minute} before they leave
+     * @param keepRaw    exchange the rows into the archive; otherwise the partition is dropped
+     */
+    public Result archive(long cutoff, boolean downsample, boolean keepRaw) {
+        finishStaged();
+        keepAhead();
+        long rows = 0;
+        int partitions = 0;
+        long start = System.nanoTime();
+        for (Partition p : live.partitions()) {
+            if (p.catchAll() || p.bound() > cutoff) {
+                break;
+            }
+            rows += archive(p, downsample, keepRaw);
+            partitions++;
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        if (partitions > 0) {
+            log.info("Archived {} EventLog rows in {} partitions in {} ms", rows, partitions, took.toMillis());
+        }
+        return new Result(rows, partitions, took);
+    }
+
+    /** What {@link #archive} would move: rows per partition, counted (a read). */
+    public long plan(long cutoff, PrintStream out, String target) {
+        long rows = 0;
+        for (Partition p : live.partitions()) {
+            if (p.catchAll() || p.bound() > cutoff) {
+                break;
+            }
+            long n = live.count(p.name());
+            out.printf("would archive partition %s of %s (%d rows, seq below %d) into %s%n", p.name(), LIVE, n,
+                    p.bound(), target);
+            rows += n;
+        }
+        if (rows == 0) {
+            out.printf("would archive no partition of %s%n", LIVE);
+        }
+        return rows;
+    }
+
+    private long archive(Partition p, boolean downsample, boolean keepRaw) {
+        if (live.isEmpty(p.name())) {
+            live.drop(p.name());
+            forget(p);
+            steps.after("dropped-empty");
+            return 0;
+        }
+        if (downsample && !done(p, "downsampled")) {
+            downsample(p);
+            steps.after("downsampled");
+        }
+        long rows;
+        if (keepRaw) {
+            if (archive.partitions().stream().noneMatch(a -> a.name().equals(p.name()))) {
+                archive.splitCatchAll(List.of(p));
+                steps.after("archive-partition");
+            }
+            requireEmptyArchive(p);
+            live.exchange(p.name(), STAGING);
+            steps.after("exchanged-out");
+            rows = staging.count(null);
+            archive.exchange(p.name(), STAGING);
+            steps.after("exchanged-in");
+        } else {
+            rows = live.count(p.name());
+        }
+        live.drop(p.name());
+        steps.after("dropped");
+        forget(p);
+        return rows;
+    }
+
+    /** The exchange into the archive swaps its partition's rows out: they must be none, or they would leave it. */
+    private void requireEmptyArchive(Partition p) {
+        if (!archive.isEmpty(p.name())) {
+            throw new DatabaseException("partition " + p.name() + " of " + ARCHIVE + " already holds rows while "
+                    + LIVE + " still has that partition: archiving stops here for a person to look", null);
+        }
+    }
+
+    /** Rows a killed run left in the staging table go on into the archive, and their empty partition goes. */
+    private void finishStaged() {
+        OptionalLong staged = staging.minSeq(null);
+        if (staged.isEmpty()) {
+            return;
+        }
+        Partition from = live.partitions().stream().filter(p -> p.bound() > staged.getAsLong()).findFirst()
+                .orElseThrow(() -> new DatabaseException("rows in " + STAGING + " from seq " + staged.getAsLong()
+                        + " belong to no partition of " + LIVE, null));
+        log.info("Finishing the archiving of partition {} that an earlier run left in {}", from.name(), STAGING);
+        if (archive.partitions().stream().noneMatch(a -> a.name().equals(from.name()))) {
+            archive.splitCatchAll(List.of(from));
+            steps.after("archive-partition");
+        }
+        requireEmptyArchive(from);
+        archive.exchange(from.name(), STAGING);
+        steps.after("exchanged-in");
+        if (live.isEmpty(from.name())) {
+            live.drop(from.name());
+            steps.after("dropped");
+            forget(from);
+        }
+    }
+
+    /**
+     * At least {@code ahead} spans of empty partitions after now, and none of the catch-all's rows left in it:
+     * splitting an empty catch-all changes metadata only; one that caught rows (the cleaner did not run for
+     * longer than the spans ahead) is copied once.
+     */
+    private void keepAhead() {
+        List<Partition> partitions = live.partitions();
+        Partition catchAll = partitions.get(partitions.size() - 1);
+        OptionalLong caught = catchAll.catchAll() ? live.maxSeq(catchAll.name()) : OptionalLong.empty();
+        long lastBound = partitions.size() > 1 ? partitions.get(partitions.size() - 2).bound()
+                : EventSequence.firstAt(alignDown(clock.millis()));
+        long untilMs = until(caught);
+        if (lastBound >= EventSequence.firstAt(untilMs) && caught.isEmpty()) {
+            return;
+        }
+        List<Partition> added = boundsAfter(EventSequence.arrivalMs(lastBound), untilMs);
+        if (added.isEmpty()) {
+            return;
+        }
+        if (caught.isPresent()) {
+            log.warn("{} rows reached the catch-all partition of {} (newest seq {}): splitting it copies them once",
+                    live.count(catchAll.name()), LIVE, caught.getAsLong());
+        }
+        live.splitCatchAll(added);
+        steps.after("split");
+    }
+
+    /** Partitions after {@code fromMs} up to and including the one ending at or after {@code untilMs}. */
+    private List<Partition> boundsAfter(long fromMs, long untilMs) {
+        List<Partition> bounds = new ArrayList<>();
+        for (long t = alignDown(fromMs) + span.toMillis(); ; t += span.toMillis()) {
+            bounds.add(Partition.before(t));
+            if (t >= untilMs) {
+                return bounds;
+            }
+        }
+    }
+
+    /** The time the partitions must reach: {@code ahead} spans after now, and past the newest row given. */
+    private long until(OptionalLong newest) {
+        long until = alignDown(clock.millis()) + ahead * span.toMillis();
+        if (newest.isPresent()) {
+            until = Math.max(until, EventSequence.arrivalMs(newest.getAsLong()) + 1);
+        }
+        return until;
+    }
+
+    private long alignDown(long ms) {
+        return Math.floorDiv(ms, span.toMillis()) * span.toMillis();
+    }
+
+    /** Folds the partition into event_log_minute and records that it did, in one transaction. */
+    private void downsample(Partition p) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement();
+                 PreparedStatement mark = c.prepareStatement("INSERT INTO " + STEPS
+                         + " (table_name, partition_name, step, done_at) VALUES (?, ?, 'downsampled', ?)")) {
+                st.executeUpdate(Downsample.partitionSql(LIVE + " PARTITION (" + p.name() + ")"));
+                mark.setString(1, LIVE);
+                mark.setString(2, p.name());
+                mark.setLong(3, clock.millis());
+                mark.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot downsample partition " + p.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean done(Partition p, String step) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM "
+                + STEPS + " WHERE table_name = ? AND partition_name = ? AND step = ?")) {
+            ps.setString(1, LIVE);
+            ps.setString(2, p.name());
+            ps.setString(3, step);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read " + STEPS + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void forget(Partition p) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("DELETE FROM "
+                + STEPS + " WHERE table_name = ? AND partition_name = ?")) {
+            ps.setString(1, LIVE);
+            ps.setString(2, p.name());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot update " + STEPS + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean hasIndex(String table, String index) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() "
+                        + "AND TABLE_NAME = ? AND INDEX_NAME = ?")) {
+            ps.setString(1, table);
+            ps.setString(2, index);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the indexes of " + table + ": " + e.getMessage(), e);
+        }
+    }
+}

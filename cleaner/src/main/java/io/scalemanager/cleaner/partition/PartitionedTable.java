@@ -1,0 +1,152 @@
+package io.scalemanager.cleaner.partition;
+
+import io.scalemanager.core.db.DatabaseException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.StringJoiner;
+
+/**
+ * A MariaDB/MySQL table range-partitioned by {@code seq}, as the schema describes it: every answer is read from
+ * {@code information_schema} or the table itself, so a cleaner killed between two statements finds the state it
+ * left. The DDL uses only what MySQL 8 and MariaDB 10.6+ both have (ADR 9). Statements are built from this
+ * class's own table names, partition names ({@link Partition#before}) and numbers: nothing a user typed.
+ */
+final class PartitionedTable {
+    private final DataSource dataSource;
+    private final String table;
+
+    PartitionedTable(DataSource dataSource, String table) {
+        this.dataSource = dataSource;
+        this.table = table;
+    }
+
+    String name() {
+        return table;
+    }
+
+    /** The partitions in order, the catch-all last; empty when the table is not partitioned. */
+    List<Partition> partitions() {
+        List<Partition> partitions = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT PARTITION_NAME, PARTITION_DESCRIPTION FROM information_schema.PARTITIONS "
+                        + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL "
+                        + "ORDER BY PARTITION_ORDINAL_POSITION")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String bound = rs.getString(2);
+                    partitions.add(new Partition(rs.getString(1),
+                            "MAXVALUE".equalsIgnoreCase(bound) ? Long.MAX_VALUE : Long.parseLong(bound)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the partitions of " + table + ": " + e.getMessage(), e);
+        }
+        return partitions;
+    }
+
+    boolean exists() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot look for table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the partition (or, with {@code null}, the whole table) holds no row: reads at most one. */
+    boolean isEmpty(String partition) {
+        return query("SELECT 1 FROM " + from(partition) + " LIMIT 1", false) == 0;
+    }
+
+    long count(String partition) {
+        return query("SELECT COUNT(*) FROM " + from(partition), true);
+    }
+
+    /** The lowest {@code seq} in the partition (or table), by the primary key: one index read. */
+    OptionalLong minSeq(String partition) {
+        return optional("SELECT MIN(seq) FROM " + from(partition));
+    }
+
+    OptionalLong maxSeq(String partition) {
+        return optional("SELECT MAX(seq) FROM " + from(partition));
+    }
+
+    /** Partitions the table (a copy of its rows: the one-time migration). */
+    void partitionBy(List<Partition> partitions) {
+        execute("ALTER TABLE " + table + " PARTITION BY RANGE (seq) (" + clauses(partitions) + ")");
+    }
+
+    /**
+     * Splits the catch-all into {@code into} followed by a new, empty catch-all: a metadata change while the
+     * catch-all is empty, a copy of its rows otherwise.
+     */
+    void splitCatchAll(List<Partition> into) {
+        List<Partition> all = new ArrayList<>(into);
+        all.add(new Partition(Partition.CATCH_ALL, Long.MAX_VALUE));
+        execute("ALTER TABLE " + table + " REORGANIZE PARTITION " + Partition.CATCH_ALL + " INTO (" + clauses(all)
+                + ")");
+    }
+
+    /** Swaps the partition's rows with the (unpartitioned) table's: no row is copied. */
+    void exchange(String partition, String withTable) {
+        execute("ALTER TABLE " + table + " EXCHANGE PARTITION " + partition + " WITH TABLE " + withTable);
+    }
+
+    void drop(String partition) {
+        execute("ALTER TABLE " + table + " DROP PARTITION " + partition);
+    }
+
+    void execute(String ddl) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute(ddl);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot change " + table + " (" + ddl + "): " + e.getMessage(), e);
+        }
+    }
+
+    private String from(String partition) {
+        return partition == null ? table : table + " PARTITION (" + partition + ")";
+    }
+
+    private static String clauses(List<Partition> partitions) {
+        StringJoiner clauses = new StringJoiner(", ");
+        partitions.forEach(p -> clauses.add(p.clause()));
+        return clauses.toString();
+    }
+
+    private long query(String sql, boolean count) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                return 0;
+            }
+            return count ? rs.getLong(1) : 1;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    private OptionalLong optional(String sql) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            long v = rs.getLong(1);
+            return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read " + table + ": " + e.getMessage(), e);
+        }
+    }
+}
