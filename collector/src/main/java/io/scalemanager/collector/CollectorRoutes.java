@@ -29,11 +29,19 @@ public final class CollectorRoutes implements Routes {
     private final StateSink sink;
     private final StateReader reader;
     private final InstanceRateLimiter limiter;
+    private final KnownInstances known;
     private final CollectorMetrics metrics;
     private long maxRequestBytes = Long.MAX_VALUE;
 
     public CollectorRoutes(StateSink sink, CollectorSettings settings, Clock clock, MeterRegistry registry) {
+        this(sink, settings, clock, registry, message -> { });
+    }
+
+    /** @param onInstanceLimit told once when collector.max_instances starts refusing new instances */
+    public CollectorRoutes(StateSink sink, CollectorSettings settings, Clock clock, MeterRegistry registry,
+                           java.util.function.Consumer<String> onInstanceLimit) {
         this.sink = sink;
+        this.known = new KnownInstances(settings.maxInstances(), settings.forgetAfter(), clock, onInstanceLimit);
         this.reader = new StateReader(settings, clock);
         this.limiter = new InstanceRateLimiter(settings.ratePerInstance(), settings.burstPerInstance(), clock);
         this.metrics = new CollectorMetrics(registry);
@@ -56,6 +64,7 @@ public final class CollectorRoutes implements Routes {
         try {
             List<State> states = read(ctx, bodyReader);
             limit(ctx, states);
+            admitInstances(states);
             store(ctx, states);
             metrics.accepted(states.size());
             ctx.status(202).json(Map.of("accepted", states.size()));
@@ -90,6 +99,15 @@ public final class CollectorRoutes implements Routes {
                     : "; " + r.available() + " may be sent now, retry after " + r.retryAfterSeconds() + "s";
             throw new ApiException(429, "rate limit of instance '" + r.instance() + "' exceeded: "
                     + r.requested() + " states" + why);
+        }
+    }
+
+    private void admitInstances(List<State> states) {
+        Optional<KnownInstances.Refusal> refusal = known.admit(states);
+        if (refusal.isPresent()) {
+            throw new ApiException(429, "too many instances: the collector already knows "
+                    + "collector.max_instances = " + refusal.get().limit() + "; new instance '"
+                    + refusal.get().instance() + "' refused (instances silent for manager.forget_after are forgotten)");
         }
     }
 

@@ -52,10 +52,27 @@ public final class Manager implements EventHandler {
     private final Counter fired;
     private final Counter tooOld;
     private final long maxEventAgeMs;
+    public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
+    private final long forgetAfterMs;
+    /** Per partition, when its thread next looks for silent instances; each entry is touched by its thread only. */
+    private final long[] nextSweepMs;
 
     public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
                    AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, Duration maxGap,
                    MeterRegistry registry) {
+        this(ruleset, partitions, actionLog, locks, executor, alerts, fleet, clock, maxEventAge, maxGap,
+                DEFAULT_FORGET_AFTER, registry);
+    }
+
+    /**
+     * @param forgetAfter instances silent this long leave the windows and the fleet view, so ids that come and go
+     *                    do not grow the manager's memory without bound
+     */
+    public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
+                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, Duration maxGap,
+                   Duration forgetAfter, MeterRegistry registry) {
+        this.forgetAfterMs = forgetAfter.toMillis();
+        this.nextSweepMs = new long[partitions];
         this.decider = new Decider(maxGap);
         this.ruleset = ruleset;
         this.windows = new Windows[partitions];
@@ -90,6 +107,7 @@ public final class Manager implements EventHandler {
     @Override
     public void handle(int partition, Event event) {
         events.increment();
+        forgetSilentIfDue(partition);
         fleet.record(event);
         String type = event.state().type();
         if (!ruleset.types().contains(type)) {
@@ -116,6 +134,23 @@ public final class Manager implements EventHandler {
             if (r.then() instanceof RuleAction.RaiseAlert && !partitionWindows.matchesLatest(event.instance(), r, asOf)) {
                 resolveRuleAlert(event.instance(), r.name());
             }
+        }
+    }
+
+    /** On the partition's own thread, as its windows need: a minute apart, cheap in between. */
+    private void forgetSilentIfDue(int partition) {
+        long now = clock.millis();
+        if (now < nextSweepMs[partition]) {
+            return;
+        }
+        nextSweepMs[partition] = now + Math.max(1000, Math.min(60_000, forgetAfterMs / 2));
+        long cutoff = now - forgetAfterMs;
+        int forgotten = windows[partition].forgetSilentSince(cutoff);
+        // The fleet view is shared (and concurrent): any partition may sweep it; a few sweeps a minute are cheap.
+        forgotten += fleet.forgetSilentSince(cutoff);
+        if (forgotten > 0) {
+            log.info("Forgot {} instance(s) silent since before {} (manager.forget_after)", forgotten,
+                    java.time.Instant.ofEpochMilli(cutoff));
         }
     }
 

@@ -49,6 +49,13 @@ public final class Fleet {
         instances.keySet().removeIf(instance);
     }
 
+    /** Forgets the instances last seen before cutoffMs (manager.forget_after); returns how many. */
+    public int forgetSilentSince(long cutoffMs) {
+        int before = instances.size();
+        instances.values().removeIf(e -> e.lastSeenMs() < cutoffMs);
+        return Math.max(0, before - instances.size());
+    }
+
     public int size() {
         return instances.size();
     }
@@ -113,6 +120,10 @@ public final class Fleet {
                 }
                 minutes.computeIfAbsent(s.type(), t -> new MinuteRing()).add(s.timestampMs() / 60_000, s.value());
             }
+        }
+
+        synchronized long lastSeenMs() {
+            return lastSeenMs;
         }
 
         synchronized InstanceView view(String id) {

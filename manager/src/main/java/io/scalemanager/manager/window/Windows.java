@@ -176,6 +176,20 @@ public final class Windows {
         return byInstance.remove(instance) != null;
     }
 
+    /** Forgets the instances whose newest sample of every type is older than cutoffMs; returns how many. */
+    public int forgetSilentSince(long cutoffMs) {
+        int before = byInstance.size();
+        byInstance.values().removeIf(windows -> {
+            for (Window w : windows) {
+                if (w != null && !w.isEmpty() && w.latestTimestamp() >= cutoffMs) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return before - byInstance.size();
+    }
+
     /** Instances with at least one window. */
     public Set<String> instances() {
         return Collections.unmodifiableSet(byInstance.keySet());

@@ -52,10 +52,14 @@ public final class ConfigKeys {
             "wait for storage before answering 503");
     public static final ConfigKey COLLECTOR_MAX_PENDING = ConfigKey.of("collector.max_pending_states", "200000",
             "states waiting for the EventLog writer; beyond it 503 with Retry-After");
+    public static final ConfigKey COLLECTOR_MAX_INSTANCES = ConfigKey.of("collector.max_instances", "100000",
+            "instances known at once; reports of a new one beyond it are answered 429 (and one alert raised)");
     public static final ConfigKey COLLECTOR_WRITER_ID = ConfigKey.of("collector.writer_id", "0",
             "this collector's number, 0-63, unique among the collectors writing to one database");
     public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "1000",
             "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000; unset on MariaDB/MySQL: 5000)");
+    public static final ConfigKey MANAGER_FORGET_AFTER = ConfigKey.of("manager.forget_after", "168h",
+            "instances silent this long leave the windows, the fleet view and the collector's known instances");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
@@ -117,9 +121,10 @@ public final class ConfigKeys {
             DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
             KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
+            COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_MAX_GAP, PROVIDERS, ALERTS, CLEANER_ENABLED,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_MAX_GAP, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,
             CLEANER_PARTITION_SPAN, CLEANER_PARTITIONS_AHEAD, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,

@@ -5,6 +5,7 @@ import io.scalemanager.cleaner.Cleaner;
 import io.scalemanager.cleaner.CleanerSettings;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.http.HistoryRoutes;
@@ -139,7 +140,8 @@ public final class AllInOne implements AutoCloseable {
         // Collector: the EventLog writer commits, then hands the events to the queue; it drains into the queue.
         CollectorParts collector = started.started(new CollectorParts(collectorOptions, eventLog,
                 queue.afterCommit(), clock, registry));
-        ApiServer server = collector.server(clock, registry)
+        ApiServer server = collector.server(clock, registry, message ->
+                        manager.alertLog.raise(Severity.CRITICAL, null, null, "instance_limit", message))
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))

@@ -19,6 +19,7 @@ import io.scalemanager.server.config.Settings;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The collector: the ingestion routes and the EventLog writer behind them, built the same way for {@code run}
@@ -40,7 +41,9 @@ final class CollectorParts implements AutoCloseable {
                     settings.integer(ConfigKeys.COLLECTOR_MAX_STATES, 1, 1_000_000),
                     settings.duration(ConfigKeys.COLLECTOR_FUTURE),
                     settings.integer(ConfigKeys.COLLECTOR_RATE, 1, Integer.MAX_VALUE),
-                    settings.integer(ConfigKeys.COLLECTOR_BURST, 1, Integer.MAX_VALUE));
+                    settings.integer(ConfigKeys.COLLECTOR_BURST, 1, Integer.MAX_VALUE),
+                    settings.integer(ConfigKeys.COLLECTOR_MAX_INSTANCES, 1, Integer.MAX_VALUE),
+                    settings.duration(ConfigKeys.MANAGER_FORGET_AFTER));
             // H2 inserts fastest in groups of about 1000 rows, MariaDB/MySQL in larger ones (README, Performance).
             int commitRows = settings.isDefault(ConfigKeys.HISTORY_COMMIT_ROWS) && !db.isH2()
                     ? MYSQL_COMMIT_ROWS : settings.integer(ConfigKeys.HISTORY_COMMIT_ROWS, 100, 1_000_000);
@@ -62,7 +65,7 @@ final class CollectorParts implements AutoCloseable {
     }
 
     /** An HTTP server with the ingestion routes; the caller adds its other routes and starts it. */
-    ApiServer server(Clock clock, PrometheusMeterRegistry registry) {
+    ApiServer server(Clock clock, PrometheusMeterRegistry registry, Consumer<String> onInstanceLimit) {
         return new ApiServer(options.http(), registry)
                 .add(new CollectorRoutes(states -> {
                     if (!ingesting) {
@@ -73,7 +76,7 @@ final class CollectorParts implements AutoCloseable {
                     } catch (WriteUnavailableException e) {
                         throw new StoreUnavailableException(e.getMessage(), e);
                     }
-                }, options.collector(), clock, registry))
+                }, options.collector(), clock, registry, onInstanceLimit))
                 .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .addReadinessCheck(ServerSettings.readiness("ingestion", () -> ingesting));
     }

@@ -3,6 +3,8 @@ package io.scalemanager.server.wiring;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventPublisher;
@@ -55,7 +57,10 @@ public final class CollectorServer implements AutoCloseable {
         // Stopped in the other order: HTTP, then the writer commits and publishes what it took, then Kafka flushes.
         CollectorParts collector = parts.started(new CollectorParts(options, new JdbcEventLog(db.dataSource()),
                 publisher::publish, clock, registry));
-        parts.serve(collector.server(clock, registry)
+        // Recorded and logged (GET /v1/alerts on the managers); the managers' channels do not see it.
+        AlertLog alerts = new AlertLog(db.dataSource(), clock);
+        parts.serve(collector.server(clock, registry, message ->
+                        alerts.raise(Severity.CRITICAL, null, null, "instance_limit", message))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                 .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available)));
         collector.open();

@@ -62,7 +62,8 @@ final class ManagerParts {
 
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
-                   Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts) {
+                   Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
+                   Duration forgetAfter) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -77,7 +78,8 @@ final class ManagerParts {
                             .or(() -> settings.optional(ConfigKeys.API_TOKEN)),
                     settings.optional(ConfigKeys.MANAGER_ADVERTISE_URL).filter(u -> !u.isBlank())
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_ADVERTISE_URL, u)),
-                    AllInOne.loadAlerts(settings));
+                    AllInOne.loadAlerts(settings),
+                    settings.duration(ConfigKeys.MANAGER_FORGET_AFTER));
         }
     }
 
@@ -122,7 +124,7 @@ final class ManagerParts {
         this.executor = new CommandExecutor(actionLog, finisher, instanceApi, ruleset::limits, clock,
                 options.commands());
         this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                options.maxEventAge(), options.maxGap(), registry);
+                options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
     }
 
