@@ -1,5 +1,6 @@
 package io.scalemanager.cleaner;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.cleaner.archive.ChunkMover;
 import io.scalemanager.cleaner.archive.Move;
@@ -147,13 +148,14 @@ public final class Cleaner implements AutoCloseable {
         for (Move records : Move.records()) {
             long rows = closing.getCount() == 0 ? 0 : mover.move(records, recordCutoff, ChunkMover.raw()).rows();
             recordRows.put(records.table(), rows);
-            registry.counter("scalemanager_cleaner_archived_rows", "table", records.table()).increment(rows);
+            archivedRows(records.table()).increment(rows);
         }
         long eventsStart = System.nanoTime();
         long eventRows = closing.getCount() == 0 ? 0 : archiveEvents(events, eventCutoff);
         Duration eventsTook = Duration.ofNanos(System.nanoTime() - eventsStart);
-        registry.counter("scalemanager_cleaner_archived_rows", "table", "event_log").increment(eventRows);
-        registry.counter("scalemanager_cleaner_runs").increment();
+        archivedRows("event_log").increment(eventRows);
+        Counter.builder("scalemanager_cleaner_runs").description("Cleaner runs finished")
+                .register(registry).increment();
         return new Report(eventRows, recordRows, stuck, eventsTook);
     }
 
@@ -208,5 +210,11 @@ public final class Cleaner implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private Counter archivedRows(String table) {
+        return Counter.builder("scalemanager_cleaner_archived_rows")
+                .description("Rows the cleaner moved into the archive, by source table").tag("table", table)
+                .register(registry);
     }
 }

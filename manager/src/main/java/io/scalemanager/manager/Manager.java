@@ -85,9 +85,13 @@ public final class Manager implements EventHandler {
         this.alerts = alerts;
         this.fleet = fleet;
         this.clock = clock;
-        this.events = registry.counter("scalemanager_manager_events");
-        this.fired = registry.counter("scalemanager_manager_rules_fired");
-        this.tooOld = registry.counter("scalemanager_manager_events_too_old");
+        this.events = Counter.builder("scalemanager_manager_events").description("Events the manager handled")
+                .register(registry);
+        this.fired = Counter.builder("scalemanager_manager_rules_fired")
+                .description("Rules that held and started an action or raised an alert").register(registry);
+        this.tooOld = Counter.builder("scalemanager_manager_events_too_old")
+                .description("Events not decided on because they were older than manager.max_event_age")
+                .register(registry);
         this.maxEventAgeMs = maxEventAge.toMillis();
     }
 

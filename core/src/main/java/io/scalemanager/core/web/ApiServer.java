@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
             Long start = ctx.attribute(START_NANOS);
             if (start != null) {
                 Timer.builder("scalemanager_http_requests")
+                        .description("HTTP requests answered, by method, route and status")
                         .tag("method", ctx.method().name())
                         .tag("route", ctx.endpointHandlerPath())
                         .tag("status", Integer.toString(ctx.statusCode()))

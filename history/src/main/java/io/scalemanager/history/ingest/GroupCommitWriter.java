@@ -86,11 +86,13 @@ public final class GroupCommitWriter implements AutoCloseable {
         this.maxRowsPerCommit = maxRowsPerCommit;
         this.sequence = new EventSequence(clock, eventLog.lastSeq(), writerId);
         this.commitTimer = Timer.builder("scalemanager_history_commit").publishPercentileHistogram(false)
-                .register(registry);
-        this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows").register(registry);
-        this.failures = Counter.builder("scalemanager_history_commit_failures").register(registry);
+                .description("Time of one EventLog transaction (a group of requests' states)").register(registry);
+        this.commitRows = DistributionSummary.builder("scalemanager_history_commit_rows")
+                .description("States written per EventLog transaction").register(registry);
+        this.failures = Counter.builder("scalemanager_history_commit_failures")
+                .description("EventLog transactions that failed (their requests were answered 503)").register(registry);
         this.rejectedFull = Counter.builder("scalemanager_history_writer_full")
-                .description("writes refused because too many states waited for the EventLog writer")
+                .description("Writes refused because too many states waited for the EventLog writer")
                 .register(registry);
         this.thread = new Thread(this::run, "eventlog-writer");
         this.handover = new Thread(this::handOver, "eventlog-handover");

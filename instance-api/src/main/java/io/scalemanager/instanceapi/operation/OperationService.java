@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.operation;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Bounds;
 import io.scalemanager.core.sizing.Change;
@@ -56,6 +57,8 @@ public final class OperationService implements AutoCloseable {
     private final Map<String, CompletableFuture<Operation>> inFlight = new ConcurrentHashMap<>();
     private final Counter succeeded;
     private final Counter failed;
+    private final Timer providerSucceeded;
+    private final Timer providerFailed;
     private final AtomicBoolean started = new AtomicBoolean();
 
     /**
@@ -80,6 +83,15 @@ public final class OperationService implements AutoCloseable {
                 });
         this.succeeded = counter(registry, OperationStatus.SUCCEEDED);
         this.failed = counter(registry, OperationStatus.FAILED);
+        this.providerSucceeded = providerTimer(registry, OperationStatus.SUCCEEDED);
+        this.providerFailed = providerTimer(registry, OperationStatus.FAILED);
+    }
+
+    private static Timer providerTimer(MeterRegistry registry, OperationStatus status) {
+        return Timer.builder("scalemanager_provider_resize")
+                .description("Time a provider took to carry out a resize, by outcome")
+                .tag("status", status.wireName())
+                .register(registry);
     }
 
     private static Counter counter(MeterRegistry registry, OperationStatus status) {
@@ -266,10 +278,13 @@ public final class OperationService implements AutoCloseable {
             Operation running = op.running(clock.millis());
             store.update(running);
             Operation outcome;
+            long started = System.nanoTime();
             try {
                 String how = Secrets.redact(provider.resize(op.instance(), op.component(), op.to()), MAX_SHOWN);
+                providerSucceeded.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 outcome = running.succeeded(clock.millis(), how);
             } catch (RuntimeException e) {
+                providerFailed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 if (Thread.currentThread().isInterrupted()) {
                     log.info("Operation {} on '{}' interrupted by shutdown; it resumes on the next start",
                             op.id(), op.instance());

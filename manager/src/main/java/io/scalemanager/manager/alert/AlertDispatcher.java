@@ -75,13 +75,17 @@ public final class AlertDispatcher implements AutoCloseable {
         this.lease = new ChannelLease(dataSource, clock, LEASE);
         for (Notifier n : notifiers) {
             Channel ch = new Channel(n,
-                    registry.counter("scalemanager_alerts_sent", "channel", n.name()),
-                    registry.counter("scalemanager_alerts_delivery_failures", "channel", n.name()));
+                    Counter.builder("scalemanager_alerts_sent").description("Alert messages delivered, by channel")
+                            .tag("channel", n.name()).register(registry),
+                    Counter.builder("scalemanager_alerts_delivery_failures")
+                            .description("Failed attempts to deliver an alert message, by channel")
+                            .tag("channel", n.name()).register(registry));
             channels.put(n.name(), ch);
             Gauge.builder("scalemanager_alerts_channel_up", ch, c -> c.failed == 0 ? 1 : 0)
+                    .description("1 while the channel's last delivery succeeded, 0 after a failure")
                     .tag("channel", n.name()).register(registry);
             Gauge.builder("scalemanager_alerts_pending", ch, c -> c.pending).tag("channel", n.name())
-                    .register(registry);
+                    .description("Alert messages waiting to be delivered, by channel").register(registry);
         }
     }
 

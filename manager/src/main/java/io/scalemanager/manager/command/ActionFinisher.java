@@ -1,5 +1,6 @@
 package io.scalemanager.manager.command;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
@@ -103,7 +104,8 @@ public final class ActionFinisher {
         Optional<Long> until = actionLog.finish(a.id(), status, error);
         until.ifPresent(u -> {
             locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(), u, clock.millis()));
-            registry.counter("scalemanager_manager_actions_finished", "status", status.wireName()).increment();
+            Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")
+                    .tag("status", status.wireName()).register(registry).increment();
         });
         return until;
     }

@@ -59,7 +59,8 @@ public final class EmbeddedQueue implements EventQueue {
                 .register(registry);
         Gauge.builder("scalemanager_queue_lag_seconds", this, q -> q.lagMillis() / 1000.0)
                 .description("Age of the oldest event not yet handled").register(registry);
-        Gauge.builder("scalemanager_queue_pending_events", this, EmbeddedQueue::pendingEvents).register(registry);
+        Gauge.builder("scalemanager_queue_pending_events", this, EmbeddedQueue::pendingEvents)
+                .description("Events committed but not yet handled by the manager").register(registry);
     }
 
     /** The partition of an instance: stable across restarts, since String.hashCode is specified. */
