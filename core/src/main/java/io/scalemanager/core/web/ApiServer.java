@@ -39,12 +39,18 @@ public final class ApiServer implements AutoCloseable {
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Set<String> chunkedBodyPaths = ConcurrentHashMap.newKeySet();
     private final BearerTokenAuth auth;
+    private final List<Endpoint> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopping;
 
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            config.events(events -> events.handlerAdded(h -> {
+                if (h.getHttpMethod().isHttpMethod()) {
+                    endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
+                }
+            }));
             config.useVirtualThreads = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
@@ -185,6 +191,15 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** A route this server serves: the method and the path as declared ({@code /v1/operations/{id}}). */
+    public record Endpoint(String method, String path) {
+    }
+
+    /** Every route served, in the order declared: for the API description's test, and answers like 405's Allow. */
+    public List<Endpoint> endpoints() {
+        return List.copyOf(endpoints);
     }
 
     public ApiServer add(Routes routes) {

@@ -82,8 +82,15 @@ public final class HistoryRoutes implements Routes {
         return new Window(from, to);
     }
 
-    private static Double finiteOrNull(double v) {
-        return Double.isFinite(v) ? v : null;
+    /**
+     * Rounded to 12 significant digits: a sum of binary fractions shows as 95.15400000000002 otherwise, while
+     * reported values carry far fewer digits than that. Not finite (no samples): null.
+     */
+    static Double finiteOrNull(double v) {
+        if (!Double.isFinite(v)) {
+            return null;
+        }
+        return v == 0 ? 0.0 : new java.math.BigDecimal(v).round(new java.math.MathContext(12)).doubleValue();
     }
 
     private record Window(long fromMs, long toMs) {

@@ -229,6 +229,19 @@ class HistoryRoutesTest {
         assertThat(body.get("max").asDouble()).isEqualTo(95.0);
     }
 
+    @Test
+    void queryRoundsItsAverageSoBinaryFractionsDoNotShow() throws Exception {
+        store("web-1", "cpu", 0.1, NOW_MS - 3000);
+        store("web-1", "cpu", 0.2, NOW_MS - 2000);
+        store("web-1", "cpu", 0.3, NOW_MS - 1000);
+
+        HttpResponse<String> response = get("/v1/history/query", params("instance", "web-1", "type", "cpu",
+                "op", ">", "value", "0", "from", Long.toString(NOW_S - 3), "to", Long.toString(NOW_S)));
+
+        assertThat((0.1 + 0.2 + 0.3) / 3).as("the unrounded average").isEqualTo(0.20000000000000004);
+        assertThat(response.body()).contains("\"avg\":0.2,");
+    }
+
     @ParameterizedTest(name = "{0} {1} -> held={2} matched={3}")
     @CsvSource({
             ">,  85, false, 2",

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeoutException;
  * Instance ids may contain {@code /}; the {@code <instance>} path parameters accept it raw or as {@code %2F}.
  */
 public final class InstanceApiRoutes implements Routes {
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 10_000;
     private final OperationService operations;
     private final Provider provider;
     private final Duration legacyWait;
@@ -49,6 +51,7 @@ public final class InstanceApiRoutes implements Routes {
     public void addTo(Javalin app) {
         app.post("/v1/instances/<instance>/resize", this::resize);
         app.get("/v1/instances/<instance>", this::instance);
+        app.get("/v1/operations", this::operations);
         app.get("/v1/operations/{id}", this::operation);
         app.post("/instance", this::legacyResize);
     }
@@ -69,7 +72,33 @@ public final class InstanceApiRoutes implements Routes {
         } catch (ProviderException e) {
             throw new ApiException(503, "cannot read the size of '" + instance + "' now: " + e.getMessage());
         }
-        ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage()));
+        ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage(), provider.sizeSource(instance)));
+    }
+
+    private void operations(Context ctx) {
+        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
+        Optional<OperationStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
+                .map(s -> OperationStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
+                        "must be one of pending, running, succeeded, failed; got '" + s + "'")));
+        List<OperationView> body = operations.list(instance, status, limit(ctx)).stream().map(OperationView::of)
+                .toList();
+        ctx.json(new Operations(body));
+    }
+
+    private static int limit(Context ctx) {
+        String text = ctx.queryParam("limit");
+        if (text == null || text.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + text + "'");
     }
 
     private void operation(Context ctx) {
@@ -139,12 +168,16 @@ public final class InstanceApiRoutes implements Routes {
         return node.isValueNode() ? node.asText() : node.toString();
     }
 
+    /** Answer of {@code GET /v1/operations}. */
+    record Operations(List<OperationView> operations) {
+    }
+
     /** Answer of an accepted resize. */
     record Accepted(String operation, String status) {
     }
 
-    /** Answer of {@code GET /v1/instances/{instance}}. */
-    record InstanceSize(String instance, long cpu, long ram, long storage) {
+    /** Answer of {@code GET /v1/instances/{instance}}; source: "simulator" or "provider". */
+    record InstanceSize(String instance, long cpu, long ram, long storage, String source) {
     }
 
     /** An operation as the API shows it; times in epoch seconds. */

@@ -60,6 +60,7 @@ public final class OperationService implements AutoCloseable {
     private final Timer providerSucceeded;
     private final Timer providerFailed;
     private final AtomicBoolean started = new AtomicBoolean();
+    private volatile OperationListener listener = OperationListener.NONE;
 
     /**
      * @param limits bounds per instance pattern, asked on every request so a reloaded rules file applies at once
@@ -92,6 +93,21 @@ public final class OperationService implements AutoCloseable {
                 .description("Time a provider took to carry out a resize, by outcome")
                 .tag("status", status.wireName())
                 .register(registry);
+    }
+
+    /** Who is told of new operations and their ends; set before {@link #start()}. */
+    public OperationService listener(OperationListener listener) {
+        this.listener = listener;
+        return this;
+    }
+
+    private void tell(java.util.function.Consumer<OperationListener> call, Operation op) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("Could not record operation {} on '{}' beyond the operations: {}", op.id(), op.instance(),
+                    e.getMessage());
+        }
     }
 
     private static Counter counter(MeterRegistry registry, OperationStatus status) {
@@ -168,8 +184,11 @@ public final class OperationService implements AutoCloseable {
                     return replay(store.findByIdempotencyKey(op.idempotencyKey()).orElseThrow(), instance, change);
                 }
             }
+            Operation stored = op;
+            tell(l -> l.accepted(stored), op);
             if (op.status() == OperationStatus.SUCCEEDED) {
                 succeeded.increment();
+                tell(l -> l.finished(stored), op);
             } else {
                 schedule(op);
             }
@@ -177,6 +196,11 @@ public final class OperationService implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Operations newest first, filtered by instance and status when given. */
+    public List<Operation> list(Optional<String> instance, Optional<OperationStatus> status, int limit) {
+        return store.list(instance, status, limit);
     }
 
     public Optional<Operation> find(String id) {
@@ -299,6 +323,8 @@ public final class OperationService implements AutoCloseable {
             }
             store.update(outcome);
             (outcome.status() == OperationStatus.SUCCEEDED ? succeeded : failed).increment();
+            Operation ended = outcome;
+            tell(l -> l.finished(ended), outcome);
             log.info("Operation {} {}: {} on '{}'{}{}", op.id(), outcome.status(), op.change().describe(),
                     op.instance(), outcome.error() == null ? "" : ": " + outcome.error(),
                     outcome.note() == null ? "" : " (" + outcome.note() + ")");

@@ -18,6 +18,16 @@ public enum OperationStatus {
         return valueOf(text.toUpperCase(Locale.ROOT));
     }
 
+    /** The status of its wire name, if it is one. */
+    public static java.util.Optional<OperationStatus> parse(String text) {
+        for (OperationStatus s : values()) {
+            if (s.wireName().equals(text)) {
+                return java.util.Optional.of(s);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     @Override
     public String toString() {
         return wireName();

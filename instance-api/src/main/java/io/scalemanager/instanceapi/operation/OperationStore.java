@@ -83,6 +83,27 @@ public final class OperationStore {
                 + " ORDER BY created_at", instance);
     }
 
+    /** Operations newest first, of one instance and in one status when given. */
+    public List<Operation> list(Optional<String> instance, Optional<OperationStatus> status, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM operation WHERE 1 = 1");
+        instance.ifPresent(i -> sql.append(" AND instance = ?"));
+        status.ifPresent(s -> sql.append(" AND status = ?"));
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            if (instance.isPresent()) {
+                ps.setString(i++, instance.get());
+            }
+            if (status.isPresent()) {
+                ps.setString(i++, status.get().wireName());
+            }
+            ps.setInt(i, limit);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list operations", e);
+        }
+    }
+
     /** Every pending or running operation, oldest first. */
     public List<Operation> findUnfinished() {
         try (Connection c = database.connection();

@@ -27,4 +27,12 @@ public interface Provider {
      * @throws ProviderException with a message meant for people when the change was not made
      */
     String resize(String instance, Component component, long newValue);
+
+    /**
+     * Where this provider's sizes come from, as the API shows it: {@code provider} for a real environment,
+     * {@code simulator} for sizes the built-in simulator made up, so nobody takes them for a machine's.
+     */
+    default String sizeSource(String instance) {
+        return "provider";
+    }
 }

@@ -46,6 +46,11 @@ public final class ProviderRouter implements Provider, AutoCloseable {
     }
 
     @Override
+    public String sizeSource(String instance) {
+        return routeFor(instance).map(r -> r.provider().sizeSource(instance)).orElse("provider");
+    }
+
+    @Override
     public String resize(String instance, Component component, long newValue) {
         Route route = routeFor(instance).orElseThrow(() ->
                 new ProviderException("no provider is configured for instance '" + instance + "'"));

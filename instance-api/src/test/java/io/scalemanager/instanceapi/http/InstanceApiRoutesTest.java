@@ -78,14 +78,14 @@ class InstanceApiRoutesTest {
     void absRelAndPercentResizesChangeTheSimulatedSize() {
         InstanceApiHarness h = open(Duration.ZERO);
         assertThat(h.json(h.get("/v1/instances/web-1")).toString())
-                .isEqualTo("{\"instance\":\"web-1\",\"cpu\":2,\"ram\":4096,\"storage\":50}");
+                .isEqualTo("{\"instance\":\"web-1\",\"cpu\":2,\"ram\":4096,\"storage\":50,\"source\":\"simulator\"}");
 
         awaitStatus(h, accepted(h, "web-1", body("cpu", "abs", 4)), "succeeded");
         awaitStatus(h, accepted(h, "web-1", body("ram", "rel", 1024)), "succeeded");
         awaitStatus(h, accepted(h, "web-1", body("storage", "percent", 10)), "succeeded");
 
         assertThat(h.json(h.get("/v1/instances/web-1")).toString())
-                .isEqualTo("{\"instance\":\"web-1\",\"cpu\":4,\"ram\":5120,\"storage\":55}");
+                .isEqualTo("{\"instance\":\"web-1\",\"cpu\":4,\"ram\":5120,\"storage\":55,\"source\":\"simulator\"}");
     }
 
     @Test

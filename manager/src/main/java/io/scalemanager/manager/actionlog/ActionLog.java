@@ -35,6 +35,9 @@ public final class ActionLog {
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
             + "event_ts";
 
+    /** The rule name of resizes asked of the instance API directly, not decided by a rule. */
+    public static final String DIRECT_RULE = "api";
+
     private static final int MAX_START_ATTEMPTS = 10;
     /** Upper bound of the random pause before the n-th retry, times n: racers that collided should not again. */
     private static final int RETRY_JITTER_MS = 5;
@@ -190,6 +193,42 @@ public final class ActionLog {
                 keys.next();
                 return keys.getLong(1);
             }
+        }
+    }
+
+    /**
+     * Records a resize that a person or a script asked of the instance API directly (rule {@code api}): running,
+     * with its operation, its sizes and no cooldown; it takes no lock, as no rule decided it. The event fields
+     * hold the request: type {@code api}, the requested value, the time it was made. Returns the action's id.
+     */
+    public long recordDirect(String instance, Change change, String reason, String operation, long fromValue,
+                             long toValue, long requestedAtMs) {
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO action_log (instance, rule, component, mode, "
+                     + "val, status, reason, created_at, updated_at, cooldown_ms, event_seq, event_type, event_value, "
+                     + "event_ts, operation, from_value, to_value) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, 0, 0, "
+                     + "'api', ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, instance);
+            ps.setString(2, DIRECT_RULE);
+            ps.setString(3, change.component().wireName());
+            ps.setString(4, change.mode().wireName());
+            ps.setDouble(5, change.value());
+            ps.setString(6, truncate(reason, 1000));
+            ps.setLong(7, now);
+            ps.setLong(8, now);
+            ps.setDouble(9, change.value());
+            ps.setLong(10, requestedAtMs);
+            ps.setString(11, operation);
+            ps.setLong(12, fromValue);
+            ps.setLong(13, toValue);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot record the direct resize of " + instance + ": " + e.getMessage(), e);
         }
     }
 

@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  * restart {@link #resumeUnfinished()} continues each action where it stood and never sends a second command.
  */
 public final class CommandExecutor implements AutoCloseable {
+    /**
+     * The Idempotency-Key of a command is this and the action's id: a resend after a restart replays the same
+     * operation, and the instance API's side tells commands from direct resizes by it.
+     */
+    public static final String IDEMPOTENCY_KEY_PREFIX = "action-";
+
     private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
     private static final long MAX_BACKOFF_MS = 30_000;
 
@@ -113,7 +119,7 @@ public final class CommandExecutor implements AutoCloseable {
                 }
                 actionLog.plan(id, from, to);
             }
-            String operation = client.resize(a.instance(), component, to, "action-" + id);
+            String operation = client.resize(a.instance(), component, to, IDEMPOTENCY_KEY_PREFIX + id);
             actionLog.markRunning(id, operation);
             schedule(() -> poll(id, operation), settings.pollInterval().toMillis());
         } catch (CommandException e) {

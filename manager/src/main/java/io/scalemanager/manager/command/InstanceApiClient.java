@@ -50,11 +50,21 @@ public final class InstanceApiClient {
         return Optional.of(toSize(body));
     }
 
+    /** A size and where it comes from: "simulator" (made up) or "provider" (the environment's answer). */
+    public record SourcedSize(Size size, String source) {
+    }
+
     /** The same, without blocking: for listing many instances at once. Completes empty on any failure. */
-    public CompletableFuture<Optional<Size>> sizeAsync(String instance) {
+    public CompletableFuture<Optional<SourcedSize>> sizeAsync(String instance) {
         return http.sendAsync(request("/v1/instances/" + encode(instance)).GET().build(),
                         HttpResponse.BodyHandlers.ofString())
-                .thenApply(r -> r.statusCode() == 200 ? Optional.of(toSize(parse(r.body()))) : Optional.<Size>empty())
+                .thenApply(r -> {
+                    if (r.statusCode() != 200) {
+                        return Optional.<SourcedSize>empty();
+                    }
+                    JsonNode body = parse(r.body());
+                    return Optional.of(new SourcedSize(toSize(body), body.path("source").asText("provider")));
+                })
                 .exceptionally(e -> Optional.empty());
     }
 

@@ -2,7 +2,6 @@ package io.scalemanager.manager.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
@@ -157,7 +156,7 @@ public final class ManagerRoutes implements Routes {
     /** This manager's own instances, each with its size from the instance API. */
     private List<Map<String, Object>> localInstances(String after, int limit) {
         List<Fleet.InstanceView> views = fleet.list(after, limit);
-        List<CompletableFuture<Optional<Size>>> sizes = new ArrayList<>(views.size());
+        List<CompletableFuture<Optional<InstanceApiClient.SourcedSize>>> sizes = new ArrayList<>(views.size());
         for (Fleet.InstanceView v : views) {
             sizes.add(instanceApi.sizeAsync(v.instance()));
         }
@@ -168,14 +167,18 @@ public final class ManagerRoutes implements Routes {
             m.put("instance", v.instance());
             m.put("last_seen", EpochSeconds.fromMillis(v.lastSeenMs()));
             m.put("values", v.values());
-            m.put("size", awaitSize(sizes.get(i)).map(s -> (Object) Map.of("cpu", s.cpu(), "ram", s.ram(),
-                    "storage", s.storage())).orElse(null));
+            Optional<InstanceApiClient.SourcedSize> size = awaitSize(sizes.get(i));
+            m.put("size", size.map(s -> (Object) Map.of("cpu", s.size().cpu(), "ram", s.size().ram(),
+                    "storage", s.size().storage())).orElse(null));
+            // which size is real: the simulator's made-up one beside an agent's ram_total_mb misleads otherwise
+            m.put("size_source", size.map(InstanceApiClient.SourcedSize::source).orElse(null));
             body.add(m);
         }
         return body;
     }
 
-    private static Optional<Size> awaitSize(CompletableFuture<Optional<Size>> f) {
+    private static Optional<InstanceApiClient.SourcedSize> awaitSize(
+            CompletableFuture<Optional<InstanceApiClient.SourcedSize>> f) {
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -1,6 +1,8 @@
 package io.scalemanager.server.cli;
 
 import picocli.CommandLine;
+
+import java.util.List;
 import picocli.CommandLine.Command;
 
 /** The {@code scalemanager} launcher. */
@@ -12,6 +14,9 @@ import picocli.CommandLine.Command;
 public final class ScaleManagerCli {
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            EffectiveDefaults.publish(args);
+        }
         int code = new CommandLine(new ScaleManagerCli()).execute(args);
         // A server returns from execute only once stopped; its shutdown hook is still running then.
         if (code != 0 || !isServer(args)) {
@@ -21,7 +26,7 @@ public final class ScaleManagerCli {
 
     private static boolean isServer(String[] args) {
         if (args.length > 0 && args[0].equals("cleaner")) {
-            return !java.util.List.of(args).contains("--once") && !java.util.List.of(args).contains("--dry-run");
+            return !List.of(args).contains("--once") && !List.of(args).contains("--dry-run");
         }
         return args.length > 0 && (args[0].equals("run") || args[0].equals("demo") || args[0].equals("instance-api"));
     }

@@ -41,6 +41,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -59,6 +60,7 @@ public final class AllInOne implements AutoCloseable {
 
     private final StartedParts started = new StartedParts();
     private final HostPort listen;
+    private ApiServer server;
 
     private AllInOne(HostPort listen) {
         this.listen = listen;
@@ -131,6 +133,7 @@ public final class AllInOne implements AutoCloseable {
                 : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry));
         ManagerParts manager = new ManagerParts(ruleset, managerOptions, db, queue.partitions(),
                 () -> URI.create("http://" + address()), clock, registry);
+        operations.listener(new DirectResizeRecorder(manager.actionLog));
 
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
         started.stopBefore(db, manager.dispatcher);
@@ -148,6 +151,7 @@ public final class AllInOne implements AutoCloseable {
                 .addReadinessCheck(ServerSettings.readiness("queue", queue::available));
         manager.addRoutesTo(server, kafka.isPresent());
         manager.addDashboardTo(server, eventLog);
+        this.server = server;
         AlertWatch watch = started.started(manager.watch(queue::lagMillis));
         started.serve(server);
         if (kafka.isPresent()) {
@@ -170,6 +174,11 @@ public final class AllInOne implements AutoCloseable {
     public String address() {
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + started.port();
+    }
+
+    /** Every route this process serves. */
+    public List<ApiServer.Endpoint> endpoints() {
+        return server.endpoints();
     }
 
     static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {

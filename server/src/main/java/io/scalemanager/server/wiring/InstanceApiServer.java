@@ -8,6 +8,7 @@ import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
+import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.instanceapi.operation.OperationSettings;
 import io.scalemanager.instanceapi.operation.OperationStore;
 import io.scalemanager.instanceapi.provider.Provider;
@@ -64,7 +65,10 @@ public final class InstanceApiServer implements AutoCloseable {
                 app.started.started(c);
             }
             OperationService operations = app.started.started(new OperationService(new OperationStore(db), provider,
-                    ruleset::limits, Clock.systemUTC(), registry, OperationSettings.defaults()).start());
+                    ruleset::limits, Clock.systemUTC(), registry, OperationSettings.defaults())
+                    // direct resizes appear in /v1/actions of the managers sharing this database
+                    .listener(new DirectResizeRecorder(new ActionLog(db.dataSource(), Clock.systemUTC())))
+                    .start());
             app.started.serve(new ApiServer(http, registry)
                     .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable)));

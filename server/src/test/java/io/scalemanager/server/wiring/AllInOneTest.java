@@ -173,4 +173,34 @@ class AllInOneTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("api.token");
     }
+
+    @Test
+    void aDirectResizeIsRecordedInTheActionLogAsRuleApiAndARulesCommandIsNot() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            long t = now();
+            server.report("web-7", "cpu", t, 10);
+            server.report("web-8", "ram", t - 10, 85, 86, 87, 88, 89, 90);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    server.getJson("/v1/actions?instance=web-8&status=succeeded").path("actions").size() == 1);
+
+            var accepted = server.post("/v1/instances/web-7/resize", "{\"component\": \"cpu\", \"mode\": \"abs\", "
+                    + "\"value\": 3}");
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            String operation = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(accepted.body()).path("operation").asText();
+
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    server.getJson("/v1/actions?instance=web-7&status=succeeded").path("actions").size() == 1);
+            JsonNode direct = server.getJson("/v1/actions?instance=web-7").path("actions").get(0);
+            assertThat(direct.path("rule").asText()).isEqualTo("api");
+            assertThat(direct.path("operation").asText()).isEqualTo(operation);
+            assertThat(direct.path("from").asLong()).isEqualTo(2);
+            assertThat(direct.path("to").asLong()).isEqualTo(3);
+            assertThat(direct.path("reason").asText()).contains("directly");
+            // the rule's command went through the same API and is recorded once, under its rule
+            JsonNode ruleActions = server.getJson("/v1/actions?instance=web-8").path("actions");
+            assertThat(ruleActions.size()).isEqualTo(1);
+            assertThat(ruleActions.get(0).path("rule").asText()).isEqualTo("ram-up");
+        }
+    }
 }

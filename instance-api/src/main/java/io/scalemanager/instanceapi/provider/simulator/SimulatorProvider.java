@@ -59,6 +59,11 @@ public final class SimulatorProvider implements Provider {
     }
 
     @Override
+    public String sizeSource(String instance) {
+        return "simulator";
+    }
+
+    @Override
     public String resize(String instance, Component component, long newValue) {
         if (currentSize(instance).isEmpty()) {
             throw new ProviderException("instance '" + instance + "' is unknown to the simulator");

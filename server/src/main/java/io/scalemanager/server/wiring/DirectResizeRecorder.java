@@ -1,0 +1,46 @@
+package io.scalemanager.server.wiring;
+
+import io.scalemanager.instanceapi.operation.Operation;
+import io.scalemanager.instanceapi.operation.OperationListener;
+import io.scalemanager.instanceapi.operation.OperationStatus;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.command.CommandExecutor;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Records resizes asked of the instance API directly (not a manager's command) in the ActionLog as rule
+ * {@code api}, so /v1/actions shows every resize. The action is written running when the operation is accepted
+ * and finished with it; one left running by a restart is finished by a manager, which polls its operation as it
+ * does for its own actions.
+ */
+final class DirectResizeRecorder implements OperationListener {
+    private final ActionLog actionLog;
+    private final Map<String, Long> actionOfOperation = new ConcurrentHashMap<>();
+
+    DirectResizeRecorder(ActionLog actionLog) {
+        this.actionLog = actionLog;
+    }
+
+    @Override
+    public void accepted(Operation op) {
+        String key = op.idempotencyKey();
+        if (key != null && key.startsWith(CommandExecutor.IDEMPOTENCY_KEY_PREFIX)) {
+            return; // a manager's command: its rule's action is already in the ActionLog
+        }
+        long id = actionLog.recordDirect(op.instance(), op.change(), "resized directly through the instance API "
+                + "(operation " + op.id() + ")", op.id(), op.from(), op.to(), op.createdAt());
+        actionOfOperation.put(op.id(), id);
+    }
+
+    @Override
+    public void finished(Operation op) {
+        Long id = actionOfOperation.remove(op.id());
+        if (id != null) {
+            actionLog.finish(id, op.status() == OperationStatus.SUCCEEDED ? ActionStatus.SUCCEEDED
+                    : ActionStatus.FAILED, op.error());
+        }
+    }
+}

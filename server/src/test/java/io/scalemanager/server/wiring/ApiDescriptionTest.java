@@ -1,0 +1,163 @@
+package io.scalemanager.server.wiring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
+import io.scalemanager.core.web.ApiServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * docs/openapi.yaml against the running all-in-one: every route the server serves is described, every described
+ * operation exists and is exercised here, and every answer provoked (successes and errors) has a described status
+ * and a body that fits its schema. A new route without a description, or a body that drifts from it, fails.
+ */
+class ApiDescriptionTest {
+    private static final Path DESCRIPTION = Path.of(System.getProperty("user.dir")).getParent()
+            .resolve("docs/openapi.yaml");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String RULES = """
+            rules:
+              - name: ram-up
+                when: ram > 80
+                for: 2s
+                then: ram +1024
+                cooldown: 0s
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ApiDescription api;
+    private URI base;
+    private final Set<String> exercised = new TreeSet<>();
+    private final List<String> problems = new ArrayList<>();
+
+    @Test
+    void everyRouteIsDescribedAndEveryAnswerFitsTheDescription() throws Exception {
+        api = ApiDescription.load(DESCRIPTION);
+        try (TestServer server = TestServer.start(dir, RULES, Map.of("SCALEMANAGER_SIMULATOR_FAIL", "broken-*",
+                "SCALEMANAGER_SIMULATOR_RESIZE_DELAY", "1s"))) {
+            base = server.base;
+            Set<String> served = new TreeSet<>();
+            for (ApiServer.Endpoint e : server.app.endpoints()) {
+                served.add(e.method() + " " + e.path().replace('<', '{').replace('>', '}'));
+            }
+            assertThat(api.operations()).as("described operations = served routes").isEqualTo(served);
+
+            exercise();
+
+            assertThat(problems).as("answers that differ from docs/openapi.yaml").isEmpty();
+            assertThat(exercised).as("described operations this test exercises").isEqualTo(api.operations());
+        }
+    }
+
+    private void exercise() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        expect(200, "GET", "/health", null);
+        expect(200, "GET", "/ready", null);
+        expect(200, "GET", "/metrics", null);
+
+        // States: web-1 and broken-1 cross the threshold long enough for the rule to fire.
+        for (String instance : List.of("web-1", "broken-1")) {
+            expect(202, "POST", "/v1/states", "[" + state(instance, "ram", 90, now - 3) + ","
+                    + state(instance, "ram", 91, now - 2) + "," + state(instance, "ram", 92, now - 1) + "]");
+            expect(202, "POST", "/v1/states", "{\"states\": [" + state(instance, "ram", 93, now) + "]}");
+        }
+        expect(202, "POST", "/v1/state", state("web-2", "cpu", 12.5, now));
+        expect(400, "POST", "/v1/states", "[{\"instance\": \"web-1\", \"type\": \"ram\", \"value\": \"x\"}]");
+        expect(400, "POST", "/v1/state", "{\"instance\": \"\"}");
+        expect(415, "POST", "/v1/states", "[]", "text/plain");
+
+        expect(200, "GET", "/v1/history?instance=web-1&type=ram&from=0", null);
+        expect(400, "GET", "/v1/history?type=ram", null);
+        expect(200, "GET", "/v1/history/query?instance=web-1&type=ram&op=%3E&value=80&from=0", null);
+        expect(400, "GET", "/v1/history/query?instance=web-1&type=ram&op=~&value=80", null);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> json("/v1/actions?status=succeeded").path("actions")
+                .size() >= 1 && json("/v1/alerts").path("alerts").size() >= 1);
+        expect(200, "GET", "/v1/actions", null);
+        expect(400, "GET", "/v1/actions?status=done", null);
+        expect(200, "GET", "/v1/alerts", null);
+        expect(400, "GET", "/v1/alerts?limit=0", null);
+        expect(200, "GET", "/v1/instances", null);
+        expect(400, "GET", "/v1/instances?scope=world", null);
+
+        String silence = expect(201, "POST", "/v1/silences", "{\"instances\": \"broken-*\", \"duration\": \"1h\", "
+                + "\"comment\": \"test\"}");
+        expect(400, "POST", "/v1/silences", "{\"instances\": \"web-*\"}");
+        expect(200, "GET", "/v1/silences", null);
+        String silenceId = Json.mapper().readTree(silence).path("id").asText();
+        expect(204, "DELETE", "/v1/silences/" + silenceId, null);
+        expect(404, "DELETE", "/v1/silences/" + silenceId, null);
+
+        String accepted = expect(202, "POST", "/v1/instances/web-2/resize",
+                "{\"component\": \"cpu\", \"mode\": \"rel\", \"value\": 1}");
+        expect(409, "POST", "/v1/instances/web-2/resize", "{\"component\": \"cpu\", \"mode\": \"rel\", \"value\": 1}");
+        expect(422, "POST", "/v1/instances/web-2/resize", "{\"component\": \"cpu\", \"mode\": \"rel\", \"value\": 0}");
+        expect(404, "POST", "/v1/instances/never-seen/resize", "{\"component\": \"cpu\", \"mode\": \"abs\", \"value\": 2}");
+        expect(400, "POST", "/v1/instances/web-2/resize", "{not json");
+        expect(200, "GET", "/v1/instances/web-2", null);
+        expect(404, "GET", "/v1/instances/never-seen", null);
+        String operation = Json.mapper().readTree(accepted).path("operation").asText();
+        expect(200, "GET", "/v1/operations/" + operation, null);
+        expect(404, "GET", "/v1/operations/no-such-operation", null);
+        expect(200, "GET", "/v1/operations?instance=web-2&status=running&limit=5", null);
+        expect(400, "GET", "/v1/operations?status=done", null);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> json("/v1/operations/" + operation).path("status")
+                .asText().equals("succeeded"));
+        expect(200, "POST", "/instance?instance=web-1&component=cpu&type=rel&value=1", null);
+        expect(406, "POST", "/instance?instance=web-1&component=gpu&type=rel&value=1", null);
+    }
+
+    /** Sends the request, checks the answer against the description and returns its body. */
+    private String expect(int status, String method, String path, String body) throws Exception {
+        return expect(status, method, path, body, "application/json");
+    }
+
+    private String expect(int status, String method, String path, String body, String contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", contentType);
+        }
+        HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(status);
+        String rawPath = path.split("\\?")[0];
+        String template = api.template(rawPath).orElse(null);
+        if (template == null) {
+            problems.add(method + " " + rawPath + ": no path of the description matches");
+            return r.body();
+        }
+        exercised.add(method + " " + template);
+        problems.addAll(api.problems(method, template, r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(null), r.body()));
+        return r.body();
+    }
+
+    private JsonNode json(String path) throws Exception {
+        return Json.mapper().readTree(HTTP.send(HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static String state(String instance, String type, double value, long timestamp) {
+        return "{\"instance\": \"" + instance + "\", \"type\": \"" + type + "\", \"value\": " + value
+                + ", \"timestamp\": " + timestamp + "}";
+    }
+}
