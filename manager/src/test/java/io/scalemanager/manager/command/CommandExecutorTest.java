@@ -446,6 +446,44 @@ class CommandExecutorTest {
     }
 
     @Test
+    void aRetriedCommandSaysSoOnceAtInfoAndThenAtDebug() throws IOException {
+        stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        stub.createContext("/", exchange -> {
+            byte[] body = "{\"error\": \"operation x is in progress on instance 'web-1'\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        stub.start();
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+                org.slf4j.LoggerFactory.getLogger(CommandExecutor.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> events =
+                new ch.qos.logback.core.read.ListAppender<>();
+        events.start();
+        ch.qos.logback.classic.Level before = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        logger.addAppender(events);
+        try {
+            open(Duration.ofMillis(10), Optional.empty(), FAST,
+                    Optional.of(URI.create("http://127.0.0.1:" + stub.getAddress().getPort())));
+            Action a = start("web-1", RAM_UP);
+            executor.execute(a);
+            awaitFinished(a.id());
+        } finally {
+            logger.detachAppender(events);
+            logger.setLevel(before);
+        }
+        List<ch.qos.logback.classic.spi.ILoggingEvent> retries = events.list.stream()
+                .filter(e -> e.getFormattedMessage().contains("trying again")).toList();
+        assertThat(retries.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO))
+                .as("said once at INFO").hasSize(1);
+        assertThat(retries.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.DEBUG))
+                .as("the further retries at DEBUG").hasSize(FAST.maxAttempts() - 2);
+    }
+
+    @Test
     void pendingActionWhoseCommandWasAlreadySentIsResumedWithTheSameKeyAndResizesOnce() {
         open(Duration.ofMillis(10));
         Action a = start("web-1", RAM_UP);
