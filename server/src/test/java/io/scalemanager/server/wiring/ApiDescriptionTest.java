@@ -123,6 +123,20 @@ class ApiDescriptionTest {
                 .asText().equals("succeeded"));
         expect(200, "POST", "/instance?instance=web-1&component=cpu&type=rel&value=1", null);
         expect(406, "POST", "/instance?instance=web-1&component=gpu&type=rel&value=1", null);
+
+        // The dashboard: its pages and files, its sign-in (no token configured: always signed in), its API.
+        expect(200, "GET", "/", null);
+        expect(200, "GET", "/login", null);
+        expect(200, "GET", "/ui/app.js", null);
+        expect(404, "GET", "/ui/no-such-file.js", null);
+        expect(204, "POST", "/v1/session", "{\"token\": \"anything\"}");
+        expect(204, "DELETE", "/v1/session", null);
+        expect(200, "GET", "/v1/fleet?sort=last_seen&order=desc", null);
+        expect(400, "GET", "/v1/fleet?order=up", null);
+        expect(200, "GET", "/v1/history/chart?instance=web-1&from=" + (now - 600), null);
+        expect(400, "GET", "/v1/history/chart", null);
+        expect(200, "GET", "/v1/rules/activity", null);
+        expect(400, "GET", "/v1/rules/activity?since=soon", null);
     }
 
     /** Sends the request, checks the answer against the description and returns its body. */
