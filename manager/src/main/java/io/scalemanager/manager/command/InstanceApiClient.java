@@ -55,7 +55,12 @@ public final class InstanceApiClient {
     }
 
     /** The same, without blocking: for listing many instances at once. Completes empty on any failure. */
-    public CompletableFuture<Optional<SourcedSize>> sizeAsync(String instance) {
+    public CompletableFuture<Optional<Size>> sizeAsync(String instance) {
+        return sourcedSizeAsync(instance).thenApply(s -> s.map(SourcedSize::size));
+    }
+
+    /** The size and where it comes from, without blocking. Completes empty on any failure. */
+    public CompletableFuture<Optional<SourcedSize>> sourcedSizeAsync(String instance) {
         return http.sendAsync(request("/v1/instances/" + encode(instance)).GET().build(),
                         HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> {

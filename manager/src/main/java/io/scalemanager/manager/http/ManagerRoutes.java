@@ -158,7 +158,7 @@ public final class ManagerRoutes implements Routes {
         List<Fleet.InstanceView> views = fleet.list(after, limit);
         List<CompletableFuture<Optional<InstanceApiClient.SourcedSize>>> sizes = new ArrayList<>(views.size());
         for (Fleet.InstanceView v : views) {
-            sizes.add(instanceApi.sizeAsync(v.instance()));
+            sizes.add(instanceApi.sourcedSizeAsync(v.instance()));
         }
         List<Map<String, Object>> body = new ArrayList<>(views.size());
         for (int i = 0; i < views.size(); i++) {
