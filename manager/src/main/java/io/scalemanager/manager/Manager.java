@@ -1,6 +1,7 @@
 package io.scalemanager.manager;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.state.Event;
@@ -16,6 +17,7 @@ import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.decide.Decider;
 import io.scalemanager.manager.decide.Decision;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.rules.Budget;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
 import io.scalemanager.manager.rules.Ruleset;
@@ -51,6 +53,7 @@ public final class Manager implements EventHandler {
     private final Counter events;
     private final Counter fired;
     private final Counter tooOld;
+    private final Counter overBudget;
     private final long maxEventAgeMs;
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
     private final long forgetAfterMs;
@@ -92,6 +95,10 @@ public final class Manager implements EventHandler {
         this.tooOld = Counter.builder("scalemanager_manager_events_too_old")
                 .description("Events not decided on because they were older than manager.max_event_age")
                 .register(registry);
+        this.overBudget = Counter.builder("scalemanager_manager_rules_over_budget")
+                .description("Rules that held but did not act because a change budget was spent").register(registry);
+        FunctionCounter.builder("scalemanager_manager_rules_outside_schedule", decider, Decider::outsideSchedule)
+                .description("Rule evaluations outside the rule's active times").register(registry);
         this.maxEventAgeMs = maxEventAge.toMillis();
     }
 
@@ -158,6 +165,19 @@ public final class Manager implements EventHandler {
         }
     }
 
+    /** A rule held but a change budget is spent: outcome "budget", and one alert per budget period. */
+    private void overBudget(Decision d, StartResult.OverBudget over, long now) {
+        overBudget.increment();
+        locks.rememberOverBudget(over.budget(), over.untilMs(), now);
+        log.info("{}: rule {} held ({}) but does not act: {} (outcome budget)", d.event().instance(),
+                d.rule().name(), d.reason(), over.reason());
+        if (over.alert()) {
+            alerts.raise(Severity.WARNING, d.event().instance(), d.rule().name(), "budget", over.reason()
+                    + "; rules that hold on its instances wait (first held: rule " + d.rule().name() + " on "
+                    + d.event().instance() + ", " + d.reason() + ")");
+        }
+    }
+
     private void resolveRuleAlert(String instance, String rule) {
         try {
             alerts.resolve(instance, rule, "rule");
@@ -175,14 +195,21 @@ public final class Manager implements EventHandler {
             if (locks.knownBlocked(d.event().instance(), change.component(), direction, now)) {
                 return;
             }
+            List<Budget> budgets = ruleset.budgetsFor(d.event().instance());
+            if (locks.knownOverBudget(budgets, now)) {
+                overBudget.increment();
+                return;
+            }
             StartResult result = actionLog.start(new NewAction(rule.name(), change, d.reason(), rule.cooldown(),
-                    d.event()));
+                    d.event(), budgets));
             if (result instanceof StartResult.Started started) {
                 fired.increment();
                 locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE, now);
                 executor.execute(started.action());
             } else if (result instanceof StartResult.Blocked blocked) {
                 locks.remember(d.event().instance(), change.component(), direction, blocked.untilMs(), now);
+            } else if (result instanceof StartResult.OverBudget over) {
+                overBudget(d, over, now);
             }
         } else if (alertThrottle.tryRaise(d.event().instance(), rule.name(), now, rule.cooldown().toMillis())) {
             fired.increment();

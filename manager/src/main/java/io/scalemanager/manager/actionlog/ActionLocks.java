@@ -1,7 +1,9 @@
 package io.scalemanager.manager.actionlog;
 
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.manager.rules.Budget;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,6 +71,26 @@ public final class ActionLocks {
     public void forget(String instance, Component component) {
         blockedUntil.remove(key(instance, component, Direction.UP));
         blockedUntil.remove(key(instance, component, Direction.DOWN));
+    }
+
+    /** True when this process knows that one of the budgets has no room at nowMs. */
+    public boolean knownOverBudget(List<Budget> budgets, long nowMs) {
+        for (int i = 0; i < budgets.size(); i++) {
+            String key = "budget\u0000" + budgets.get(i).key();
+            Long until = blockedUntil.get(key);
+            if (until != null) {
+                if (until > nowMs) {
+                    return true;
+                }
+                blockedUntil.remove(key, until);
+            }
+        }
+        return false;
+    }
+
+    /** The database said the budget has no room until untilMs at the earliest. */
+    public void rememberOverBudget(Budget budget, long untilMs, long nowMs) {
+        blockedUntil.put("budget\u0000" + budget.key(), Math.min(untilMs, nowMs + RECHECK_MS));
     }
 
     public int size() {

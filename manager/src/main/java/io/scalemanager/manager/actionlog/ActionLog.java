@@ -6,6 +6,8 @@ import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
+import io.scalemanager.core.time.DurationText;
+import io.scalemanager.manager.rules.Budget;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -93,6 +96,13 @@ public final class ActionLog {
                     c.rollback();
                     return new StartResult.Blocked(blockedUntil(c, a.instance(), component, direction).orElse(now));
                 }
+                Optional<StartResult.OverBudget> over = overBudget(c, a, now);
+                if (over.isPresent()) {
+                    c.rollback();
+                    StartResult.OverBudget result = claimBudgetAlert(c, over.get(), now);
+                    c.commit();
+                    return result;
+                }
                 long id = insertAction(c, a, now);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
@@ -102,7 +112,7 @@ public final class ActionLog {
                     ps.executeUpdate();
                 }
                 c.commit();
-                return new StartResult.Started(get(id).orElseThrow());
+                return new StartResult.Started(get(c, id).orElseThrow()); // one connection: others may wait for it
             } catch (SQLException e) {
                 c.rollback();
                 if (isUniqueViolation(e)) {
@@ -144,6 +154,116 @@ public final class ActionLog {
             }
             throw e;
         }
+    }
+
+    /** How long a full concurrency budget is assumed to stay full before the database is asked again. */
+    private static final long CONCURRENCY_RECHECK_MS = 5_000;
+
+    /**
+     * The first budget of the action with no room, counted under the lock of each budget's row (taken in key order,
+     * so racing managers count one after the other and never deadlock on budgets).
+     */
+    private static Optional<StartResult.OverBudget> overBudget(Connection c, NewAction a, long now)
+            throws SQLException {
+        if (a.budgets().isEmpty()) {
+            return Optional.empty();
+        }
+        List<Budget> budgets = new ArrayList<>(a.budgets());
+        budgets.sort(Comparator.comparing(Budget::key));
+        for (Budget b : budgets) {
+            lockBudget(c, b.key());
+        }
+        for (Budget b : budgets) {
+            String like = likePattern(b.key());
+            if (b.maxActions() > 0) {
+                long since = now - b.per().toMillis();
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM action_log "
+                        + "WHERE created_at > ? AND instance LIKE ? ESCAPE '!'")) {
+                    ps.setLong(1, since);
+                    ps.setString(2, like);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) >= b.maxActions()) {
+                            return Optional.of(new StartResult.OverBudget(b, b.describe() + " is spent: "
+                                    + rs.getLong(1) + " actions in the last " + DurationText.format(b.per()),
+                                    rs.getLong(2) + b.per().toMillis(), false));
+                        }
+                    }
+                }
+            }
+            if (b.maxConcurrent() > 0) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM action_log "
+                        + "WHERE status IN ('pending', 'running') AND instance LIKE ? ESCAPE '!'")) {
+                    ps.setString(1, like);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) >= b.maxConcurrent()) {
+                            return Optional.of(new StartResult.OverBudget(b, b.describe() + " is spent: "
+                                    + rs.getLong(1) + " actions pending or running", now + CONCURRENCY_RECHECK_MS,
+                                    false));
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void lockBudget(Connection c, String key) throws SQLException {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT budget FROM action_budget WHERE budget = ? FOR UPDATE")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO action_budget (budget, alerted_until) VALUES (?, 0)")) {
+                ps.setString(1, key);
+                ps.executeUpdate();
+                return; // the new row is locked by this transaction until it ends
+            } catch (SQLException e) {
+                if (!isUniqueViolation(e)) {
+                    throw e;
+                }
+                // another manager created it meanwhile: lock theirs
+            }
+        }
+        throw new SQLException("cannot lock the row of budget " + key);
+    }
+
+    /** One caller per budget period gets {@code alert = true}: the one whose conditional update moves the mark. */
+    private static StartResult.OverBudget claimBudgetAlert(Connection c, StartResult.OverBudget over, long now)
+            throws SQLException {
+        Budget b = over.budget();
+        // A concurrency budget has no period of its own: its alert repeats at most every 10 minutes.
+        long period = b.maxActions() > 0 ? b.per().toMillis() : 600_000;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE action_budget SET alerted_until = ? WHERE budget = ? AND alerted_until <= ?")) {
+            ps.setLong(1, now + period);
+            ps.setString(2, b.key());
+            ps.setLong(3, now);
+            boolean mine = ps.executeUpdate() == 1;
+            return new StartResult.OverBudget(b, over.reason(), over.untilMs(), mine);
+        }
+    }
+
+    /** The instance glob as a LIKE pattern with '!' as escape: instance ids may contain '_'. */
+    static String likePattern(String glob) {
+        StringBuilder sb = new StringBuilder(glob.length() + 4);
+        for (int i = 0; i < glob.length(); i++) {
+            char ch = glob.charAt(i);
+            switch (ch) {
+                case '*' -> sb.append('%');
+                case '?' -> sb.append('_');
+                case '%', '_', '!' -> sb.append('!').append(ch);
+                default -> sb.append(ch);
+            }
+        }
+        return sb.toString();
     }
 
     /** Until when an action of this direction stays blocked (Long.MAX_VALUE while one runs); empty: no lock row. */

@@ -7,6 +7,7 @@ import io.scalemanager.manager.window.Windows;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where rules are evaluated: given an event, the windows of its partition and the rules that apply to it, says
@@ -17,6 +18,7 @@ public final class Decider {
     public static final Duration DEFAULT_MAX_GAP = Duration.ofMinutes(2);
 
     private final long defaultMaxGapMs;
+    private final LongAdder outsideSchedule = new LongAdder();
 
     public Decider() {
         this(DEFAULT_MAX_GAP);
@@ -33,6 +35,10 @@ public final class Decider {
         String instance = event.instance();
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
+            if (!rule.activeAt(asOf)) {
+                outsideSchedule.increment(); // outcome outside_schedule: the rule acts not, however its data looks
+                continue;
+            }
             if (windows.held(instance, rule, asOf, rule.maxGapMs(defaultMaxGapMs))) {
                 if (decisions == null) {
                     decisions = new ArrayList<>(2);
@@ -41,6 +47,11 @@ public final class Decider {
             }
         }
         return decisions == null ? List.of() : decisions;
+    }
+
+    /** How many evaluations found their rule outside its {@code active} times. */
+    public long outsideSchedule() {
+        return outsideSchedule.sum();
     }
 
     static String reason(Rule rule, Event event) {

@@ -19,9 +19,10 @@ import java.util.Set;
  *               must (the plain meaning of {@code for})
  * @param maxGap the longest silence between two samples that does not break a run; null for the manager's
  *               default ({@code manager.max_gap})
+ * @param active when the rule may act; null for always
  */
 public record Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
-                   Duration cooldown, int line, double ratio, Duration maxGap) {
+                   Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active) {
 
     /** {@code ratio} of a rule whose every sample in the window must match. */
     public static final double EVERY_SAMPLE = 0;
@@ -44,7 +45,18 @@ public record Rule(String name, InstancePattern instances, When when, Duration f
     /** A rule whose every sample must match, with the manager's default max gap. */
     public Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
                 Duration cooldown, int line) {
-        this(name, instances, when, forDuration, then, cooldown, line, EVERY_SAMPLE, null);
+        this(name, instances, when, forDuration, then, cooldown, line, EVERY_SAMPLE, null, null);
+    }
+
+    /** A rule that may act at any time. */
+    public Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
+                Duration cooldown, int line, double ratio, Duration maxGap) {
+        this(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, null);
+    }
+
+    /** Whether the rule may act at this moment (its {@code active} times, if any). */
+    public boolean activeAt(long epochMs) {
+        return active == null || active.contains(epochMs);
     }
 
     /** The metric types this rule watches: an event of any of them evaluates it. */

@@ -29,6 +29,8 @@ public final class Ruleset {
 
     private final List<Rule> rules;
     private final Limits limits;
+    private final List<Budget> budgets;
+    private final List<Schedule> schedules;
     private final Map<String, Rule> byName;
     private final Map<String, Duration> longestFor;
     private final boolean everyRuleOnEveryInstance;
@@ -38,8 +40,14 @@ public final class Ruleset {
     private final ConcurrentHashMap<BitSet, Map<String, List<Rule>>> shared = new ConcurrentHashMap<>();
 
     public Ruleset(List<Rule> rules, Limits limits) {
+        this(rules, limits, List.of(), List.of());
+    }
+
+    public Ruleset(List<Rule> rules, Limits limits, List<Budget> budgets, List<Schedule> schedules) {
         this.rules = List.copyOf(rules);
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.budgets = List.copyOf(budgets);
+        this.schedules = List.copyOf(schedules);
         Map<String, Rule> names = new LinkedHashMap<>();
         Map<String, Duration> longest = new LinkedHashMap<>();
         boolean everywhere = true;
@@ -67,6 +75,30 @@ public final class Ruleset {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** The change budgets, in file order. */
+    public List<Budget> budgets() {
+        return budgets;
+    }
+
+    /** The budgets whose instance pattern matches the instance: an action on it needs room in each. */
+    public List<Budget> budgetsFor(String instance) {
+        if (budgets.isEmpty()) {
+            return List.of();
+        }
+        List<Budget> matching = new ArrayList<>(budgets.size());
+        for (Budget b : budgets) {
+            if (b.instances().matches(instance)) {
+                matching.add(b);
+            }
+        }
+        return matching;
+    }
+
+    /** The scheduled sizes, in file order. */
+    public List<Schedule> schedules() {
+        return schedules;
     }
 
     public boolean isEmpty() {

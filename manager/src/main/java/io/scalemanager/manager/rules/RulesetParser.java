@@ -20,7 +20,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -45,9 +48,16 @@ public final class RulesetParser {
     public static final Duration MAX_FOR = Duration.ofHours(24);
 
     /** Keys of the file and of a rule, in the order errors list them. */
-    static final List<String> TOP_KEYS = List.of("rules", "limits");
+    static final List<String> TOP_KEYS = List.of("rules", "limits", "budgets", "schedules", "timezone");
     static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
+            "cooldown", "active", "timezone");
+    static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
+    static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
             "cooldown");
+    /** How late a missed schedule occurrence still runs, unless the schedule says otherwise. */
+    public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(10);
+    /** Time zone of {@code active} and {@code at} when neither the rule nor the file names one. */
+    public static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
     /** How deep {@code all} / {@code any} may nest: enough for "all of (any of ...)" and one more. */
     static final int MAX_NESTING = 3;
 
@@ -94,17 +104,135 @@ public final class RulesetParser {
         if (top == null) {
             return null;
         }
-        List<Rule> rules = rules(top);
+        zone = top.text("timezone", "a time zone like Europe/Berlin or UTC").map(t -> zone(top, t))
+                .orElse(DEFAULT_ZONE);
+        Map<String, Integer> lineOfName = new HashMap<>();
+        List<Rule> rules = rules(top, lineOfName);
         Limits limits = top.has("limits") ? limits(top.get("limits")) : Limits.NONE;
-        return file.hasErrors() ? null : new Ruleset(rules, limits);
+        List<Budget> budgets = budgets(top);
+        List<Schedule> schedules = schedules(top, lineOfName);
+        return file.hasErrors() ? null : new Ruleset(rules, limits, budgets, schedules);
+    }
+
+    private ZoneId zone;
+
+    private ZoneId zone(YamlMap keys, String text) {
+        try {
+            return ZoneId.of(text);
+        } catch (DateTimeException e) {
+            keys.error("timezone", "'timezone' must be a time zone like Europe/Berlin or UTC, got \"" + text + "\"");
+            return DEFAULT_ZONE;
+        }
+    }
+
+    // ---- budgets
+
+    private List<Budget> budgets(YamlMap top) {
+        List<Node> items = top.list("budgets", "a list of budgets like {instances: \"web-*\", max_actions: 10, "
+                + "per: 10m, max_concurrent: 3}");
+        List<Budget> budgets = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            YamlMap keys = file.map(items.get(i), "budget #" + (i + 1), BUDGET_KEYS,
+                    "instances, max_actions and per, or max_concurrent");
+            if (keys == null) {
+                continue;
+            }
+            int before = file.errorCount();
+            InstancePattern instances = keys.text("instances", "a glob like \"web-*\"")
+                    .map(glob -> pattern(keys, "instances", glob)).orElse(InstancePattern.ANY);
+            int maxActions = keys.whole("max_actions", 0, 1, 1_000_000);
+            int maxConcurrent = keys.whole("max_concurrent", 0, 1, 1_000_000);
+            Duration per = keys.duration("per").orElse(Duration.ZERO);
+            if (!keys.has("max_actions") && !keys.has("max_concurrent")) {
+                keys.error("a budget needs max_actions (with per) or max_concurrent, or both");
+            } else if (keys.has("max_actions") && !keys.has("per")) {
+                keys.error("max_actions", "'max_actions' needs 'per', the period it counts, like per: 10m");
+            } else if (keys.has("per") && !keys.has("max_actions")) {
+                keys.error("per", "'per' is the period of 'max_actions'; give max_actions too");
+            } else if (keys.has("per") && per.isZero()) {
+                keys.error("per", "'per' must be above zero like 10m");
+            }
+            if (file.errorCount() == before) {
+                budgets.add(new Budget(instances, maxActions, per, maxConcurrent, YamlFile.line(items.get(i))));
+            }
+        }
+        return budgets;
+    }
+
+    // ---- schedules
+
+    private List<Schedule> schedules(YamlMap top, Map<String, Integer> lineOfName) {
+        List<Node> items = top.list("schedules", "a list of schedules like {name: business-hours, instances: "
+                + "\"web-*\", at: \"Mon-Fri 07:30\", set: {cpu: 4}}");
+        List<Schedule> schedules = new ArrayList<>();
+        for (int i = 0; items != null && i < items.size(); i++) {
+            Node node = items.get(i);
+            Node nameNode = YamlFile.peek(node, "name");
+            String name = nameNode instanceof ScalarNode sn && !YamlFile.isNull(sn) && !sn.getValue().isBlank()
+                    ? sn.getValue().trim() : null;
+            YamlMap keys = file.map(node, name == null ? "schedule #" + (i + 1) : "schedule '" + name + "'",
+                    SCHEDULE_KEYS, "name, at and set");
+            if (keys == null) {
+                continue;
+            }
+            int before = file.errorCount();
+            if (name == null) {
+                keys.error("schedule #" + (i + 1) + " has no 'name'; give every schedule a unique name");
+            } else if (!NAME.matcher(name).matches()) {
+                keys.error("name", "'name' must be 1-128 characters of A-Z a-z 0-9 . _ -");
+            } else {
+                Integer first = lineOfName.putIfAbsent(name, YamlFile.line(nameNode));
+                if (first != null) {
+                    keys.error("name", "duplicate name; a rule or schedule of that name is already on line " + first);
+                }
+            }
+            InstancePattern instances = keys.text("instances", "a glob like \"web-*\"")
+                    .map(glob -> pattern(keys, "instances", glob)).orElse(InstancePattern.ANY);
+            ZoneId scheduleZone = keys.text("timezone", "a time zone like Europe/Berlin or UTC")
+                    .map(t -> zone(keys, t)).orElse(zone);
+            WeekTime at = keys.required("at", "DAYS HH:MM like \"Mon-Fri 07:30\"").map(t -> {
+                try {
+                    return WeekTime.parse(t, scheduleZone);
+                } catch (IllegalArgumentException e) {
+                    keys.error("at", "'at' " + e.getMessage());
+                    return null;
+                }
+            }).orElse(null);
+            Map<Component, Long> set = sizes(keys);
+            Duration catchUp = keys.duration("catch_up").orElse(DEFAULT_CATCH_UP);
+            Duration cooldown = keys.duration("cooldown").orElse(DEFAULT_COOLDOWN);
+            if (file.errorCount() == before && at != null && !set.isEmpty()) {
+                schedules.add(new Schedule(name, instances, at, set, catchUp, cooldown, YamlFile.line(node)));
+            }
+        }
+        return schedules;
+    }
+
+    private Map<Component, Long> sizes(YamlMap keys) {
+        Map<Component, Long> set = new EnumMap<>(Component.class);
+        YamlMap sizes = keys.map("set", List.of("cpu", "ram", "storage"), "sizes like {cpu: 4, ram: 8192}");
+        if (!keys.has("set")) {
+            keys.error("set", "missing 'set' (sizes like {cpu: 4, ram: 8192})");
+        } else if (sizes != null) {
+            for (String key : sizes.keys()) {
+                Component c = Component.parse(key).orElseThrow();
+                int size = sizes.whole(key, 0, 1, Integer.MAX_VALUE);
+                if (size > 0) {
+                    set.put(c, (long) size);
+                }
+            }
+            if (sizes.keys().isEmpty()) {
+                keys.error("set", "'set' names no size; write sizes like {cpu: 4, ram: 8192}");
+            }
+        }
+        return set;
     }
 
     // ---- rules
 
-    private List<Rule> rules(YamlMap top) {
+    private List<Rule> rules(YamlMap top, Map<String, Integer> lineOfName) {
         List<Node> items = top.list("rules", "a list of rules, each starting with '- name: ...'");
         List<Rule> rules = new ArrayList<>();
-        Map<String, Integer> lineOfName = new HashMap<>();
         for (int i = 0; items != null && i < items.size(); i++) {
             Rule rule = rule(items.get(i), i + 1, lineOfName);
             if (rule != null) {
@@ -185,10 +313,50 @@ public final class RulesetParser {
 
         Duration cooldown = keys.duration("cooldown").orElse(DEFAULT_COOLDOWN);
 
+        ZoneId ruleZone = keys.text("timezone", "a time zone like Europe/Berlin or UTC").map(t -> zone(keys, t))
+                .orElse(zone);
+        ActiveTimes active = null;
+        if (keys.has("active")) {
+            active = active(keys, ruleZone);
+        } else if (keys.has("timezone")) {
+            keys.error("timezone", "'timezone' applies to 'active'; give the rule active times like "
+                    + "\"Mon-Fri 08:00-20:00\", or leave timezone out");
+        }
+
         if (file.errorCount() > before) {
             return null;
         }
-        return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node), ratio, maxGap);
+        return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node), ratio, maxGap,
+                active);
+    }
+
+    private ActiveTimes active(YamlMap keys, ZoneId ruleZone) {
+        String expected = "times like \"Mon-Fri 08:00-20:00\" or a list of them";
+        Node node = keys.get("active");
+        List<String> texts = new ArrayList<>();
+        if (node instanceof SequenceNode seq) {
+            for (Node item : seq.getValue()) {
+                String t = file.text(item, keys.subject(), "active", expected);
+                if (t == null) {
+                    return null;
+                }
+                texts.add(t);
+            }
+        } else {
+            keys.text("active", expected).ifPresent(texts::add);
+        }
+        if (texts.isEmpty()) {
+            if (node instanceof SequenceNode) {
+                keys.error("active", "'active' names no times; write " + expected);
+            }
+            return null;
+        }
+        try {
+            return ActiveTimes.parse(texts, ruleZone);
+        } catch (IllegalArgumentException e) {
+            keys.error("active", "'active' " + e.getMessage());
+            return null;
+        }
     }
 
     private double ratio(YamlMap keys, String text) {

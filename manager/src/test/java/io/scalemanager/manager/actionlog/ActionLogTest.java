@@ -7,6 +7,8 @@ import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.manager.rules.Budget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,6 +225,62 @@ abstract class ActionLogTest {
         assertThat(log.start(action("cpu-down", "web-1", CPU_DOWN))).isEqualTo(new StartResult.Blocked(until));
         assertThat(log.start(action("cpu-up", "web-1", CPU_UP))).isEqualTo(new StartResult.Blocked(until));
         assertThat(count("SELECT COUNT(*) FROM action_log WHERE instance = 'web-1'")).isEqualTo(2);
+    }
+
+    private NewAction budgeted(String instance, Budget budget) {
+        Event event = new Event(nextSeq++, new State(instance, "cpu", 95, clock.millis()));
+        return new NewAction("cpu-up", CPU_UP, "cpu > 90 for 5m, latest 95", COOLDOWN, event, List.of(budget));
+    }
+
+    @Test
+    void fiftyInstancesCrossingAtOnceStartExactlyTheBudgetAcrossTwoManagers() throws Exception {
+        Budget budget = new Budget(InstancePattern.parse("web-*"), 10, Duration.ofMinutes(10), 0, 1);
+        ActionLog[] managers = {log, new ActionLog(database.dataSource(), clock)};
+        List<NewAction> wanted = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            wanted.add(budgeted("web-" + i, budget));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<StartResult> results = new ArrayList<>();
+        try {
+            List<Future<StartResult>> futures = new ArrayList<>();
+            for (int i = 0; i < wanted.size(); i++) {
+                ActionLog manager = managers[i % 2];
+                NewAction a = wanted.get(i);
+                futures.add(pool.submit(() -> manager.start(a)));
+            }
+            for (Future<StartResult> f : futures) {
+                results.add(f.get(120, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(results).filteredOn(r -> r instanceof StartResult.Started).hasSize(10);
+        assertThat(results).filteredOn(r -> r instanceof StartResult.OverBudget).hasSize(40);
+        assertThat(results).filteredOn(r -> r instanceof StartResult.OverBudget o && o.alert())
+                .as("one alert per period, not per refusal").hasSize(1);
+        assertThat(count("SELECT COUNT(*) FROM action_log")).isEqualTo(10);
+
+        clock.advance(Duration.ofMinutes(9));
+        StartResult stillSpent = log.start(budgeted("web-99", budget));
+        assertThat(stillSpent).isInstanceOf(StartResult.OverBudget.class);
+        assertThat(((StartResult.OverBudget) stillSpent).alert()).isFalse();
+        assertThat(((StartResult.OverBudget) stillSpent).reason())
+                .isEqualTo("budget \"web-*\" (10 actions per 10m) is spent: 10 actions in the last 10m");
+        clock.advance(Duration.ofMinutes(1));
+        started(log.start(budgeted("web-99", budget)));
+    }
+
+    @Test
+    void aConcurrencyBudgetFreesWhenAnActionFinishes() {
+        Budget budget = new Budget(InstancePattern.parse("*"), 0, Duration.ZERO, 2, 1);
+        Action first = started(log.start(budgeted("web-1", budget)));
+        started(log.start(budgeted("web-2", budget)));
+
+        assertThat(log.start(budgeted("web-3", budget))).isInstanceOf(StartResult.OverBudget.class);
+        log.finish(first.id(), ActionStatus.SUCCEEDED, null);
+        started(log.start(budgeted("web-3", budget)));
     }
 
     @Test

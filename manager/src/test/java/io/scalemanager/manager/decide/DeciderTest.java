@@ -11,6 +11,7 @@ import io.scalemanager.core.time.DurationText;
 import io.scalemanager.manager.rules.Condition;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
+import io.scalemanager.manager.rules.ActiveTimes;
 import io.scalemanager.manager.rules.Aggregate;
 import io.scalemanager.manager.rules.When;
 import io.scalemanager.manager.window.Windows;
@@ -202,5 +203,22 @@ class DeciderTest {
         assertThat(new Decider(Duration.ofMinutes(3)).decide(e, gappy, List.of(ramUp))).hasSize(1);
         Rule patient = sturdy("patient", ramUp.when(), "5m", 0, Duration.ofMinutes(3));
         assertThat(new Decider().decide(e, gappy, List.of(patient))).as("the rule's own max gap").hasSize(1);
+    }
+
+    @Test
+    void aRuleOutsideItsActiveTimesActsNot() {
+        // T0 is 2025-11-25 10:00 UTC, a Tuesday.
+        Rule nightly = new Rule("night-down", InstancePattern.ANY, new Condition("ram", Operator.GT, 80),
+                Duration.ofMinutes(5), RAM_UP, Duration.ofMinutes(10), 1, Rule.EVERY_SAMPLE, null,
+                ActiveTimes.parse(List.of("Mon-Fri 22:00-06:00"), java.time.ZoneOffset.UTC));
+        Rule office = new Rule("office", InstancePattern.ANY, new Condition("ram", Operator.GT, 80),
+                Duration.ofMinutes(5), RAM_UP, Duration.ofMinutes(10), 1, Rule.EVERY_SAMPLE, null,
+                ActiveTimes.parse(List.of("Tue 09:00-11:00"), java.time.ZoneOffset.UTC));
+        Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85");
+        Decider d = new Decider();
+
+        assertThat(d.decide(event("ram", 300, 85), w, List.of(nightly, office)))
+                .extracting(x -> x.rule().name()).containsExactly("office");
+        assertThat(d.outsideSchedule()).isEqualTo(1);
     }
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,6 +165,54 @@ class RulesetParserTest {
     }
 
     @Test
+    void budgetsSchedulesAndActiveTimesAreRead() throws Exception {
+        Ruleset ruleset = parse("""
+                timezone: Europe/Berlin
+                rules:
+                  - name: cpu-down
+                    when: cpu < 10
+                    for: 30m
+                    then: cpu -1
+                    active: ["Mon-Fri 22:00-06:00", "Sat,Sun 00:00-24:00"]
+                  - name: cpu-up
+                    when: cpu > 90
+                    then: cpu +1
+                    active: "Mon-Fri 08:00-20:00"
+                    timezone: America/New_York
+                budgets:
+                  - {instances: "web-*", max_actions: 10, per: 10m, max_concurrent: 3}
+                  - {max_concurrent: 20}
+                schedules:
+                  - name: business-hours
+                    instances: "web-*"
+                    at: "Mon-Fri 07:30"
+                    set: {cpu: 4, ram: 8192}
+                  - {name: night, at: "daily 21:00", set: {cpu: 2}, timezone: UTC, catch_up: 30m, cooldown: 1h}
+                """);
+
+        Rule down = ruleset.rules().get(0);
+        // Friday 2026-03-06 23:00 in Berlin is 22:00 UTC: inside the first range; Monday 10:00 is outside both.
+        assertThat(down.activeAt(Instant.parse("2026-03-06T22:00:00Z").toEpochMilli())).isTrue();
+        assertThat(down.activeAt(Instant.parse("2026-03-07T04:59:00Z").toEpochMilli())).isTrue();
+        assertThat(down.activeAt(Instant.parse("2026-03-09T09:00:00Z").toEpochMilli())).isFalse();
+        Rule up = ruleset.rules().get(1);
+        assertThat(up.active().zone()).isEqualTo(ZoneId.of("America/New_York"));
+        assertThat(up.activeAt(Instant.parse("2026-03-09T14:00:00Z").toEpochMilli())).isTrue(); // 10:00 EDT
+        assertThat(ruleset.budgets()).containsExactly(
+                new Budget(InstancePattern.parse("web-*"), 10, Duration.ofMinutes(10), 3, 14),
+                new Budget(InstancePattern.ANY, 0, Duration.ZERO, 20, 15));
+        assertThat(ruleset.budgetsFor("db-1")).extracting(Budget::maxConcurrent).containsExactly(20);
+        Schedule business = ruleset.schedules().get(0);
+        assertThat(business.at()).isEqualTo(WeekTime.parse("Mon-Fri 07:30", ZoneId.of("Europe/Berlin")));
+        assertThat(business.set()).isEqualTo(Map.of(Component.CPU, 4L, Component.RAM, 8192L));
+        assertThat(business.catchUp()).isEqualTo(RulesetParser.DEFAULT_CATCH_UP);
+        Schedule night = ruleset.schedules().get(1);
+        assertThat(night.at().zone()).isEqualTo(ZoneId.of("UTC"));
+        assertThat(night.catchUp()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(night.cooldown()).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
     void emptyRulesListIsAValidRulesetThatDoesNothing() throws Exception {
         assertThat(parse("rules: []\n").rules()).isEmpty();
         assertThat(parse("rules:\n").isEmpty()).isTrue();
@@ -282,7 +333,7 @@ class RulesetParserTest {
                             then: ram +1024
                             cooldwn: 5m
                         """, 8, "ram-up", "unknown key 'cooldwn'; expected one of name, instances, when, "
-                                + "for, ratio, max_gap, then, cooldown"),
+                                + "for, ratio, max_gap, then, cooldown, active, timezone"),
                 arguments("unknown aggregate", head + """
                           - name: cpu-up
                             when: p42(cpu) > 80
@@ -375,6 +426,76 @@ class RulesetParserTest {
                             when: {all: [{any: [{all: [{any: [cpu > 80]}]}]}]}
                             then: cpu +1
                         """, 6, "cpu-up", "'when' nests all/any more than 3 deep"),
+                arguments("bad active", head + """
+                          - name: cpu-down
+                            when: cpu < 10
+                            then: cpu -1
+                            active: "Mon-Fry 22:00-06:00"
+                        """, 8, "cpu-down", "'active' expected days like Mon-Fri, Sat,Sun or daily, got \"Mon-Fry\""),
+                arguments("active without a range", head + """
+                          - name: cpu-down
+                            when: cpu < 10
+                            then: cpu -1
+                            active: ["Sat,Sun 08:00"]
+                        """, 8, "cpu-down", "'active' expected DAYS HH:MM-HH:MM like \"Mon-Fri 08:00-20:00\""),
+                arguments("bad rule timezone", head + """
+                          - name: cpu-down
+                            when: cpu < 10
+                            then: cpu -1
+                            active: "Mon-Fri 08:00-20:00"
+                            timezone: Mars/Olympus
+                        """, 9, "cpu-down", "'timezone' must be a time zone like Europe/Berlin or UTC, got "
+                                + "\"Mars/Olympus\""),
+                arguments("timezone without active", head + """
+                          - name: cpu-down
+                            when: cpu < 10
+                            then: cpu -1
+                            timezone: UTC
+                        """, 8, "cpu-down", "'timezone' applies to 'active'"),
+                arguments("budget without a bound", head + """
+                        budgets:
+                          - instances: "web-*"
+                        """, 6, "budget #1", "a budget needs max_actions (with per) or max_concurrent"),
+                arguments("budget max_actions without per", head + """
+                        budgets:
+                          - instances: "web-*"
+                            max_actions: 10
+                        """, 7, "budget #1", "'max_actions' needs 'per'"),
+                arguments("budget with a bad number", head + """
+                        budgets:
+                          - {max_concurrent: lots}
+                        """, 6, "budget #1", "'max_concurrent' must be a whole number from 1 to 1000000"),
+                arguments("unknown key in a budget", head + """
+                        budgets:
+                          - {max_concurrent: 3, maximum: 4}
+                        """, 6, "budget #1", "unknown key 'maximum'"),
+                arguments("schedule with a bad at", head + """
+                        schedules:
+                          - name: business-hours
+                            at: "Mon-Fri 7h30"
+                            set: {cpu: 4}
+                        """, 7, "schedule 'business-hours'", "'at' expected a time like 07:30, got \"7h30\""),
+                arguments("schedule without set", head + """
+                        schedules:
+                          - name: business-hours
+                            at: "Mon-Fri 07:30"
+                        """, 6, "schedule 'business-hours'", "missing 'set'"),
+                arguments("schedule setting a disk", head + """
+                        schedules:
+                          - name: business-hours
+                            at: "Mon-Fri 07:30"
+                            set: {cpu: 4, disk: 10}
+                        """, 8, "schedule 'business-hours'.set", "unknown key 'disk'"),
+                arguments("schedule named like a rule", head + """
+                        schedules:
+                          - name: ok
+                            at: "07:30"
+                            set: {cpu: 4}
+                        """, 6, "schedule 'ok'", "duplicate name; a rule or schedule of that name is already on "
+                                + "line 2"),
+                arguments("bad top-level timezone", head + """
+                        timezone: Berlin
+                        """, 5, null, "'timezone' must be a time zone like Europe/Berlin or UTC, got \"Berlin\""),
                 arguments("repeated key in a rule", head + """
                           - name: ram-up
                             when: ram > 80
@@ -394,7 +515,8 @@ class RulesetParserTest {
                 arguments("unknown top-level key", head + """
                         limit:
                           "*": {cpu: [1, 16]}
-                        """, 5, null, "unknown key 'limit' at the top level; expected one of rules, limits"),
+                        """, 5, null, "unknown key 'limit' at the top level; expected one of rules, limits, budgets, "
+                                + "schedules, timezone"),
                 arguments("rule that is not a mapping", head + """
                           - ram > 80
                         """, 5, null, "rule #2 must be a mapping"),
@@ -459,7 +581,8 @@ class RulesetParserTest {
         YamlError error = e.errors().get(0);
         assertThat(error.file()).isEqualTo("rules.yaml");
         assertThat(error.line()).as("line of: %s", error).isEqualTo(line);
-        assertThat(error.subject()).isEqualTo(rule == null ? null : "rule '" + rule + "'");
+        assertThat(error.subject()).isEqualTo(rule == null ? null
+                : rule.startsWith("budget #") || rule.startsWith("schedule ") ? rule : "rule '" + rule + "'");
         assertThat(error.message()).contains(message);
     }
 
@@ -514,7 +637,7 @@ class RulesetParserTest {
         assertThat(e.errors().get(2).message()).isEqualTo("rule #2 has no 'name'; give every rule a unique name");
         assertThat(e.getMessage().split("\n")).hasSize(8);
         assertThat(e.getMessage().split("\n")[0]).isEqualTo(
-                "rules.yaml:1: unknown key 'bogus' at the top level; expected one of rules, limits");
+                "rules.yaml:1: unknown key 'bogus' at the top level; expected one of rules, limits, budgets, schedules, timezone");
     }
 
     @Test

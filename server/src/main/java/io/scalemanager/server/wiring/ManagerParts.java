@@ -24,6 +24,7 @@ import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.schedule.Scheduler;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.fleet.ManagerRoster;
 import io.scalemanager.manager.http.ManagerRoutes;
@@ -57,6 +58,8 @@ final class ManagerParts {
     private static final Duration ALERT_MAX_BACKOFF = Duration.ofMinutes(10);
     private static final Duration INSTANCE_API_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ROSTER_INTERVAL = Duration.ofSeconds(5);
+    /** How often schedules are looked at: an occurrence runs within this of its moment. */
+    static final Duration SCHEDULE_TICK = Duration.ofSeconds(10);
     /** More than the 5 s a peer waits for the instance API's sizes. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
 
@@ -95,6 +98,8 @@ final class ManagerParts {
     final CommandExecutor executor;
     final Manager manager;
     final ManagerRoster roster;
+    /** Carries out the ruleset's schedules; started by the process once its windows are warm. */
+    final Scheduler scheduler;
     private final Options options;
     private final Database db;
     private final Clock clock;
@@ -126,6 +131,9 @@ final class ManagerParts {
         this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
                 options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
+        this.scheduler = new Scheduler(ruleset::schedules,
+                () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
+                clock);
     }
 
     /** How far back the rule windows of a partition are rebuilt from the history. */

@@ -93,6 +93,7 @@ public final class ManagerServer implements AutoCloseable {
         consumer.start(manager.manager, manager.handover(eventLog, partitioner::partitionOf));
         manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
+        started.started(manager.scheduler).start(ManagerParts.SCHEDULE_TICK);
     }
 
     public int port() {

@@ -1,0 +1,13 @@
+package io.scalemanager.manager.schedule;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+
+import java.nio.file.Path;
+
+class SchedulerOnMariaDbTest extends SchedulerTest {
+    @Override
+    protected Database openDatabase(Path dir) {
+        return TestDatabases.mariaDb(dir);
+    }
+}

@@ -1,0 +1,145 @@
+package io.scalemanager.manager.schedule;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.time.MutableClock;
+import io.scalemanager.manager.actionlog.Action;
+import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.rules.Schedule;
+import io.scalemanager.manager.rules.WeekTime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Schedules through a real ActionLog, with an injected clock; see SchedulerOnH2Test, SchedulerOnMariaDbTest. */
+abstract class SchedulerTest {
+    private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
+    /** Monday 2026-03-02, 07:29 in Berlin (CET, UTC+1). */
+    private static final Instant BEFORE = Instant.parse("2026-03-02T06:29:00Z");
+    private static final List<String> FLEET = List.of("web-1", "web-2", "db-1");
+
+    protected abstract Database openDatabase(Path dir);
+
+    @TempDir
+    Path dir;
+    private Database database;
+    private final MutableClock clock = new MutableClock(BEFORE);
+    private final List<Action> sent = new ArrayList<>();
+
+    @BeforeEach
+    void open() {
+        database = openDatabase(dir);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    private static Schedule businessHours(String at, ZoneId zone) {
+        return new Schedule("business-hours", InstancePattern.parse("web-*"), WeekTime.parse(at, zone),
+                Map.of(Component.CPU, 4L, Component.RAM, 8192L), Duration.ofMinutes(10), Duration.ofMinutes(5), 3);
+    }
+
+    private Scheduler scheduler(Schedule schedule) {
+        return new Scheduler(() -> List.of(schedule), () -> FLEET, new ActionLog(database.dataSource(), clock),
+                sent::add, clock);
+    }
+
+    private List<Action> actions() {
+        return new ActionLog(database.dataSource(), clock).list(Optional.empty(), Optional.empty(), 100);
+    }
+
+    @Test
+    void crossingTheMomentStartsOneActionPerInstanceAndComponent() {
+        Scheduler scheduler = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+
+        assertThat(scheduler.tick()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(scheduler.tick()).isEqualTo(4);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(scheduler.tick()).isZero();
+
+        assertThat(actions()).extracting(Action::instance, a -> a.change().describe(), Action::reason,
+                Action::status).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("web-1", "cpu =4", "schedule business-hours (07:30 Europe/Berlin)",
+                        ActionStatus.PENDING),
+                org.assertj.core.groups.Tuple.tuple("web-1", "ram =8192", "schedule business-hours (07:30 "
+                        + "Europe/Berlin)", ActionStatus.PENDING),
+                org.assertj.core.groups.Tuple.tuple("web-2", "cpu =4", "schedule business-hours (07:30 Europe/Berlin)",
+                        ActionStatus.PENDING),
+                org.assertj.core.groups.Tuple.tuple("web-2", "ram =8192", "schedule business-hours (07:30 "
+                        + "Europe/Berlin)", ActionStatus.PENDING));
+        assertThat(sent).hasSize(4);
+        assertThat(actions()).allSatisfy(a -> assertThat(a.rule()).isEqualTo("business-hours"));
+    }
+
+    @Test
+    void twoManagersCarryOutAnOccurrenceOnce() {
+        Scheduler first = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+        Scheduler second = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+        clock.advance(Duration.ofMinutes(2));
+
+        int started = first.tick() + second.tick() + second.tick() + first.tick();
+
+        assertThat(started).isEqualTo(4);
+        assertThat(actions()).hasSize(4);
+    }
+
+    @Test
+    void aRestartWithinCatchUpStillRunsTheOccurrenceOnce() {
+        Scheduler before = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+        assertThat(before.tick()).isZero();
+        before.close(); // the manager stops at 07:29 ...
+
+        clock.advance(Duration.ofMinutes(8)); // ... and is back at 07:37
+        Scheduler after = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+        assertThat(after.tick()).isEqualTo(4);
+
+        Scheduler againAfterAnotherRestart = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(againAfterAnotherRestart.tick()).isZero();
+        assertThat(actions()).hasSize(4);
+    }
+
+    @Test
+    void anOccurrenceMissedByMoreThanCatchUpIsSkipped() {
+        clock.advance(Duration.ofMinutes(12)); // back at 07:41, 11 minutes after the moment
+        Scheduler scheduler = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+
+        assertThat(scheduler.tick()).isZero();
+        assertThat(actions()).isEmpty();
+    }
+
+    @Test
+    void aDaylightSavingJumpRunsTheSkippedTimeOnceRightAfterTheJump() {
+        // Sunday 2026-03-29 in Berlin: clocks jump from 02:00 CET to 03:00 CEST, so 02:30 does not exist that day.
+        Schedule nightly = businessHours("daily 02:30", BERLIN);
+        clock.advance(Duration.between(BEFORE, Instant.parse("2026-03-29T00:59:00Z"))); // 01:59 CET
+        Scheduler scheduler = scheduler(nightly);
+        assertThat(scheduler.tick()).as("the previous day's occurrence is past catch_up").isZero();
+
+        clock.advance(Duration.ofMinutes(30)); // 01:29 UTC = 03:29 CEST
+        assertThat(scheduler.tick()).isZero();
+        clock.advance(Duration.ofMinutes(2)); // 01:31 UTC = 03:31 CEST: 02:30 + the hour the clocks jumped
+        assertThat(scheduler.tick()).isEqualTo(4);
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(scheduler.tick()).isZero();
+        assertThat(actions()).hasSize(4).allSatisfy(a -> assertThat(a.event().state().timestampMs())
+                .isEqualTo(Instant.parse("2026-03-29T01:30:00Z").toEpochMilli()));
+    }
+}
