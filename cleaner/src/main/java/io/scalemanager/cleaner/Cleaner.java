@@ -79,7 +79,8 @@ public final class Cleaner implements AutoCloseable {
         this.mover = new ChunkMover(db.dataSource(), settings.chunkRows(), this::pause);
         // H2 has no partition exchange: it keeps the chunk walk.
         this.partitions = db.settings().vendor() == Vendor.MYSQL ? Optional.of(new PartitionArchiver(
-                db.dataSource(), settings.partitionSpan(), settings.partitionsAhead(), clock, steps))
+                db.dataSource(), settings.partitionSpan(), settings.partitionsAhead(), settings.chunkRows(), clock,
+                steps))
                 : Optional.empty();
     }
 

@@ -40,9 +40,12 @@ public final class PartitionedCleanerChild {
     /** Partitions of 6 hours keep the tests' tables at a few dozen partitions (hours would make hundreds). */
     static final Duration SPAN = Duration.ofHours(6);
 
-    /** Seven days' retention, 6-hour partitions, 4 ahead; raw archive, or downsampled and not kept raw. */
+    /**
+     * Seven days' retention, 6-hour partitions (about 1,000 old rows each), 4 ahead, chunks of 300 (so a kill after
+     * "downsampled" falls inside a partition); raw archive, or downsampled and not kept raw.
+     */
     static CleanerSettings settings(boolean downsample) {
-        return new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(90), 1000,
+        return new CleanerSettings(Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(90), 300,
                 Duration.ZERO, 0, downsample, Duration.ofMinutes(30), true, SPAN, 4);
     }
 }

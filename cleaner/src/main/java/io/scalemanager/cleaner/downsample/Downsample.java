@@ -38,8 +38,9 @@ public final class Downsample {
     }
 
     /**
-     * The upsert that folds every row of {@code from} (a table, or a table's partition on MySQL: {@code event_log
-     * PARTITION (p)}) into event_log_minute. The partitioned cleaner runs it in the transaction that records it did.
+     * The upsert that folds the rows of {@code from} (on MySQL a partition and a range of it: {@code event_log
+     * PARTITION (p) WHERE seq > ? AND seq <= ?}) into event_log_minute. The partitioned cleaner runs it in the
+     * transaction that records how far it got.
      */
     public static String partitionSql(String from) {
         return String.format(sql(Vendor.MYSQL), from);

@@ -29,9 +29,9 @@ import java.util.OptionalLong;
  *
  * <p>Every step is one atomic statement (or one transaction), and where a run stands is read from the schema:
  * rows in the staging table belong in the archive, an empty live partition past the cutoff is dropped, a
- * partition already downsampled is recorded in {@code cleaner_partition_step} in the downsample's own
- * transaction. So a cleaner killed between any two statements leaves every row in exactly one place, and the
- * next run finishes the job.
+ * partition's downsampling progress (the seq it reached) is recorded in {@code cleaner_partition_step} in the
+ * transaction of each chunk it folds. So a cleaner killed between any two statements leaves every row in
+ * exactly one place, and the next run finishes the job.
  */
 public final class PartitionArchiver {
     private static final Logger log = LoggerFactory.getLogger(PartitionArchiver.class);
@@ -62,10 +62,16 @@ public final class PartitionArchiver {
     private final PartitionedTable staging;
     private final Duration span;
     private final int ahead;
+    private final int chunkRows;
     private final Clock clock;
     private final Steps steps;
 
-    public PartitionArchiver(DataSource dataSource, Duration span, int ahead, Clock clock, Steps steps) {
+    /**
+     * @param chunkRows rows folded per downsampling transaction: a partition can hold tens of millions, far
+     *                  more than one statement should take
+     */
+    public PartitionArchiver(DataSource dataSource, Duration span, int ahead, int chunkRows, Clock clock,
+                             Steps steps) {
         if (span.toMinutes() < 1 || span.toMillis() % 60_000 != 0) {
             throw new IllegalArgumentException("partition span must be a whole number of minutes, got " + span);
         }
@@ -75,6 +81,7 @@ public final class PartitionArchiver {
         this.staging = new PartitionedTable(dataSource, STAGING);
         this.span = span;
         this.ahead = ahead;
+        this.chunkRows = chunkRows;
         this.clock = clock;
         this.steps = steps;
     }
@@ -100,7 +107,8 @@ public final class PartitionArchiver {
                 + "table_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
                 + "partition_name VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
                 + "step VARCHAR(32) CHARACTER SET ascii COLLATE ascii_bin NOT NULL, "
-                + "done_at BIGINT NOT NULL, PRIMARY KEY (table_name, partition_name, step)) ENGINE = InnoDB");
+                + "up_to BIGINT NOT NULL, done_at BIGINT NOT NULL, PRIMARY KEY (table_name, partition_name, step)) "
+                + "ENGINE = InnoDB");
         if (archive.partitions().isEmpty()) {
             long start = System.nanoTime();
             String index = hasIndex(ARCHIVE, WINDOW_INDEX) ? "" : "ADD KEY " + WINDOW_INDEX + " (instance, type, ts) ";
@@ -175,10 +183,11 @@ public final class PartitionArchiver {
             steps.after("dropped-empty");
             return 0;
         }
-        if (downsample && !done(p, "downsampled")) {
+        long start = System.nanoTime();
+        if (downsample) {
             downsample(p);
-            steps.after("downsampled");
         }
+        long folded = System.nanoTime();
         long rows;
         if (keepRaw) {
             if (archive.partitions().stream().noneMatch(a -> a.name().equals(p.name()))) {
@@ -194,9 +203,14 @@ public final class PartitionArchiver {
         } else {
             rows = live.count(p.name());
         }
+        long moved = System.nanoTime();
         live.drop(p.name());
         steps.after("dropped");
         forget(p);
+        log.info("Partition {} of {} ({} rows) left: {}{} ms, dropped in {} ms", p.name(), LIVE, rows,
+                downsample ? "downsampled in " + (folded - start) / 1_000_000 + " ms, " : "",
+                keepRaw ? "exchanged into " + ARCHIVE + " in " + (moved - folded) / 1_000_000 : "counted in "
+                        + (moved - folded) / 1_000_000, (System.nanoTime() - moved) / 1_000_000);
         return rows;
     }
 
@@ -283,37 +297,70 @@ public final class PartitionArchiver {
         return Math.floorDiv(ms, span.toMillis()) * span.toMillis();
     }
 
-    /** Folds the partition into event_log_minute and records that it did, in one transaction. */
+    /**
+     * Folds the partition into event_log_minute a chunk of {@code chunkRows} at a time (by seq), each chunk in one
+     * transaction with the seq it reached, so a killed run resumes after the last chunk it committed and no row
+     * is counted twice.
+     */
     private void downsample(Partition p) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement();
-                 PreparedStatement mark = c.prepareStatement("INSERT INTO " + STEPS
-                         + " (table_name, partition_name, step, done_at) VALUES (?, ?, 'downsampled', ?)")) {
-                st.executeUpdate(Downsample.partitionSql(LIVE + " PARTITION (" + p.name() + ")"));
-                mark.setString(1, LIVE);
-                mark.setString(2, p.name());
-                mark.setLong(3, clock.millis());
-                mark.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        long after = folded(p).orElse(Long.MIN_VALUE);
+        String from = LIVE + " PARTITION (" + p.name() + ")";
+        String fold = Downsample.partitionSql(from + " WHERE seq > ? AND seq <= ?");
+        while (true) {
+            OptionalLong upTo = chunkEnd(from, after);
+            if (upTo.isEmpty()) {
+                return;
             }
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot downsample partition " + p.name() + ": " + e.getMessage(), e);
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(fold);
+                     PreparedStatement mark = c.prepareStatement("REPLACE INTO " + STEPS + " (table_name, "
+                             + "partition_name, step, up_to, done_at) VALUES (?, ?, 'downsample', ?, ?)")) {
+                    ps.setLong(1, after);
+                    ps.setLong(2, upTo.getAsLong());
+                    ps.executeUpdate();
+                    mark.setString(1, LIVE);
+                    mark.setString(2, p.name());
+                    mark.setLong(3, upTo.getAsLong());
+                    mark.setLong(4, clock.millis());
+                    mark.executeUpdate();
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw new DatabaseException("cannot downsample partition " + p.name() + ": " + e.getMessage(), e);
+            }
+            after = upTo.getAsLong();
+            steps.after("downsampled");
         }
     }
 
-    private boolean done(Partition p, String step) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM "
-                + STEPS + " WHERE table_name = ? AND partition_name = ? AND step = ?")) {
-            ps.setString(1, LIVE);
-            ps.setString(2, p.name());
-            ps.setString(3, step);
+    /** The seq of the last row of the next chunk after {@code after}: a range scan of the primary key. */
+    private OptionalLong chunkEnd(String from, long after) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT MAX(seq) FROM (SELECT seq FROM " + from + " WHERE seq > ? ORDER BY seq LIMIT ?) chunk")) {
+            ps.setLong(1, after);
+            ps.setInt(2, chunkRows);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getInt(1) > 0;
+                long end = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(end);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read " + from + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** How far the partition is already folded into event_log_minute, by a run that was stopped. */
+    private OptionalLong folded(Partition p) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT up_to FROM "
+                + STEPS + " WHERE table_name = ? AND partition_name = ? AND step = 'downsample'")) {
+            ps.setString(1, LIVE);
+            ps.setString(2, p.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
         } catch (SQLException e) {
             throw new DatabaseException("cannot read " + STEPS + ": " + e.getMessage(), e);
