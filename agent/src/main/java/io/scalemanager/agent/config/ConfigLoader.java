@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * Resolves the agent's settings from, in rising precedence: defaults, the YAML file ({@code --config},
  * {@code SCALEMANAGER_AGENT_CONFIG}, or /etc/scalemanager/agent.yaml when present), environment variables
  * ({@code SCALEMANAGER_AGENT_<KEY>}), flags ({@code --key value}). Every bad value fails with its key and source.
+ *
+ * <p>The server's files go through core's {@code YamlFile}; the agent reads its one file here, with SnakeYAML
+ * directly, on purpose: it runs on every VM as a small package of the JDK and SnakeYAML only, and core would
+ * bring the HTTP server, Jackson, the database pool and Micrometer with it (docs/architecture.md, "Where
+ * configuration files are read").
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/scalemanager/agent.yaml");

@@ -67,7 +67,12 @@ public final class YamlFile {
         return new YamlFile(yaml, name, Map.copyOf(env));
     }
 
-    /** Reads a UTF-8 file; errors name it as given. */
+    /** Reads a UTF-8 file without {@code ${NAME}} substitution; errors name it as given. */
+    public static YamlFile read(Path file) throws IOException {
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Reads a UTF-8 file, replacing {@code ${NAME}} in text values from {@code env}; errors name it as given. */
     public static YamlFile read(Path file, Map<String, String> env) throws IOException {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), env);
     }

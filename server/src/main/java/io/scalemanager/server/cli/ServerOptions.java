@@ -35,12 +35,17 @@ public final class ServerOptions {
     boolean verbose;
 
     public Settings load() {
+        return load(System.getenv());
+    }
+
+    /** The settings these flags, the given environment, the config file and the defaults make. */
+    Settings load(Map<String, String> environment) {
         Map<String, String> flags = new HashMap<>();
         flags.put(ConfigKeys.LISTEN.key(), listen);
         flags.put(ConfigKeys.DATA.key(), data);
         flags.put(ConfigKeys.RULES.key(), rules);
         flags.put(ConfigKeys.DB_URL.key(), dbUrl);
         flags.put(ConfigKeys.KAFKA_BOOTSTRAP.key(), kafka);
-        return new ConfigLoader(System.getenv()).load(Optional.ofNullable(config), flags);
+        return new ConfigLoader(environment).load(Optional.ofNullable(config), flags);
     }
 }

@@ -1,23 +1,29 @@
 package io.scalemanager.server.config;
 
 import io.scalemanager.core.secret.Secrets;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import io.scalemanager.core.yaml.YamlError;
+import io.scalemanager.core.yaml.YamlFile;
+import io.scalemanager.core.yaml.YamlMap;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Resolves the configuration from, in rising precedence: defaults, the YAML file, environment variables,
- * command-line flags. Any key the server does not know is an error, wherever it appears.
+ * command-line flags. Any key the server does not know is an error, wherever it appears. The file is read
+ * through core's {@link YamlFile}, so its errors take the one format of every configuration file and are all
+ * reported together; keys may be nested ({@code db: {url: ...}}) or written whole ({@code db.url: ...}).
+ * An empty value, like an empty environment variable, means the key is not set at that level.
  */
 public final class ConfigLoader {
     public static final Path DEFAULT_FILE = Path.of("config/scalemanager.yaml");
@@ -42,9 +48,9 @@ public final class ConfigLoader {
         }
         Optional<Path> file = configFile.or(() -> Optional.ofNullable(environment.get(CONFIG_ENV)).map(Path::of));
         if (file.isPresent()) {
-            readFile(file.get(), true, values);
+            readFile(file.get(), values);
         } else if (Files.exists(DEFAULT_FILE)) {
-            readFile(DEFAULT_FILE, false, values);
+            readFile(DEFAULT_FILE, values);
         }
         for (ConfigKey k : ConfigKeys.ALL) {
             String v = environment.get(k.env());
@@ -68,45 +74,68 @@ public final class ConfigLoader {
         return new Settings(values);
     }
 
-    private static void readFile(Path file, boolean explicit, Map<String, Settings.Value> values) {
+    private static void readFile(Path file, Map<String, Settings.Value> values) {
         if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config file " + file + " does not exist" + (explicit ? "" : ""));
+            throw new ConfigException("config file " + file + " does not exist");
         }
-        Object root;
-        try (Reader reader = Files.newBufferedReader(file)) {
-            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        YamlFile yaml;
+        try {
+            yaml = YamlFile.read(file);
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        } catch (YAMLException e) {
-            throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
         }
-        if (root == null) {
-            return;
+        if (!yaml.isEmpty()) {
+            YamlMap top = yaml.top(keysUnder(""), "config keys like 'listen: 127.0.0.1:8080' or 'db: {url: ...}'");
+            if (top != null) {
+                read(top, "", "config file " + file, values);
+            }
         }
-        if (!(root instanceof Map<?, ?> map)) {
-            throw new ConfigException("config file " + file + " must be a map of keys to values");
+        if (yaml.hasErrors()) {
+            throw new ConfigException(yaml.errors().stream().map(YamlError::toString).collect(Collectors.joining("\n")));
         }
-        flatten("", map, file, values);
     }
 
-    private static void flatten(String prefix, Map<?, ?> map, Path file, Map<String, Settings.Value> values) {
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-            String key = prefix + e.getKey();
-            Object v = e.getValue();
-            if (v instanceof Map<?, ?> nested) {
-                flatten(key + ".", nested, file, values);
+    /** The keys of one level of the file under {@code prefix}: groups like {@code db} and whole keys. */
+    private static TreeSet<String> keysUnder(String prefix) {
+        TreeSet<String> keys = new TreeSet<>();
+        for (ConfigKey k : ConfigKeys.ALL) {
+            if (k.key().startsWith(prefix)) {
+                String rest = k.key().substring(prefix.length());
+                keys.add(rest);
+                for (int dot = rest.indexOf('.'); dot > 0; dot = rest.indexOf('.', dot + 1)) {
+                    keys.add(rest.substring(0, dot));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static void read(YamlMap map, String prefix, String source, Map<String, Settings.Value> values) {
+        for (String name : map.keys()) {
+            String key = prefix + name;
+            Node node = map.get(name);
+            if (ConfigKeys.find(key) == null) {
+                // a group of keys: db, queue.kafka, ...
+                YamlMap group = node == null ? null : map.map(name, keysUnder(key + "."), "the keys of " + key + ".*");
+                if (group != null) {
+                    read(group, key + ".", source, values);
+                } else if (node == null) {
+                    map.error(name, "'" + name + "' is a group of keys; write them under it, or leave it out");
+                }
                 continue;
             }
-            ConfigKey known = ConfigKeys.find(key);
-            if (known == null) {
-                throw new ConfigException("config file " + file + ": unknown key '" + key + "'; known keys: "
-                        + String.join(", ", ConfigKeys.ALL.stream().map(ConfigKey::key).toList()));
+            String text;
+            if (node == null) {
+                text = "";
+            } else if (node instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
+                // YAML 1.1 reads yes/no/on/off as booleans, and the file has always meant them so.
+                text = String.valueOf(s.getValue().toLowerCase(java.util.Locale.ROOT).matches("true|yes|on|y"));
+            } else {
+                text = map.textOrEmpty(name, "a single value").orElse(null);
             }
-            if (v instanceof List<?> || v instanceof Map<?, ?>) {
-                throw new ConfigException("config file " + file + ": key '" + key + "' must be a single value");
+            if (text != null) {
+                values.put(key, new Settings.Value(text, Settings.Origin.FILE, source));
             }
-            values.put(key, new Settings.Value(v == null ? "" : String.valueOf(v), Settings.Origin.FILE,
-                    "config file " + file));
         }
     }
 }
