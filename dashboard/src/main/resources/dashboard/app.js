@@ -232,7 +232,8 @@
         el('span', {id: 'fleet-page'}, 'page ' + (p.page + 1) + ' of ' + pages),
         el('button', {type: 'button', disabled: p.page + 1 >= pages, onclick: () => go('fleet', {...p, page: p.page + 1})}, 'next ›'));
       window.smTimings = Object.assign(window.smTimings || {}, {fleetFetchMs: fetched - fetchStart,
-        fleetRenderMs: performance.now() - fetched, fleetShownMs: performance.now() - started});
+        fleetRenderMs: performance.now() - fetched, fleetShownMs: performance.now() - started,
+        fleetShownSinceNavigationMs: performance.now()});
       table.dataset.loaded = String(Date.now());
     }
     await load();

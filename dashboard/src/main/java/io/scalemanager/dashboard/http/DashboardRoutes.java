@@ -77,7 +77,8 @@ public final class DashboardRoutes implements Routes {
     private static void page(Context ctx, Asset a) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // Not no-referrer: with it browsers send "Origin: null" on form posts, which the server refuses.
+        ctx.header("Referrer-Policy", "same-origin");
         serve(ctx, a);
     }
 

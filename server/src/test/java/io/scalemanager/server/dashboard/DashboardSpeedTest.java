@@ -1,0 +1,169 @@
+package io.scalemanager.server.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard's speed figures (issue 19, "Speed"), printed and written to {@code target/dashboard-speed.txt}:
+ * the fleet page of 10,000 instances (server time per page over HTTP on loopback, and the first paint and the
+ * filled table in headless Chromium), and an instance page with 24 h of 10 s samples of 11 types (95,040 points:
+ * the time the data takes to arrive, and the time to draw the charts). The bounds asserted are ten times the
+ * issue's targets: the build machines are shared, so the figures, not the assertions, are the measurement.
+ *
+ * <p>It takes about two minutes (most of it storing 155,040 states), so it runs only when asked:
+ * {@code mvn -B verify -pl server -am -Dtest=DashboardSpeedTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Ddashboard.speed=true}.
+ */
+@EnabledIf("io.scalemanager.core.process.Installed#chromium")
+@EnabledIfSystemProperty(named = "dashboard.speed", matches = "true")
+class DashboardSpeedTest {
+    private static final int INSTANCES = 10_000;
+    private static final String[] TYPES = {"cpu", "load", "load5", "load15", "ram", "ram_used_mb", "ram_total_mb",
+        "storage", "storage_used_gb", "storage_total_gb", "cpus"};
+    private static final String RULES = """
+            rules:
+              - name: cpu-up
+                when: cpu > 90
+                for: 5m
+                then: cpu +1
+              - name: ram-up
+                when: ram > 85
+                for: 5m
+                then: ram +1024
+              - name: load-alert
+                when: load > 8
+                for: 5m
+                then: alert
+            """;
+
+    @Test
+    void fleetOfTenThousandAndAnInstanceWithNinetyFiveThousandPoints(@TempDir Path dir) throws Exception {
+        try (DashboardServer server = DashboardServer.start(dir.resolve("server"), RULES, Map.of(
+                "SCALEMANAGER_COLLECTOR_RATE_PER_INSTANCE", "1000000",
+                "SCALEMANAGER_COLLECTOR_BURST_PER_INSTANCE", "1000000"));
+             Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            long now = Instant.now().getEpochSecond();
+            // 10,000 instances, each with cpu, load and ram half an hour ago and now (the sparklines' minutes).
+            for (int from = 0; from < INSTANCES; from += 1000) {
+                StringBuilder json = new StringBuilder("[");
+                for (int i = from; i < from + 1000; i++) {
+                    for (String type : new String[]{"cpu", "load", "ram"}) {
+                        for (long t : new long[]{now - 1800, now}) {
+                            json.append(json.length() > 1 ? "," : "").append("{\"instance\":\"vm-").append(i)
+                                    .append("\",\"type\":\"").append(type).append("\",\"value\":")
+                                    .append((i * 7 + t) % 100).append(",\"timestamp\":").append(t).append('}');
+                        }
+                    }
+                }
+                server.postStates(json.append(']').toString());
+            }
+            // One instance with 24 h of 10 s samples of the 11 standard types: 95,040 points.
+            List<String> batch = new ArrayList<>();
+            int points = 0;
+            for (String type : TYPES) {
+                for (long t = now - 86_400 + 10; t <= now; t += 10) {
+                    batch.add("{\"instance\":\"big-1\",\"type\":\"" + type + "\",\"value\":"
+                            + (50 + 40 * Math.sin(t / 3600.0)) + ",\"timestamp\":" + t + "}");
+                    points++;
+                    if (batch.size() == 10_000) {
+                        server.postStates("[" + String.join(",", batch) + "]");
+                        batch.clear();
+                    }
+                }
+            }
+            server.postStates("[" + String.join(",", batch) + "]");
+            assertThat(points).isEqualTo(95_040);
+            await().atMost(Duration.ofSeconds(120)).until(() -> server.getJson("/v1/fleet?size=1")
+                    .path("total").asInt() == INSTANCES + 1);
+
+            // Server time per page: sorted and filtered pages of 50, over HTTP on loopback.
+            String[] pages = {"/v1/fleet?page=0", "/v1/fleet?page=100&sort=last_seen&order=desc",
+                "/v1/fleet?sort=value:cpu&order=desc", "/v1/fleet?instances=vm-9*&sort=status",
+                "/v1/fleet?page=199&sort=value:ram"};
+            for (int i = 0; i < 10; i++) {
+                server.getJson(pages[i % pages.length]);
+            }
+            double[] fleetMs = new double[40];
+            for (int i = 0; i < fleetMs.length; i++) {
+                long t0 = System.nanoTime();
+                JsonNode page = server.getJson(pages[i % pages.length]);
+                fleetMs[i] = (System.nanoTime() - t0) / 1e6;
+                assertThat(page.path("instances").size()).isPositive();
+            }
+
+            double[] chartMs = new double[5];
+            String chart = "/v1/history/chart?instance=big-1&from=" + (now - 86_400) + "&to=" + now;
+            server.getJson(chart);
+            for (int i = 0; i < chartMs.length; i++) {
+                long t0 = System.nanoTime();
+                JsonNode c = server.getJson(chart);
+                chartMs[i] = (System.nanoTime() - t0) / 1e6;
+                assertThat(c.path("samples").asLong()).isEqualTo(95_040);
+            }
+
+            // The browser: a fresh page of the fleet, then the instance page over 24 h.
+            browser.open(server.url("/"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> browser.js(
+                    "return window.smTimings && window.smTimings.fleetShownSinceNavigationMs") != null);
+            double firstPaint = number(browser.js("const p = performance.getEntriesByName('first-contentful-paint');"
+                    + " return p.length ? p[0].startTime : -1"));
+            double fleetShown = number(browser.js("return window.smTimings.fleetShownSinceNavigationMs"));
+            assertThat(browser.all("#fleet tbody tr")).hasSize(50);
+
+            browser.open(server.url("/#/instance/big-1?from=" + (now - 86_400) + "&to=" + now));
+            browser.driver.navigate().refresh();
+            await().atMost(Duration.ofSeconds(60)).until(() -> browser.js(
+                    "return window.smTimings && window.smTimings.chartSamples") != null);
+            double chartFetch = number(browser.js("return window.smTimings.chartFetchMs"));
+            double chartDraw = number(browser.js("return window.smTimings.chartDrawMs"));
+            assertThat(number(browser.js("return window.smTimings.chartSamples"))).isEqualTo(95_040);
+            assertThat(browser.all(".chart[data-type]")).hasSize(11);
+
+            String report = String.format(Locale.ROOT, """
+                    dashboard speed, %s, %d cores (load average %.1f)
+                    fleet of %d instances, page of 50 (server, HTTP on loopback): median %.1f ms, p95 %.1f ms, max %.1f ms
+                    fleet page in Chromium: first contentful paint %.0f ms, table filled %.0f ms after navigation
+                    instance over 24 h, %d points of 11 types (server, HTTP on loopback): median %.0f ms, max %.0f ms
+                    instance page in Chromium: data %.0f ms, charts drawn %.0f ms
+                    """, Instant.now(), Runtime.getRuntime().availableProcessors(),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    INSTANCES + 1, percentile(fleetMs, 50), percentile(fleetMs, 95), percentile(fleetMs, 100),
+                    firstPaint, fleetShown, points, percentile(chartMs, 50), percentile(chartMs, 100), chartFetch,
+                    chartDraw);
+            System.out.print(report);
+            Files.writeString(Path.of("target", "dashboard-speed.txt"), report);
+
+            assertThat(percentile(fleetMs, 50)).isLessThan(1000);
+            assertThat(fleetShown).isLessThan(10_000);
+            assertThat(percentile(chartMs, 50)).isLessThan(3000);
+            assertThat(chartDraw).isLessThan(10_000);
+        }
+    }
+
+    private static double number(Object o) {
+        return ((Number) o).doubleValue();
+    }
+
+    private static double percentile(double[] values, int p) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}
