@@ -1,11 +1,13 @@
 package io.scalemanager.collector;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.state.State;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
+import org.eclipse.jetty.http.HttpException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +22,7 @@ import java.util.Optional;
  * per instance and handed to the {@link StateSink}; {@code 202} means they are durably stored.
  */
 public final class CollectorRoutes implements Routes {
-    /** The paths, which count body bytes as they read and so may take chunked bodies. */
+    /** The paths agents post to. */
     public static final String BATCH_PATH = "/v1/states";
     public static final String SINGLE_PATH = "/v1/state";
     /** Seconds an agent should wait after a 503 before it retries. */
@@ -48,12 +50,11 @@ public final class CollectorRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        // The server's own limit, which Javalin enforces only against Content-Length; we also hold chunked
-        // bodies to it while streaming them.
-        maxRequestBytes = app.unsafeConfig().http.maxRequestSize;
-        app.post(BATCH_PATH, ctx -> accept(ctx, reader::readBatch));
-        app.post(SINGLE_PATH, ctx -> accept(ctx, reader::readOne));
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        // The server's limit, which Jetty enforces on every body as it streams in, chunked or not.
+        maxRequestBytes = http.maxRequestBytes();
+        routes.post(BATCH_PATH, ctx -> accept(ctx, reader::readBatch));
+        routes.post(SINGLE_PATH, ctx -> accept(ctx, reader::readOne));
     }
 
     private interface BodyReader {
@@ -80,11 +81,15 @@ public final class CollectorRoutes implements Routes {
         if (length > maxRequestBytes) {
             throw tooLarge();
         }
-        try (InputStream body = new LimitedInputStream(ctx.req().getInputStream(), maxRequestBytes)) {
+        try (InputStream body = ctx.req().getInputStream()) {
             return bodyReader.read(body);
-        } catch (LimitedInputStream.TooLargeException e) {
-            throw tooLarge();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (statusOf(e) == 413) {
+                throw tooLarge();
+            }
+            if (e instanceof RuntimeException unexpected) {
+                throw unexpected;
+            }
             throw new ApiException(400, "could not read the request body: " + e.getMessage());
         }
     }
@@ -140,6 +145,16 @@ public final class CollectorRoutes implements Routes {
                 .strip().toLowerCase(Locale.ROOT);
         return mediaType.equals("application/json")
                 || (mediaType.endsWith("+json") && mediaType.indexOf('/') > 0);
+    }
+
+    /** The HTTP status Jetty failed the body's read with (413 past the size limit), or 0. */
+    private static int statusOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException http) {
+                return http.getCode();
+            }
+        }
+        return 0;
     }
 
     private ApiException tooLarge() {

@@ -512,7 +512,6 @@ class CollectorRoutesTest {
     private void start(HttpSettings http, CollectorSettings settings) {
         server = new ApiServer(http, registry)
                 .add(new CollectorRoutes(sink, settings, clock, registry))
-                .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .start();
     }
 

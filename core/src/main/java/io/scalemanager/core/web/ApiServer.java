@@ -2,15 +2,20 @@ package io.scalemanager.core.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +24,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP server with what every component serves: {@code /health}, {@code /ready}, {@code /metrics}, JSON
- * errors from one exception mapper, bearer tokens on changes, request timing. Components add their
- * {@link Routes}; the all-in-one adds every component's routes to one server.
+ * errors from one exception mapper, bearer tokens on changes, request timing, and Jetty's limits on what one
+ * client may cost ({@link HttpLimits}). Components add their {@link Routes} before {@link #start()}; the
+ * all-in-one adds every component's routes to one server.
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -35,32 +40,81 @@ public final class ApiServer implements AutoCloseable {
     public static final String SESSION_PATH = "/v1/session";
 
     private final HttpSettings settings;
-    private final Javalin app;
+    private final PrometheusMeterRegistry registry;
+    private final List<Routes> routes = new ArrayList<>();
     private final List<ReadinessCheck> checks = new ArrayList<>();
-    private final Set<String> chunkedBodyPaths = ConcurrentHashMap.newKeySet();
     private final BearerTokenAuth auth;
-    private final List<Endpoint> endpoints = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+    private volatile Javalin app;
     private volatile boolean stopping;
 
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
-        this.app = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.events(events -> events.handlerAdded(h -> {
-                if (h.getHttpMethod().isHttpMethod()) {
-                    endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
-                }
-            }));
-            config.useVirtualThreads = false;
-            config.http.maxRequestSize = settings.maxRequestBytes();
-            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        this.registry = registry;
+        this.auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
+    }
+
+    /** Adds a component's endpoints; only before {@link #start()}, since Javalin takes all routes up front. */
+    public ApiServer add(Routes componentRoutes) {
+        if (app != null) {
+            throw new IllegalStateException("routes are added before the server starts");
+        }
+        routes.add(componentRoutes);
+        return this;
+    }
+
+    public ApiServer addReadinessCheck(ReadinessCheck check) {
+        checks.add(check);
+        return this;
+    }
+
+    public ApiServer start() {
+        app = Javalin.create(this::configure);
+        app.start();
+        log.info("Listening on http://{}:{}", settings.host(), port());
+        return this;
+    }
+
+    private void configure(JavalinConfig config) {
+        HttpLimits limits = settings.limits();
+        config.startup.showJavalinBanner = false;
+        config.events.handlerAdded(h -> {
+            if (h.getHttpMethod().isHttpMethod()) {
+                endpoints.add(new Endpoint(h.getHttpMethod().name(), h.getPath()));
+            }
+        });
+        config.startup.showOldJavalinVersionWarning = false;
+        config.concurrency.useVirtualThreads = false;
+        config.http.maxRequestSize = settings.maxRequestBytes();
+        // A known path asked with another method is a 405 naming the allowed ones, not a 404.
+        config.http.prefer405over404 = true;
+        config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+        JsonErrorHandler jettyErrors = new JsonErrorHandler(settings);
+        config.jetty.modifyServer(server -> {
+            server.setStopTimeout(10_000);
+            server.setErrorHandler(jettyErrors);
+        });
+        config.jetty.modifyHttpConfiguration(h -> {
             // Jetty caches header values per connection and would otherwise match a cached bearer token
             // ignoring case; tokens are compared exactly.
-            config.jetty.modifyHttpConfiguration(h -> h.setHeaderCacheCaseSensitive(true));
+            h.setHeaderCacheCaseSensitive(true);
+            h.setRequestHeaderSize(limits.maxHeaderBytes());
         });
-        this.auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
-        app.before(ctx -> {
+        config.jetty.addConnector((server, httpConfiguration) -> {
+            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+            connector.setHost(settings.host());
+            connector.setPort(settings.port());
+            connector.setIdleTimeout(limits.idleTimeout().toMillis());
+            return connector;
+        });
+        // Jetty counts body bytes as they arrive, chunked or not, and fails the read past the limit with 413:
+        // Javalin's own limit only looks at Content-Length.
+        config.jetty.modifyServletContextHandler(context -> {
+            context.setErrorHandler(jettyErrors);
+            context.insertHandler(new SizeLimitHandler(settings.maxRequestBytes(), -1));
+            context.insertHandler(new MinimumUploadRate(limits.minRequestBytesPerSecond()));
+        });
+        config.routes.before(ctx -> {
             ctx.attribute(START_NANOS, System.nanoTime());
             if (!SignInSession.isRead(ctx)) {
                 SignInSession.checkOrigin(ctx);
@@ -69,45 +123,53 @@ public final class ApiServer implements AutoCloseable {
             if (auth != null && !ctx.path().equals(SESSION_PATH)) {
                 auth.check(ctx);
             }
-            // Javalin checks its size limit against Content-Length only; a chunked body would be read whole.
-            // Routes that count bytes as they stream (the collector) are let through.
-            if (ctx.req().getContentLengthLong() < 0 && "chunked".equalsIgnoreCase(ctx.header("Transfer-Encoding"))
-                    && !chunkedBodyPaths.contains(ctx.path())) {
-                throw new ApiException(411, "send the body with a Content-Length");
-            }
         });
-        app.after(ctx -> {
+        config.routes.after(ctx -> {
             Long start = ctx.attribute(START_NANOS);
             if (start != null) {
                 Timer.builder("scalemanager_http_requests")
                         .description("HTTP requests answered, by method, route and status")
                         .tag("method", ctx.method().name())
-                        .tag("route", ctx.endpointHandlerPath())
+                        .tag("route", routeOf(ctx))
                         .tag("status", Integer.toString(ctx.statusCode()))
                         .register(registry)
                         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             }
         });
-        app.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
-        app.exception(DatabaseException.class, (e, ctx) -> {
+        config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        config.routes.exception(DatabaseException.class, (e, ctx) -> {
             log.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.status(503).header("Retry-After", "1")
                     .json(new ApiError("storage is unavailable now; try again shortly", List.of()));
         });
-        app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
+        config.routes.exception(MethodNotAllowedResponse.class, (e, ctx) -> {
+            String allowed = String.join(", ", e.getDetails().values());
+            ctx.status(405).header("Allow", allowed)
+                    .json(new ApiError("method " + ctx.method() + " not allowed on " + ctx.path()
+                            + "; allowed: " + allowed, List.of()));
+        });
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus())
                 .json(new ApiError(describe(e), List.of())));
-        app.exception(Exception.class, (e, ctx) -> {
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            HttpException refused = jettyRefusal(e);
+            if (refused != null) {
+                // Jetty failed reading the body: past the size limit, or slower than the minimum rate.
+                log.info("Refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), e.getMessage());
+                ctx.status(refused.getCode()).header("Connection", "close")
+                        .json(new ApiError(jettyErrors.describe(refused.getCode()), List.of()));
+                return;
+            }
             log.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
             ctx.status(500).json(new ApiError("internal error; the server log has the details", List.of()));
         });
-        app.error(HttpStatus.NOT_FOUND, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty() || !ctx.res().getContentType().contains("json")) {
+        config.routes.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty() || ctx.res().getContentType() == null
+                    || !ctx.res().getContentType().contains("json")) {
                 ctx.json(new ApiError("not found: " + ctx.method() + " " + ctx.path(), List.of()));
             }
         });
-        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ctx.json(new ApiError("method not allowed", List.of())));
-        app.get("/health", ctx -> ctx.json(Map.of("status", stopping ? "stopping" : "ok")));
-        app.get("/ready", ctx -> {
+        config.routes.get("/health", ctx -> ctx.json(Map.of("status", stopping ? "stopping" : "ok")));
+        config.routes.get("/ready", ctx -> {
             Map<String, String> status = new LinkedHashMap<>();
             boolean ready = !stopping;
             for (ReadinessCheck check : checks) {
@@ -117,13 +179,16 @@ public final class ApiServer implements AutoCloseable {
             }
             ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "checks", status));
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(registry.scrape()));
-        app.post(SESSION_PATH, this::signIn);
-        app.delete(SESSION_PATH, ctx -> {
+        config.routes.post(SESSION_PATH, this::signIn);
+        config.routes.delete(SESSION_PATH, ctx -> {
             SignInSession.end(ctx);
             ctx.status(204);
         });
+        for (Routes r : routes) {
+            r.addTo(config.routes, settings);
+        }
     }
 
     /**
@@ -177,6 +242,22 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /** The matched route's pattern, so paths with ids do not each make a new timer. */
+    private static String routeOf(Context ctx) {
+        io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        return endpoint == null ? "unmatched" : endpoint.path;
+    }
+
+    /** The Jetty failure behind {@code e}, if Jetty refused the request's body; else null. */
+    private static HttpException jettyRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return http;
+            }
+        }
+        return null;
+    }
+
     private static String describe(HttpResponseException e) {
         return switch (e.getStatus()) {
             case 413 -> "request body too large";
@@ -197,31 +278,9 @@ public final class ApiServer implements AutoCloseable {
     public record Endpoint(String method, String path) {
     }
 
-    /** Every route served, in the order declared: for the API description's test, and answers like 405's Allow. */
+    /** Every route served, in the order declared: for the API description's test. Known once started. */
     public List<Endpoint> endpoints() {
         return List.copyOf(endpoints);
-    }
-
-    public ApiServer add(Routes routes) {
-        routes.addTo(app);
-        return this;
-    }
-
-    /** Lets requests to the path send chunked bodies: its handler must bound what it reads itself. */
-    public ApiServer allowChunkedBodies(String... paths) {
-        chunkedBodyPaths.addAll(List.of(paths));
-        return this;
-    }
-
-    public ApiServer addReadinessCheck(ReadinessCheck check) {
-        checks.add(check);
-        return this;
-    }
-
-    public ApiServer start() {
-        app.start(settings.host(), settings.port());
-        log.info("Listening on http://{}:{}", settings.host(), port());
-        return this;
     }
 
     /** The bound port (useful when the settings asked for port 0). */
@@ -237,6 +296,8 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        app.stop();
+        if (app != null) {
+            app.stop();
+        }
     }
 }

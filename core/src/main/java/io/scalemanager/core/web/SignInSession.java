@@ -98,10 +98,10 @@ public final class SignInSession {
     static void start(Context ctx, String token) {
         boolean secure = "https".equals(ctx.scheme());
         // Encoded: a token may hold characters a cookie value cannot.
-        Cookie session = new Cookie(TOKEN_COOKIE, URLEncoder.encode(token, StandardCharsets.UTF_8), "/", MAX_AGE_SECONDS, secure, 0, true, null, null,
+        Cookie session = new Cookie(TOKEN_COOKIE, URLEncoder.encode(token, StandardCharsets.UTF_8), "/", MAX_AGE_SECONDS, secure, true, null,
                 SameSite.STRICT);
         Cookie csrf = new Cookie(CSRF_COOKIE, HexFormat.of().formatHex(randomBytes()), "/", MAX_AGE_SECONDS,
-                secure, 0, false, null, null, SameSite.STRICT);
+                secure, false, null, SameSite.STRICT);
         ctx.cookie(session);
         ctx.cookie(csrf);
     }
@@ -109,8 +109,8 @@ public final class SignInSession {
     /** Clears the sign-in cookies. */
     static void end(Context ctx) {
         for (String name : new String[]{TOKEN_COOKIE, CSRF_COOKIE}) {
-            ctx.cookie(new Cookie(name, "", "/", 0, "https".equals(ctx.scheme()), 0, !name.equals(CSRF_COOKIE),
-                    null, null, SameSite.STRICT));
+            ctx.cookie(new Cookie(name, "", "/", 0, "https".equals(ctx.scheme()), !name.equals(CSRF_COOKIE),
+                    null, SameSite.STRICT));
         }
     }
 

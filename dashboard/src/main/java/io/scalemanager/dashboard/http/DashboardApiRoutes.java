@@ -1,11 +1,12 @@
 package io.scalemanager.dashboard.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.dashboard.chart.InstanceCharts;
 import io.scalemanager.dashboard.fleet.FleetQuery;
@@ -46,10 +47,10 @@ public final class DashboardApiRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.get("/v1/fleet", ctx -> ctx.json(fleet.page(fleetQuery(ctx))));
-        app.get("/v1/history/chart", this::chart);
-        app.get("/v1/rules/activity", ctx -> {
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.get("/v1/fleet", ctx -> ctx.json(fleet.page(fleetQuery(ctx))));
+        routes.get("/v1/history/chart", this::chart);
+        routes.get("/v1/rules/activity", ctx -> {
             Duration since = Optional.ofNullable(ctx.queryParam("since")).filter(s -> !s.isEmpty())
                     .map(s -> duration("since", s)).orElse(Duration.ofHours(24));
             ctx.json(rules.since(since));

@@ -1,9 +1,10 @@
 package io.scalemanager.dashboard.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 
 import java.io.IOException;
@@ -56,16 +57,16 @@ public final class DashboardRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.get("/", ctx -> {
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.get("/", ctx -> {
             if (signInRequired && !signedIn.test(ctx)) {
                 ctx.redirect("/login", HttpStatus.SEE_OTHER);
                 return;
             }
             page(ctx, index);
         });
-        app.get("/login", ctx -> page(ctx, login));
-        app.get("/ui/{file}", ctx -> {
+        routes.get("/login", ctx -> page(ctx, login));
+        routes.get("/ui/{file}", ctx -> {
             Asset a = assets.get(ctx.pathParam("file"));
             if (a == null) {
                 throw ApiException.notFound("no dashboard file " + ctx.pathParam("file"));

@@ -1,10 +1,11 @@
 package io.scalemanager.history.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
@@ -31,9 +32,9 @@ public final class HistoryRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.get("/v1/history", this::samples);
-        app.get("/v1/history/query", this::query);
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.get("/v1/history", this::samples);
+        routes.get("/v1/history/query", this::query);
     }
 
     private void samples(Context ctx) {

@@ -3,13 +3,14 @@ package io.scalemanager.instanceapi.http;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiError;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.operation.Operation;
@@ -48,12 +49,12 @@ public final class InstanceApiRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.post("/v1/instances/<instance>/resize", this::resize);
-        app.get("/v1/instances/<instance>", this::instance);
-        app.get("/v1/operations", this::operations);
-        app.get("/v1/operations/{id}", this::operation);
-        app.post("/instance", this::legacyResize);
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.post("/v1/instances/<instance>/resize", this::resize);
+        routes.get("/v1/instances/<instance>", this::instance);
+        routes.get("/v1/operations", this::operations);
+        routes.get("/v1/operations/{id}", this::operation);
+        routes.post("/instance", this::legacyResize);
     }
 
     private void resize(Context ctx) {

@@ -1,10 +1,11 @@
 package io.scalemanager.manager.http;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
@@ -55,10 +56,10 @@ public final class ManagerRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.get("/v1/actions", this::actions);
-        app.get("/v1/alerts", this::alerts);
-        app.get("/v1/instances", this::instances);
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.get("/v1/actions", this::actions);
+        routes.get("/v1/alerts", this::alerts);
+        routes.get("/v1/instances", this::instances);
     }
 
     private void actions(Context ctx) {

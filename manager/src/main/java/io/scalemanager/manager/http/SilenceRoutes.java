@@ -1,13 +1,14 @@
 package io.scalemanager.manager.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.alert.Silence;
 import io.scalemanager.manager.alert.Silences;
@@ -38,16 +39,16 @@ public final class SilenceRoutes implements Routes {
     }
 
     @Override
-    public void addTo(Javalin app) {
-        app.post("/v1/silences", this::create);
-        app.get("/v1/silences", ctx -> {
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.post("/v1/silences", this::create);
+        routes.get("/v1/silences", ctx -> {
             List<Map<String, Object>> body = new ArrayList<>();
             for (Silence s : silences.active()) {
                 body.add(toJson(s));
             }
             ctx.json(Map.of("silences", body));
         });
-        app.delete("/v1/silences/{id}", ctx -> {
+        routes.delete("/v1/silences/{id}", ctx -> {
             long id;
             try {
                 id = Long.parseLong(ctx.pathParam("id"));

@@ -38,6 +38,12 @@ public final class ConfigKeys {
             "events a partition of the embedded queue holds before ingestion waits");
     public static final ConfigKey API_TOKEN = ConfigKey.secret("api.token",
             "bearer token required on every request that changes something");
+    public static final ConfigKey HTTP_MAX_HEADER_BYTES = ConfigKey.of("http.max_header_bytes", "8192",
+            "largest request line and headers in bytes; larger ones are answered with 431");
+    public static final ConfigKey HTTP_IDLE_TIMEOUT = ConfigKey.of("http.idle_timeout", "30s",
+            "a connection that sends and reads nothing for this long is closed");
+    public static final ConfigKey HTTP_MIN_REQUEST_RATE = ConfigKey.of("http.min_request_bytes_per_second", "1024",
+            "a request body arriving slower than this, on average, fails with 408 (0: no minimum)");
     public static final ConfigKey COLLECTOR_MAX_STATES = ConfigKey.of("collector.max_states", "10000",
             "states per request");
     public static final ConfigKey COLLECTOR_MAX_BODY = ConfigKey.of("collector.max_body_bytes", "8388608",
@@ -119,7 +125,8 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
             DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
-            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, COLLECTOR_MAX_STATES,
+            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN,
+            HTTP_MAX_HEADER_BYTES, HTTP_IDLE_TIMEOUT, HTTP_MIN_REQUEST_RATE, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,

@@ -34,9 +34,8 @@ final class CollectorParts implements AutoCloseable {
                    int writerId, int maxPendingStates) {
 
         static Options read(Settings settings, HostPort listen, DatabaseSettings db) {
-            HttpSettings http = new HttpSettings(listen.host(), listen.port(),
-                    settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30),
-                    settings.optional(ConfigKeys.API_TOKEN));
+            HttpSettings http = ServerSettings.http(settings, listen,
+                    settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30));
             CollectorSettings collector = new CollectorSettings(
                     settings.integer(ConfigKeys.COLLECTOR_MAX_STATES, 1, 1_000_000),
                     settings.duration(ConfigKeys.COLLECTOR_FUTURE),
@@ -77,7 +76,6 @@ final class CollectorParts implements AutoCloseable {
                         throw new StoreUnavailableException(e.getMessage(), e);
                     }
                 }, options.collector(), clock, registry, onInstanceLimit))
-                .allowChunkedBodies(CollectorRoutes.BATCH_PATH, CollectorRoutes.SINGLE_PATH)
                 .addReadinessCheck(ServerSettings.readiness("ingestion", () -> ingesting));
     }
 

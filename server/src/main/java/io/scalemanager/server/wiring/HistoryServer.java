@@ -5,7 +5,6 @@ import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
-import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
@@ -30,8 +29,7 @@ public final class HistoryServer implements AutoCloseable {
 
     public static HistoryServer start(Settings settings) {
         HostPort listen = ServerSettings.listen(settings);
-        HttpSettings http = new HttpSettings(listen.host(), listen.port(), 1L << 16,
-                settings.optional(ConfigKeys.API_TOKEN));
+        HttpSettings http = ServerSettings.http(settings, listen, 1L << 16);
         Database db = Database.open(ServerSettings.database(settings));
         try {
             ApiServer server = new ApiServer(http, ServerSettings.registry())

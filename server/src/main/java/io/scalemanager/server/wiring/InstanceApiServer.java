@@ -46,12 +46,11 @@ public final class InstanceApiServer implements AutoCloseable {
 
     public static InstanceApiServer start(Settings settings) throws RulesetException, IOException {
         HostPort listen = ServerSettings.listen(settings);
-        Optional<String> token = settings.optional(ConfigKeys.API_TOKEN);
         Ruleset ruleset = AllInOne.loadRuleset(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings);
         SimulatorSettings simulatorSettings = ServerSettings.simulator(settings);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
-        HttpSettings http = new HttpSettings(listen.host(), listen.port(), 1L << 20, token);
+        HttpSettings http = ServerSettings.http(settings, listen, 1L << 20);
 
         InstanceApiServer app = new InstanceApiServer();
         try {

@@ -12,7 +12,6 @@ import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventConsumer;
 import io.scalemanager.queue.kafka.KafkaQueueSettings;
-import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
@@ -51,8 +50,7 @@ public final class ManagerServer implements AutoCloseable {
         KafkaQueueSettings kafka = KafkaQueueConfig.read(settings).orElseThrow(() -> new StartupException(
                 "config key 'queue.kafka.bootstrap': the manager reads its events from Kafka; set it "
                         + "(--kafka HOST:PORT)"));
-        HttpSettings http = new HttpSettings(listen.host(), listen.port(), MAX_READ_BODY,
-                settings.optional(ConfigKeys.API_TOKEN));
+        HttpSettings http = ServerSettings.http(settings, listen, MAX_READ_BODY);
         ManagerServer manager = new ManagerServer();
         try {
             manager.wire(ruleset, options, instanceApi, dbSettings, kafka, listen, http);

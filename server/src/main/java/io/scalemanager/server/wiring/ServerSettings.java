@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.web.HttpLimits;
+import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.server.config.ConfigKeys;
@@ -40,6 +42,16 @@ final class ServerSettings {
         }
         ListenCheck.ensureAvailable(listen);
         return listen;
+    }
+
+    /** How to serve HTTP on {@code listen}: the api.token and the http.* limits every server shares. */
+    static HttpSettings http(Settings settings, HostPort listen, long maxRequestBytes) {
+        HttpLimits limits = new HttpLimits(
+                settings.integer(ConfigKeys.HTTP_MAX_HEADER_BYTES, 1024, 1 << 20),
+                settings.duration(ConfigKeys.HTTP_IDLE_TIMEOUT),
+                settings.longValue(ConfigKeys.HTTP_MIN_REQUEST_RATE, 0, Long.MAX_VALUE));
+        return new HttpSettings(listen.host(), listen.port(), maxRequestBytes,
+                settings.optional(ConfigKeys.API_TOKEN), limits);
     }
 
     /** The database: db.url, or the H2 file in the data directory. */
