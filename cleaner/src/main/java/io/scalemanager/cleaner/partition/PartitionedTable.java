@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -20,6 +21,12 @@ import java.util.StringJoiner;
  * class's own table names, partition names ({@link Partition#before}) and numbers: nothing a user typed.
  */
 final class PartitionedTable {
+    /**
+     * How long one of these statements may take: the migration's copy and the exchange's validation read every
+     * row, which on a large table is far longer than {@code db.query_timeout} allows a request's statement.
+     */
+    static final Duration STATEMENT_TIMEOUT = Duration.ofHours(6);
+
     private final DataSource dataSource;
     private final String table;
 
@@ -35,7 +42,7 @@ final class PartitionedTable {
     /** The partitions in order, the catch-all last; empty when the table is not partitioned. */
     List<Partition> partitions() {
         List<Partition> partitions = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT PARTITION_NAME, PARTITION_DESCRIPTION FROM information_schema.PARTITIONS "
                         + "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL "
                         + "ORDER BY PARTITION_ORDINAL_POSITION")) {
@@ -54,7 +61,7 @@ final class PartitionedTable {
     }
 
     boolean exists() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
@@ -110,11 +117,23 @@ final class PartitionedTable {
     }
 
     void execute(String ddl) {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = connection(); Statement st = c.createStatement()) {
             st.execute(ddl);
         } catch (SQLException e) {
             throw new DatabaseException("cannot change " + table + " (" + ddl + "): " + e.getMessage(), e);
         }
+    }
+
+    /** A connection whose socket waits as long as a statement here may take (the pool resets it on return). */
+    private Connection connection() throws SQLException {
+        Connection c = dataSource.getConnection();
+        try {
+            c.setNetworkTimeout(Runnable::run, (int) STATEMENT_TIMEOUT.toMillis());
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private String from(String partition) {
@@ -128,7 +147,7 @@ final class PartitionedTable {
     }
 
     private long query(String sql, boolean count) {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        try (Connection c = connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             if (!rs.next()) {
                 return 0;
@@ -140,7 +159,7 @@ final class PartitionedTable {
     }
 
     private OptionalLong optional(String sql) {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        try (Connection c = connection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             long v = rs.getLong(1);
