@@ -152,7 +152,7 @@ class AlertsEndToEndTest {
         assertThatThrownBy(() -> TestServer.start(dir, RULES, Map.of("SCALEMANAGER_ALERTS", bad.toString())))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("config key 'alerts'")
-                .hasMessageContaining(bad + ":4: key 'channels[0].url': must be an http:// or https:// URL");
+                .hasMessageContaining(bad + ":4: channels[1]: 'url' must be an http:// or https:// URL");
     }
 
     @Test
