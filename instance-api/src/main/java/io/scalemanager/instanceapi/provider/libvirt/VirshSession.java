@@ -95,10 +95,7 @@ final class VirshSession implements AutoCloseable {
         byte[] buf = new byte[8192];
         int searchFrom = 0;
         while (true) {
-            int at = pending.indexOf(marker, searchFrom);
-            while (at >= 0 && at >= 5 && pending.substring(at - 5, at).equals("echo ")) {
-                at = pending.indexOf(marker, at + marker.length());
-            }
+            int at = markerOutput(pending, marker, searchFrom);
             if (at >= 0) {
                 String out = pending.substring(0, at);
                 pending.delete(0, at + marker.length());
@@ -133,7 +130,21 @@ final class VirshSession implements AutoCloseable {
         }
     }
 
-    private static Result parse(String raw) {
+    /**
+     * Where the marker's own output starts in what virsh printed so far, from {@code from} on, or -1: virsh
+     * echoes each command after its prompt, so an occurrence right after "echo " is the command, not its output.
+     */
+    static int markerOutput(CharSequence printed, String marker, int from) {
+        String text = printed.toString();
+        int at = text.indexOf(marker, from);
+        while (at >= 5 && text.startsWith("echo ", at - 5)) {
+            at = text.indexOf(marker, at + marker.length());
+        }
+        return at;
+    }
+
+    /** Splits one command's output into its lines and the lines virsh marked {@code error:}, without prompts. */
+    static Result parse(String raw) {
         List<String> out = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (String l : raw.split("\n", -1)) {
