@@ -44,4 +44,36 @@ class SturdyConditionsEndToEndTest {
                     .isEqualTo("p90-up");
         }
     }
+
+    @Test
+    void aSpentBudgetHoldsBackTheRestAndAlertsOnce() throws Exception {
+        String rules = """
+                rules:
+                  - {name: cpu-up, when: cpu > 80, for: 3s, then: cpu +1, cooldown: 10m}
+                budgets:
+                  - {instances: "web-*", max_actions: 2, per: 10m}
+                """;
+        try (TestServer server = TestServer.start(dir, rules, Map.of())) {
+            long now = System.currentTimeMillis() / 1000;
+            for (int i = 1; i <= 5; i++) {
+                server.report("web-" + i, "cpu", now, 95, 95, 95, 95, 95);
+            }
+            server.report("db-1", "cpu", now, 95, 95, 95, 95, 95);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.handledEvents() >= 30);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    server.getJson("/v1/actions?instance=db-1").path("actions").size() == 1);
+            int onWeb = 0;
+            for (int i = 1; i <= 5; i++) {
+                onWeb += server.getJson("/v1/actions?instance=web-" + i).path("actions").size();
+            }
+            assertThat(onWeb).as("actions on web-* within the budget").isEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    server.getJson("/v1/alerts").path("alerts").size() >= 1);
+            var alerts = server.getJson("/v1/alerts").path("alerts");
+            assertThat(alerts.size()).as("one alert for the spent budget, not one per rule or sample").isEqualTo(1);
+            assertThat(alerts.get(0).path("message").asText())
+                    .startsWith("budget \"web-*\" (2 actions per 10m) is spent: 2 actions in the last 10m");
+        }
+    }
 }
