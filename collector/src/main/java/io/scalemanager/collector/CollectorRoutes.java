@@ -4,7 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.state.State;
+import io.scalemanager.core.access.Caller;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import org.eclipse.jetty.http.HttpException;
@@ -64,6 +66,7 @@ public final class CollectorRoutes implements Routes {
     private void accept(Context ctx, BodyReader bodyReader) {
         try {
             List<State> states = read(ctx, bodyReader);
+            requireIngestScope(ctx, states);
             limit(ctx, states);
             admitInstances(states);
             store(ctx, states);
@@ -104,6 +107,21 @@ public final class CollectorRoutes implements Routes {
                     : "; " + r.available() + " may be sent now, retry after " + r.retryAfterSeconds() + "s";
             throw new ApiException(429, "rate limit of instance '" + r.instance() + "' exceeded: "
                     + r.requested() + " states" + why);
+        }
+    }
+
+    /** An ingest token reports for the instances its glob matches only; one other refuses the whole request. */
+    private static void requireIngestScope(Context ctx, List<State> states) {
+        Optional<Caller> caller = ApiServer.caller(ctx);
+        if (caller.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < states.size(); i++) {
+            String instance = states.get(i).instance();
+            if (!caller.get().mayIngest(instance)) {
+                throw new ApiException(403, "token '" + caller.get().name() + "' may not report for instance '"
+                        + instance + "' (its instances: " + caller.get().instances().text() + "); nothing stored");
+            }
         }
     }
 

@@ -24,11 +24,16 @@ public record Move(String name, String table, String archive, String key, String
                 "status IN ('succeeded', 'failed') AND finished_at < ?");
     }
 
+    /** Audit trail entries written before the cutoff (epoch milliseconds). */
+    public static Move auditLog() {
+        return new Move("audit trail entries", "audit_log", "audit_log_archive", "id", "time < ?");
+    }
+
     /**
      * The record tables kept for {@code cleaner.action_retention} (epoch-millisecond cutoff): a table another
      * module adds (a decision or audit log) joins the cleaner with one line here and its archive table.
      */
     public static List<Move> records() {
-        return List.of(actionLog());
+        return List.of(actionLog(), auditLog());
     }
 }

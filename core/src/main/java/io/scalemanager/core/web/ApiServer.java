@@ -10,6 +10,9 @@ import io.javalin.http.MethodNotAllowedResponse;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.access.Caller;
+import io.scalemanager.core.access.Credentials;
+import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
 import org.eclipse.jetty.http.HttpException;
@@ -24,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -43,7 +47,8 @@ public final class ApiServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final List<Routes> routes = new ArrayList<>();
     private final List<ReadinessCheck> checks = new ArrayList<>();
-    private final BearerTokenAuth auth;
+    private volatile AccessFilter access;
+    private AuditLog audit;
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private volatile Javalin app;
     private volatile boolean stopping;
@@ -51,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
         this.settings = settings;
         this.registry = registry;
-        this.auth = settings.apiToken().map(BearerTokenAuth::new).orElse(null);
+        this.access = new AccessFilter(new Credentials(settings.apiToken(), "api.token", Optional.empty()), null);
     }
 
     /** Adds a component's endpoints; only before {@link #start()}, since Javalin takes all routes up front. */
@@ -61,6 +66,25 @@ public final class ApiServer implements AutoCloseable {
         }
         routes.add(componentRoutes);
         return this;
+    }
+
+    /**
+     * Who may do what: the server's tokens (api.token, the tokens file) and, when given, the audit trail, which
+     * every changing request and refused token is written to and {@code GET /v1/audit} (admin) lists. Only
+     * before {@link #start()}.
+     */
+    public ApiServer access(Credentials credentials, AuditLog audit) {
+        if (app != null) {
+            throw new IllegalStateException("access is set before the server starts");
+        }
+        this.access = new AccessFilter(credentials, audit);
+        this.audit = audit;
+        return this;
+    }
+
+    /** The caller a request was let through as, when it presented a token. */
+    public static Optional<Caller> caller(Context ctx) {
+        return AccessFilter.caller(ctx);
     }
 
     public ApiServer addReadinessCheck(ReadinessCheck check) {
@@ -116,15 +140,10 @@ public final class ApiServer implements AutoCloseable {
         });
         config.routes.before(ctx -> {
             ctx.attribute(START_NANOS, System.nanoTime());
-            if (!SignInSession.isRead(ctx)) {
-                SignInSession.checkOrigin(ctx);
-            }
-            // Signing in is how a browser presents its token; the sign-in checks the token itself.
-            if (auth != null && !ctx.path().equals(SESSION_PATH)) {
-                auth.check(ctx);
-            }
+            access.before(ctx);
         });
         config.routes.after(ctx -> {
+            access.after(ctx);
             Long start = ctx.attribute(START_NANOS);
             if (start != null) {
                 Timer.builder("scalemanager_http_requests")
@@ -186,6 +205,14 @@ public final class ApiServer implements AutoCloseable {
             SignInSession.end(ctx);
             ctx.status(204);
         });
+        if (audit != null) {
+            AuditLog trail = audit;
+            config.routes.get(AccessFilter.AUDIT_PATH, ctx -> {
+                long since = QueryNumbers.longParam(ctx, "since", 0, 0, Long.MAX_VALUE / 1000);
+                int limit = (int) QueryNumbers.longParam(ctx, "limit", 100, 1, 10_000);
+                ctx.json(Map.of("entries", trail.list(since, limit)));
+            });
+        }
         for (Routes r : routes) {
             r.addTo(config.routes, settings);
         }
@@ -208,14 +235,14 @@ public final class ApiServer implements AutoCloseable {
                 throw ApiException.badRequest("token", "send a form field token or JSON {\"token\": \"...\"}");
             }
         }
-        if (auth != null && (token == null || !auth.accepts(token))) {
+        if (access.tokensConfigured() && (token == null || !access.accepts(token))) {
             if (form) {
                 ctx.redirect("/login?failed=1", HttpStatus.SEE_OTHER);
                 return;
             }
             throw new ApiException(401, "invalid token");
         }
-        if (auth != null) {
+        if (access.tokensConfigured()) {
             SignInSession.start(ctx, token);
         }
         if (form) {
@@ -227,16 +254,16 @@ public final class ApiServer implements AutoCloseable {
 
     /** Whether pages need a signed-in browser: a token is configured. */
     public boolean signInRequired() {
-        return auth != null;
+        return access.tokensConfigured();
     }
 
     /** Whether the request presents an accepted token (by header or sign-in cookie), or none is needed. */
     public boolean signedIn(Context ctx) {
-        if (auth == null) {
+        if (!access.tokensConfigured()) {
             return true;
         }
         try {
-            return SignInSession.token(ctx).map(auth::accepts).orElse(false);
+            return SignInSession.token(ctx).map(access::accepts).orElse(false);
         } catch (ApiException e) {
             return false;
         }

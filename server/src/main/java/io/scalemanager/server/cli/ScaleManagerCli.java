@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Autoscaler for fleets of virtual machines.",
         subcommands = {RunCommand.class, DemoCommand.class, CollectorCommand.class, HistoryCommand.class,
                 ManagerCommand.class, InstanceApiCommand.class,
-                CleanerCommand.class, RulesCommand.class, AlertsCommand.class, ConfigCommand.class})
+                CleanerCommand.class, RulesCommand.class, AlertsCommand.class, TokensCommand.class, ConfigCommand.class})
 public final class ScaleManagerCli {
 
     public static void main(String[] args) {

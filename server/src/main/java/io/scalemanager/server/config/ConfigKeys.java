@@ -44,6 +44,8 @@ public final class ConfigKeys {
             "a connection that sends and reads nothing for this long is closed");
     public static final ConfigKey HTTP_MIN_REQUEST_RATE = ConfigKey.of("http.min_request_bytes_per_second", "1024",
             "a request body arriving slower than this, on average, fails with 408 (0: no minimum)");
+    public static final ConfigKey API_TOKENS = ConfigKey.of("api.tokens", null,
+            "YAML file of scoped tokens (ingest, read, operate, admin), stored as SHA-256; reads need a token when set");
     public static final ConfigKey COLLECTOR_MAX_STATES = ConfigKey.of("collector.max_states", "10000",
             "states per request");
     public static final ConfigKey COLLECTOR_MAX_BODY = ConfigKey.of("collector.max_body_bytes", "8388608",
@@ -125,7 +127,7 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
             DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
-            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN,
+            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, API_TOKENS,
             HTTP_MAX_HEADER_BYTES, HTTP_IDLE_TIMEOUT, HTTP_MIN_REQUEST_RATE, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,

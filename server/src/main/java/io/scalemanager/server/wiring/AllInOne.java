@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.cleaner.Cleaner;
 import io.scalemanager.cleaner.CleanerSettings;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.core.web.ApiServer;
@@ -148,7 +149,8 @@ public final class AllInOne implements AutoCloseable {
                 .add(new HistoryRoutes(eventLog, clock))
                 .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
-                .addReadinessCheck(ServerSettings.readiness("queue", queue::available));
+                .addReadinessCheck(ServerSettings.readiness("queue", queue::available))
+                .access(collectorOptions.credentials(), new AuditLog(db.dataSource(), clock));
         manager.addRoutesTo(server, kafka.isPresent());
         manager.addDashboardTo(server, eventLog);
         this.server = server;

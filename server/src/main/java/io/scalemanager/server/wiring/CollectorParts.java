@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.collector.CollectorRoutes;
 import io.scalemanager.collector.CollectorSettings;
 import io.scalemanager.collector.StoreUnavailableException;
+import io.scalemanager.core.access.Credentials;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.web.ApiServer;
@@ -31,7 +32,7 @@ final class CollectorParts implements AutoCloseable {
 
     /** The collector.* and history.* settings, read before anything starts so a bad value stops start-up. */
     record Options(HttpSettings http, CollectorSettings collector, Duration storeTimeout, int commitRows,
-                   int writerId, int maxPendingStates) {
+                   int writerId, int maxPendingStates, Credentials credentials) {
 
         static Options read(Settings settings, HostPort listen, DatabaseSettings db) {
             HttpSettings http = ServerSettings.http(settings, listen,
@@ -48,7 +49,8 @@ final class CollectorParts implements AutoCloseable {
                     ? MYSQL_COMMIT_ROWS : settings.integer(ConfigKeys.HISTORY_COMMIT_ROWS, 100, 1_000_000);
             return new Options(http, collector, settings.duration(ConfigKeys.COLLECTOR_STORE_TIMEOUT), commitRows,
                     settings.integer(ConfigKeys.COLLECTOR_WRITER_ID, 0, EventSequence.WRITERS - 1),
-                    settings.integer(ConfigKeys.COLLECTOR_MAX_PENDING, 1, 100_000_000));
+                    settings.integer(ConfigKeys.COLLECTOR_MAX_PENDING, 1, 100_000_000),
+                    ServerSettings.credentials(settings));
         }
     }
 

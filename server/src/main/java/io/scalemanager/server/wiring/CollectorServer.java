@@ -3,6 +3,7 @@ package io.scalemanager.server.wiring;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.history.jdbc.JdbcEventLog;
@@ -62,7 +63,8 @@ public final class CollectorServer implements AutoCloseable {
         parts.serve(collector.server(clock, registry, message ->
                         alerts.raise(Severity.CRITICAL, null, null, "instance_limit", message))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
-                .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available)));
+                .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available))
+                .access(options.credentials(), new AuditLog(db.dataSource(), clock)));
         collector.open();
     }
 

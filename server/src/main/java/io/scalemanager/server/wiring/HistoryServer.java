@@ -32,7 +32,7 @@ public final class HistoryServer implements AutoCloseable {
         HttpSettings http = ServerSettings.http(settings, listen, 1L << 16);
         Database db = Database.open(ServerSettings.database(settings));
         try {
-            ApiServer server = new ApiServer(http, ServerSettings.registry())
+            ApiServer server = ServerSettings.guarded(new ApiServer(http, ServerSettings.registry()), settings, db)
                     .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC()))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                     .start();

@@ -68,7 +68,7 @@ public final class InstanceApiServer implements AutoCloseable {
                     // direct resizes appear in /v1/actions of the managers sharing this database
                     .listener(new DirectResizeRecorder(new ActionLog(db.dataSource(), Clock.systemUTC())))
                     .start());
-            app.started.serve(new ApiServer(http, registry)
+            app.started.serve(ServerSettings.guarded(new ApiServer(http, registry), settings, db)
                     .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable)));
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package io.scalemanager.server.wiring;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.access.Credentials;
+import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.web.ApiServer;
@@ -52,6 +54,7 @@ public final class ManagerServer implements AutoCloseable {
                         + "(--kafka HOST:PORT)"));
         HttpSettings http = ServerSettings.http(settings, listen, MAX_READ_BODY);
         ManagerServer manager = new ManagerServer();
+        manager.credentials = ServerSettings.credentials(settings);
         try {
             manager.wire(ruleset, options, instanceApi, dbSettings, kafka, listen, http);
         } catch (RuntimeException e) {
@@ -62,6 +65,8 @@ public final class ManagerServer implements AutoCloseable {
                 listen.host(), manager.port(), kafka.consumerGroup(), kafka.topic(), ruleset.rules().size());
         return manager;
     }
+
+    private Credentials credentials;
 
     private void wire(Ruleset ruleset, ManagerParts.Options options, URI instanceApi, DatabaseSettings dbSettings,
                       KafkaQueueSettings kafka, HostPort listen, HttpSettings http) {
@@ -80,6 +85,7 @@ public final class ManagerServer implements AutoCloseable {
         started.started(manager.executor);
         started.started(consumer);
         ApiServer server = new ApiServer(http, registry)
+                .access(credentials, new AuditLog(db.dataSource(), clock))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                 .addReadinessCheck(ServerSettings.readiness("kafka", consumer::connected))
                 .addReadinessCheck(ServerSettings.readiness("instance_api",

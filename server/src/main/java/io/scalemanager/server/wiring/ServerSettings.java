@@ -9,6 +9,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.scalemanager.core.access.Credentials;
+import io.scalemanager.core.access.TokenFile;
+import io.scalemanager.core.audit.AuditLog;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.core.yaml.YamlFileException;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.HttpLimits;
@@ -19,6 +25,8 @@ import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 
+import java.util.Optional;
+import java.time.Clock;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -139,5 +147,28 @@ final class ServerSettings {
                 return check.getAsBoolean();
             }
         };
+    }
+
+    /** The tokens this process accepts: api.token (one admin token) and the tokens file api.tokens. */
+    static Credentials credentials(Settings settings) {
+        Optional<TokenFile> file = Optional.empty();
+        Optional<String> path = settings.optional(ConfigKeys.API_TOKENS).filter(p -> !p.isBlank());
+        if (path.isPresent()) {
+            try {
+                file = Optional.of(TokenFile.load(Path.of(path.get())));
+            } catch (YamlFileException e) {
+                throw new StartupException("config key 'api.tokens': the tokens file has errors:\n"
+                        + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new StartupException("config key 'api.tokens': cannot read " + path.get() + ": " + e);
+            }
+        }
+        return new Credentials(settings.optional(ConfigKeys.API_TOKEN).filter(t -> !t.isBlank()), "api.token",
+                file);
+    }
+
+    /** Tokens, Origin and JSON checks, and the audit trail in the database, on a process's HTTP server. */
+    static ApiServer guarded(ApiServer server, Settings settings, Database db) {
+        return server.access(credentials(settings), new AuditLog(db.dataSource(), Clock.systemUTC()));
     }
 }

@@ -94,6 +94,8 @@ class ApiDescriptionTest {
         expect(400, "GET", "/v1/actions?status=done", null);
         expect(200, "GET", "/v1/alerts", null);
         expect(400, "GET", "/v1/alerts?limit=0", null);
+        // The audit trail is admin's: without any token configured, no one may read it.
+        expect(401, "GET", "/v1/audit?since=0", null);
         expect(200, "GET", "/v1/instances", null);
         expect(400, "GET", "/v1/instances?scope=world", null);
 
