@@ -2,7 +2,7 @@ package io.scalemanager.core.sizing;
 
 /**
  * A requested change of one component: {@code ram +1024}, {@code cpu -1}, {@code storage 10%}, {@code cpu =4}.
- * {@link #apply} is pure, so the arithmetic is tested by table and shared by the manager and the instance API.
+ * {@link #target} is pure, so the arithmetic is tested by table and shared by the manager and the instance API.
  */
 public record Change(Component component, ChangeMode mode, double value) {
 
@@ -19,11 +19,6 @@ public record Change(Component component, ChangeMode mode, double value) {
                 ? (next >= now ? (long) Math.ceil(next - 1e-9) : (long) Math.floor(next + 1e-9))
                 : Math.round(next);
         return Math.max(0, rounded);
-    }
-
-    /** The new size of the component clamped into the bounds. */
-    public long clampedTarget(Size current, Bounds bounds) {
-        return bounds.clamp(target(current));
     }
 
     /** Text as written in a rule: {@code ram +1024}. */

@@ -32,9 +32,9 @@ class ChangeTest {
             "0, 1, 8, 1",
             "4, 1, 8, 4",
     })
-    void clampedTargetStaysWithinBounds(double abs, long min, long max, long expected) {
+    void targetClampedByBoundsStaysWithinThem(double abs, long min, long max, long expected) {
         Change change = new Change(Component.CPU, ChangeMode.ABS, abs);
-        assertThat(change.clampedTarget(CURRENT, new Bounds(min, max))).isEqualTo(expected);
+        assertThat(new Bounds(min, max).clamp(change.target(CURRENT))).isEqualTo(expected);
     }
 
     @ParameterizedTest
