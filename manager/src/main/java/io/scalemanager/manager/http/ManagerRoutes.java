@@ -182,7 +182,11 @@ public final class ManagerRoutes implements Routes {
             CompletableFuture<Optional<InstanceApiClient.SourcedSize>> f) {
         try {
             return f.get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            // Stopping: keep the interruption for the caller, leave the size out like an unanswered one.
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
             return Optional.empty();
         }
     }
