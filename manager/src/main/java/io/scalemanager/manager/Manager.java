@@ -4,20 +4,26 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.state.Event;
+import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
-import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.RuleAlertThrottle;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.command.CommandExecutor;
+import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Decider;
-import io.scalemanager.manager.decide.Decision;
+import io.scalemanager.manager.decide.Outcome;
+import io.scalemanager.manager.decision.OutcomeRecorder;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.rules.Budget;
+import io.scalemanager.manager.pause.Pauses;
+import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
 import io.scalemanager.manager.rules.Ruleset;
@@ -30,57 +36,64 @@ import java.util.List;
 
 /**
  * The manager's handling of one event: remember it in the fleet view and its window, ask the {@link Decider}
- * which rules fire, and for each start an action in the ActionLog (which takes the lock of the instance's
- * component) and hand it to the {@link CommandExecutor}, or raise the rule's alert. Each queue partition has
- * its own windows and is handled by one thread, so windows need no locks.
+ * for the outcome of every rule that applies, act on those that hold (start an action in the ActionLog, which
+ * takes the lock of the instance's component, and hand it to the {@link CommandExecutor}; raise the rule's
+ * alert; or, in a dry run, only record what it would have done), and record every outcome. Each queue partition
+ * has its own windows and is handled by one thread, so windows need no locks.
  *
  * <p>Rules without a {@code max_gap} of their own use {@code maxGap} ({@code manager.max_gap}): a longer silence
- * between two samples breaks a run. Events older than the configured maximum age (an agent draining hours of buffered reports, a replay after
- * a long stop) still fill the windows but decide nothing: resizing on what was true an hour ago helps no one.
+ * between two samples breaks a run. Events older than the configured maximum age (an agent draining hours of
+ * buffered reports, a replay after a long stop) still fill the windows but decide nothing: resizing on what was
+ * true an hour ago helps no one.
+ *
+ * <p>The ruleset can be replaced while events flow ({@link CurrentRuleset}); each partition thread notices at its
+ * next event and resizes its windows, keeping their samples.
  */
 public final class Manager implements EventHandler {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Manager.class);
-    private final Ruleset ruleset;
+    private final CurrentRuleset rulesets;
     private final Windows[] windows;
+    private final long[] windowsVersion;
     private final Decider decider;
     private final ActionLog actionLog;
     private final ActionLocks locks;
     private final CommandExecutor executor;
     private final AlertLog alerts;
     private final RuleAlertThrottle alertThrottle = new RuleAlertThrottle();
+    private final RuleAlertThrottle dryAlertThrottle = new RuleAlertThrottle();
+    private final LiveCircumstances circumstances;
+    private final OutcomeRecorder outcomes;
     private final Fleet fleet;
     private final Clock clock;
     private final Counter events;
     private final Counter fired;
     private final Counter tooOld;
     private final Counter overBudget;
-    private final long maxEventAgeMs;
+    private final Duration maxEventAge;
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
     private final long forgetAfterMs;
     /** Per partition, when its thread next looks for silent instances; each entry is touched by its thread only. */
     private final long[] nextSweepMs;
 
-    public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
-                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, Duration maxGap,
-                   MeterRegistry registry) {
-        this(ruleset, partitions, actionLog, locks, executor, alerts, fleet, clock, maxEventAge, maxGap,
-                DEFAULT_FORGET_AFTER, registry);
-    }
-
     /**
      * @param forgetAfter instances silent this long leave the windows and the fleet view, so ids that come and go
      *                    do not grow the manager's memory without bound
+     * @param dryRun      manager.dry_run: every rule records what it would do and sends nothing
      */
-    public Manager(Ruleset ruleset, int partitions, ActionLog actionLog, ActionLocks locks, CommandExecutor executor,
-                   AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge, Duration maxGap,
-                   Duration forgetAfter, MeterRegistry registry) {
+    public Manager(CurrentRuleset rulesets, int partitions, ActionLog actionLog, ActionLocks locks,
+                   CommandExecutor executor, AlertLog alerts, Fleet fleet, Clock clock, Duration maxEventAge,
+                   Duration maxGap, Duration forgetAfter, MeterRegistry registry, OutcomeRecorder outcomes,
+                   Pauses pauses, boolean dryRun) {
         this.forgetAfterMs = forgetAfter.toMillis();
         this.nextSweepMs = new long[partitions];
         this.decider = new Decider(maxGap);
-        this.ruleset = ruleset;
+        this.rulesets = rulesets;
         this.windows = new Windows[partitions];
+        this.windowsVersion = new long[partitions];
+        CurrentRuleset.Loaded loaded = rulesets.loaded();
         for (int p = 0; p < partitions; p++) {
-            windows[p] = new Windows(ruleset);
+            windows[p] = new Windows(loaded.ruleset());
+            windowsVersion[p] = loaded.version();
         }
         this.actionLog = actionLog;
         this.locks = locks;
@@ -88,6 +101,8 @@ public final class Manager implements EventHandler {
         this.alerts = alerts;
         this.fleet = fleet;
         this.clock = clock;
+        this.outcomes = outcomes;
+        this.circumstances = new LiveCircumstances(rulesets, locks, pauses, alertThrottle, dryAlertThrottle, dryRun);
         this.events = Counter.builder("scalemanager_manager_events").description("Events the manager handled")
                 .register(registry);
         this.fired = Counter.builder("scalemanager_manager_rules_fired")
@@ -99,20 +114,35 @@ public final class Manager implements EventHandler {
                 .description("Rules that held but did not act because a change budget was spent").register(registry);
         FunctionCounter.builder("scalemanager_manager_rules_outside_schedule", decider, Decider::outsideSchedule)
                 .description("Rule evaluations outside the rule's active times").register(registry);
-        this.maxEventAgeMs = maxEventAge.toMillis();
+        this.maxEventAge = maxEventAge;
+        executor.onUnchanged(this::foundUnchanged);
     }
 
     /** Empties the windows of a partition: it moved to another manager, or is about to be warmed afresh. */
     public void forget(int partition) {
-        windows[partition] = new Windows(ruleset);
+        CurrentRuleset.Loaded loaded = rulesets.loaded();
+        windows[partition] = new Windows(loaded.ruleset());
+        windowsVersion[partition] = loaded.version();
     }
 
     /** Adds a past event to the windows without deciding anything: warming up after a start. */
     public void warm(int partition, Event event) {
         fleet.record(event);
+        Ruleset ruleset = current(partition);
         if (ruleset.types().contains(event.state().type())) {
             windows[partition].add(event.state());
         }
+    }
+
+    /** The ruleset for this event; first resizes the partition's windows when a reload replaced it. */
+    private Ruleset current(int partition) {
+        CurrentRuleset.Loaded loaded = rulesets.loaded();
+        if (windowsVersion[partition] != loaded.version()) {
+            windows[partition] = windows[partition].resizedFor(loaded.ruleset().longestForByType(),
+                    Windows.DEFAULT_MARGIN);
+            windowsVersion[partition] = loaded.version();
+        }
+        return loaded.ruleset();
     }
 
     @Override
@@ -120,6 +150,7 @@ public final class Manager implements EventHandler {
         events.increment();
         forgetSilentIfDue(partition);
         fleet.record(event);
+        Ruleset ruleset = current(partition);
         String type = event.state().type();
         if (!ruleset.types().contains(type)) {
             return;
@@ -130,13 +161,22 @@ public final class Manager implements EventHandler {
         if (rules.isEmpty()) {
             return;
         }
-        if (clock.millis() - event.state().timestampMs() > maxEventAgeMs) {
+        long now = clock.millis();
+        if (now - event.state().timestampMs() > maxEventAge.toMillis()) {
             tooOld.increment();
+            for (int i = 0; i < rules.size(); i++) {
+                outcomes.record(event.instance(), new Outcome.TooOld(rules.get(i), event.state().timestampMs(),
+                        maxEventAge));
+            }
             return;
         }
-        List<Decision> decisions = decider.decide(event, partitionWindows, rules);
-        for (int i = 0; i < decisions.size(); i++) {
-            act(decisions.get(i));
+        for (int i = 0; i < rules.size(); i++) {
+            Outcome outcome = decider.decide(event, partitionWindows, rules.get(i), circumstances, now);
+            if (outcome instanceof Outcome.Held held) {
+                act(held, now);
+            } else {
+                outcomes.record(event.instance(), outcome);
+            }
         }
         // A rule that raises an alert resolves it when its condition no longer matches the latest samples.
         long asOf = event.state().timestampMs();
@@ -166,11 +206,11 @@ public final class Manager implements EventHandler {
     }
 
     /** A rule held but a change budget is spent: outcome "budget", and one alert per budget period. */
-    private void overBudget(Decision d, StartResult.OverBudget over, long now) {
+    private void overBudget(Outcome.Held d, StartResult.OverBudget over, long now) {
         overBudget.increment();
         locks.rememberOverBudget(over.budget(), over.untilMs(), now);
-        log.info("{}: rule {} held ({}) but does not act: {} (outcome budget)", d.event().instance(),
-                d.rule().name(), d.reason(), over.reason());
+        outcomes.record(d.event().instance(), new Outcome.OverBudget(d.rule(), d.atMs(), over.reason(),
+                over.untilMs()));
         if (over.alert()) {
             alerts.raise(Severity.WARNING, d.event().instance(), d.rule().name(), "budget", over.reason()
                     + "; rules that hold on its instances wait (first held: rule " + d.rule().name() + " on "
@@ -186,35 +226,107 @@ public final class Manager implements EventHandler {
         }
     }
 
-    private void act(Decision d) {
-        Rule rule = d.rule();
-        long now = clock.millis();
-        if (rule.then() instanceof RuleAction.Resize resize) {
+    private void act(Outcome.Held held, long now) {
+        Rule rule = held.rule();
+        Event event = held.event();
+        String instance = event.instance();
+        if (held.dryRun()) {
+            actDry(held, now);
+        } else if (rule.then() instanceof RuleAction.Resize resize) {
             Change change = resize.change();
-            Direction direction = Direction.of(change);
-            if (locks.knownBlocked(d.event().instance(), change.component(), direction, now)) {
-                return;
-            }
-            List<Budget> budgets = ruleset.budgetsFor(d.event().instance());
+            String reason = held.reason();
+            List<Budget> budgets = rulesets.get().budgetsFor(instance);
             if (locks.knownOverBudget(budgets, now)) {
                 overBudget.increment();
+                outcomes.record(instance, new Outcome.OverBudget(rule, held.atMs(),
+                        "a change budget of " + instance + " is spent", null));
                 return;
             }
-            StartResult result = actionLog.start(new NewAction(rule.name(), change, d.reason(), rule.cooldown(),
-                    d.event(), budgets));
+            StartResult result = actionLog.start(new NewAction(rule.name(), change, reason, rule.cooldown(), event,
+                    budgets));
             if (result instanceof StartResult.Started started) {
                 fired.increment();
-                locks.remember(d.event().instance(), change.component(), Long.MAX_VALUE, now);
-                executor.execute(started.action());
+                Action a = started.action();
+                locks.remember(instance, change.component(), new ActionLocks.Lock(a.id(), rule.name(),
+                        Long.MAX_VALUE), now);
+                outcomes.record(instance, new Outcome.Fired(rule, held.atMs(), ActionLog.firedReason(change, reason),
+                        a.id()));
+                executor.execute(a);
             } else if (result instanceof StartResult.Blocked blocked) {
-                locks.remember(d.event().instance(), change.component(), direction, blocked.untilMs(), now);
+                Direction direction = Direction.of(change);
+                ActionLocks.Lock lock = lockHolder(instance, change, direction, blocked.untilMs());
+                locks.remember(instance, change.component(), direction, lock, now);
+                outcomes.record(instance, new Outcome.Blocked(rule, held.atMs(), new Block(
+                        lock.untilMs() == Long.MAX_VALUE ? Block.Kind.RUNNING : Block.Kind.COOLDOWN,
+                        lock.actionId() == 0 ? null : lock.actionId(), lock.rule(), lock.untilMs())));
             } else if (result instanceof StartResult.OverBudget over) {
-                overBudget(d, over, now);
+                overBudget(held, over, now);
             }
-        } else if (alertThrottle.tryRaise(d.event().instance(), rule.name(), now, rule.cooldown().toMillis())) {
+            // AlreadyDecided: this event fired the rule before a restart; that outcome is recorded already.
+        } else if (alertThrottle.tryRaise(instance, rule.name(), now, rule.cooldown().toMillis())) {
             fired.increment();
-            alerts.raise(Severity.WARNING, d.event().instance(), rule.name(), "rule",
-                    d.event().instance() + ": rule " + rule.name() + " fired: " + d.reason());
+            outcomes.record(instance, new Outcome.Fired(rule, held.atMs(), "alert: " + held.reason(), null));
+            alerts.raise(Severity.WARNING, instance, rule.name(), "rule",
+                    instance + ": rule " + rule.name() + " fired: " + held.reason());
+        } else {
+            outcomes.record(instance, new Outcome.Blocked(rule, held.atMs(), new Block(Block.Kind.ALERT_QUIET, null,
+                    rule.name(), alertThrottle.quietUntil(instance, rule.name(), now))));
         }
+    }
+
+    /** Which action holds the lock the ActionLog refused; only asked when this process did not know. */
+    private ActionLocks.Lock lockHolder(String instance, Change change, Direction direction, long untilMs) {
+        try {
+            return actionLog.lockHolder(instance, change.component(), direction)
+                    .orElse(new ActionLocks.Lock(0, null, untilMs));
+        } catch (RuntimeException e) {
+            return new ActionLocks.Lock(0, null, untilMs);
+        }
+    }
+
+    /**
+     * A dry run: nothing sent, no lock; the component waits the rule's cooldown for dry runs (the shadow
+     * cooldown), and the would-be resize is worked out exactly as the command executor would.
+     */
+    private void actDry(Outcome.Held held, long now) {
+        Rule rule = held.rule();
+        String instance = held.event().instance();
+        long until = now + rule.cooldown().toMillis();
+        if (!(rule.then() instanceof RuleAction.Resize resize)) {
+            if (dryAlertThrottle.tryRaise(instance, rule.name(), now, rule.cooldown().toMillis())) {
+                outcomes.record(instance, new Outcome.WouldFire(rule, held.atMs(), held.reason(), null, until));
+            }
+            return;
+        }
+        Change change = resize.change();
+        circumstances.startShadowCooldown(instance, change.component(), rule, until);
+        if (held.plan() != null) {
+            wouldFire(held, held.plan(), until);
+            return;
+        }
+        executor.preview(instance, change).whenComplete((plan, error) -> {
+            if (plan instanceof ResizePlan.Resize r) {
+                wouldFire(held, r, until);
+            } else if (plan instanceof ResizePlan.Unchanged u) {
+                outcomes.record(instance, new Outcome.AtLimit(rule, held.atMs(), u,
+                        rulesets.get().limits().patternFor(instance, change.component()), null));
+            } else {
+                // The size could not be read: still a would-be firing, without its sizes.
+                wouldFire(held, null, until);
+            }
+        });
+    }
+
+    private void wouldFire(Outcome.Held held, ResizePlan.Resize plan, long until) {
+        Outcome.WouldFire outcome = new Outcome.WouldFire(held.rule(), held.atMs(), held.reason(), plan, until);
+        log.info("{}: {} (rule {})", held.event().instance(), outcome.reason(), held.rule().name());
+        outcomes.record(held.event().instance(), outcome);
+    }
+
+    /** The command executor found nothing to change for an action: its rule is at a limit. */
+    private void foundUnchanged(Action a, ResizePlan.Unchanged plan) {
+        rulesets.get().rule(a.rule()).ifPresent(rule -> outcomes.record(a.instance(), new Outcome.AtLimit(rule,
+                a.event().state().timestampMs(), plan, rulesets.get().limits().patternFor(a.instance(),
+                a.change().component()), a.id())));
     }
 }

@@ -42,6 +42,16 @@ public final class Limits {
         return Bounds.defaultFor(component);
     }
 
+    /** The text of the pattern whose bounds apply to the component of the instance; null when none does. */
+    public String patternFor(String instance, Component component) {
+        for (Entry entry : entries) {
+            if (entry.bounds().containsKey(component) && entry.pattern().matches(instance)) {
+                return entry.pattern().text();
+            }
+        }
+        return null;
+    }
+
     public Map<Component, Bounds> boundsFor(String instance) {
         Map<Component, Bounds> result = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -49,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private volatile AccessFilter access;
     private AuditLog audit;
+    private final Map<String, Supplier<Object>> readyDetails = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private volatile Javalin app;
     private volatile boolean stopping;
@@ -85,6 +87,12 @@ public final class ApiServer implements AutoCloseable {
     /** The caller a request was let through as, when it presented a token. */
     public static Optional<Caller> caller(Context ctx) {
         return AccessFilter.caller(ctx);
+    }
+
+    /** Adds a field to the body of {@code /ready}, such as the hash of the ruleset in use. */
+    public ApiServer addReadyDetail(String name, Supplier<Object> value) {
+        readyDetails.put(name, value);
+        return this;
     }
 
     public ApiServer addReadinessCheck(ReadinessCheck check) {
@@ -196,7 +204,11 @@ public final class ApiServer implements AutoCloseable {
                 status.put(check.name(), ok ? "ok" : "unavailable");
                 ready &= ok;
             }
-            ctx.status(ready ? 200 : 503).json(Map.of("ready", ready, "checks", status));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ready", ready);
+            body.put("checks", status);
+            readyDetails.forEach((name, value) -> body.put(name, value.get()));
+            ctx.status(ready ? 200 : 503).json(body);
         });
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(registry.scrape()));

@@ -147,6 +147,19 @@ public final class YamlMap {
         return Optional.empty();
     }
 
+    /** {@code true} or {@code false}; the fallback when absent or (with an error) anything else. */
+    public boolean flag(String key, boolean fallback) {
+        Optional<String> text = text(key, "true or false");
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        if (text.get().equals("true") || text.get().equals("false")) {
+            return text.get().equals("true");
+        }
+        error(key, "'" + key + "' must be true or false, got " + YamlFile.shown(values.get(key)));
+        return fallback;
+    }
+
     /** A whole number from min to max; the fallback when absent or (with an error) out of range. */
     public int whole(String key, int fallback, int min, int max) {
         String expected = "a whole number from " + min + " to " + max;

@@ -104,6 +104,7 @@ public final class ActionLog {
                     return result;
                 }
                 long id = insertAction(c, a, now);
+                insertFiredDecision(c, a, id);
                 try (PreparedStatement ps = c.prepareStatement(
                         "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
                     ps.setLong(1, id);
@@ -288,6 +289,33 @@ public final class ActionLog {
         }
     }
 
+    /**
+     * What blocks an action of this direction on (instance, component) now: the action that last took the lock,
+     * its rule, and until when (Long.MAX_VALUE while it runs); empty when nothing does.
+     */
+    public Optional<ActionLocks.Lock> lockHolder(String instance, Component component, Direction direction) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT l.action_id, a.rule FROM action_lock l LEFT JOIN action_log a ON a.id = l.action_id "
+                        + "WHERE l.instance = ? AND l.component = ?")) {
+            ps.setString(1, instance);
+            ps.setString(2, component.wireName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                long actionId = rs.getLong(1);
+                String rule = rs.getString(2);
+                Optional<Long> until = blockedUntil(c, instance, component.wireName(), direction);
+                if (until.isEmpty() || until.get() <= clock.millis()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ActionLocks.Lock(actionId, rule, until.get()));
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the lock of " + instance + ": " + e.getMessage(), e);
+        }
+    }
+
     private static long insertAction(Connection c, NewAction a, long now) throws SQLException {
         Event e = a.event();
         State s = e.state();
@@ -350,6 +378,27 @@ public final class ActionLog {
         } catch (SQLException e) {
             throw new DatabaseException("cannot record the direct resize of " + instance + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The {@code fired} row of the decision log, written with the action so that the two never disagree; the
+     * manager's batched decision writer records every other outcome.
+     */
+    private static void insertFiredDecision(Connection c, NewAction a, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_log (time, instance, rule, outcome, "
+                + "reason, action) VALUES (?, ?, ?, 'fired', ?, ?)")) {
+            ps.setLong(1, a.event().state().timestampMs());
+            ps.setString(2, a.instance());
+            ps.setString(3, a.rule());
+            ps.setString(4, truncate(firedReason(a.change(), a.reason()), 1000));
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** {@code cpu +1: load > 4 for 20s, latest 6.54}: the reason of a fired outcome. */
+    public static String firedReason(Change change, String why) {
+        return change.describe() + ": " + why;
     }
 
     /** Records the sizes the command goes from and to, before it is sent, so a resend asks for the same. */

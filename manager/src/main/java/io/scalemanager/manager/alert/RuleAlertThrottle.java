@@ -22,4 +22,10 @@ public final class RuleAlertThrottle {
         });
         return allowed[0];
     }
+
+    /** Until when the rule's alert on the instance stays quiet; at or before nowMs when it may be raised. */
+    public long quietUntil(String instance, String rule, long nowMs) {
+        Long until = quietUntil.get(instance + '\u0000' + rule);
+        return until == null ? 0 : until;
+    }
 }

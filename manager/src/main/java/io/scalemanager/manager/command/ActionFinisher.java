@@ -103,7 +103,8 @@ public final class ActionFinisher {
     private Optional<Long> finish(Action a, ActionStatus status, String error) {
         Optional<Long> until = actionLog.finish(a.id(), status, error);
         until.ifPresent(u -> {
-            locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(), u, clock.millis()));
+            locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(),
+                    new ActionLocks.Lock(a.id(), a.rule(), u), clock.millis()));
             Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")
                     .tag("status", status.wireName()).register(registry).increment();
         });

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.command;
 
-import io.scalemanager.core.sizing.Bounds;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.Size;
@@ -11,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -40,6 +43,8 @@ public final class CommandExecutor implements AutoCloseable {
     private final Clock clock;
     private final CommandSettings settings;
     private final ScheduledExecutorService scheduler;
+    private volatile BiConsumer<Action, ResizePlan.Unchanged> unchangedListener = (a, plan) -> {
+    };
 
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
                            Supplier<Limits> limits, Clock clock, CommandSettings settings) {
@@ -54,6 +59,38 @@ public final class CommandExecutor implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Who hears of an action that found nothing to change (its rule is at a limit); one listener. */
+    public void onUnchanged(BiConsumer<Action, ResizePlan.Unchanged> listener) {
+        this.unchangedListener = listener;
+    }
+
+    private void tellUnchanged(Action a, ResizePlan.Unchanged plan) {
+        try {
+            unchangedListener.accept(a, plan);
+        } catch (RuntimeException e) {
+            log.warn("Could not record that action {} found nothing to change: {}", a.id(), e.getMessage());
+        }
+    }
+
+    /**
+     * The resize a change would make on the instance now, worked out exactly as for a command, without sending
+     * anything: a dry run's would-be resize. Completes with null when the size cannot be read.
+     */
+    public CompletableFuture<ResizePlan> preview(String instance, Change change) {
+        CompletableFuture<ResizePlan> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                Optional<Size> size = client.size(instance);
+                result.complete(size.map(s -> ResizePlan.of(change, s,
+                        limits.get().boundsFor(instance, change.component()))).orElse(null));
+            } catch (RuntimeException e) {
+                log.info("Dry run on {}: cannot read its size: {}", instance, e.getMessage());
+                result.complete(null);
+            }
+        });
+        return result;
     }
 
     /** Starts carrying out an action that was just written to the ActionLog. */
@@ -105,18 +142,15 @@ public final class CommandExecutor implements AutoCloseable {
                     fail(a, "the instance API does not know instance " + a.instance(), "command_failed");
                     return;
                 }
-                from = size.get().get(component);
-                long wanted = a.change().target(size.get());
-                Bounds bounds = limits.get().boundsFor(a.instance(), component);
-                to = bounds.clamp(wanted);
-                // Clamping never turns a change around: a scale-down of an instance already below its lower
-                // bound does not become a scale-up.
-                boolean reversed = Long.signum(to - from) != Long.signum(wanted - from);
-                if (to == from || reversed) {
-                    fail(a, nothingToChange(a, from, wanted, bounds), wanted == from ? "nothing_to_change"
-                            : "limit_reached");
+                ResizePlan plan = ResizePlan.of(a.change(), size.get(),
+                        limits.get().boundsFor(a.instance(), component));
+                if (plan instanceof ResizePlan.Unchanged unchanged) {
+                    fail(a, unchanged.describe(), unchanged.atLimit() ? "limit_reached" : "nothing_to_change");
+                    tellUnchanged(a, unchanged);
                     return;
                 }
+                from = ((ResizePlan.Resize) plan).from();
+                to = ((ResizePlan.Resize) plan).to();
                 actionLog.plan(id, from, to);
             }
             String operation = client.resize(a.instance(), component, to, IDEMPOTENCY_KEY_PREFIX + id);
@@ -141,15 +175,6 @@ public final class CommandExecutor implements AutoCloseable {
             log.warn("Action {}: {}; trying again", id, e.getMessage());
             schedule(() -> send(id, attempt), backoffMs(attempt));
         }
-    }
-
-    private static String nothingToChange(Action a, long current, long wanted, Bounds bounds) {
-        Component c = a.change().component();
-        if (wanted == current) {
-            return String.format("%s is already %d %s; nothing to change", c, current, c.unit());
-        }
-        return String.format("%s is %d %s and %s would make it %d, beyond the bounds [%d, %d]; nothing left to change",
-                c, current, c.unit(), a.change().describe(), wanted, bounds.min(), bounds.max());
     }
 
     private void poll(long id, String operation) {

@@ -56,6 +56,11 @@ public final class Fleet {
         return Math.max(0, before - instances.size());
     }
 
+    /** Whether this manager has seen the instance report. */
+    public boolean knows(String instance) {
+        return instances.containsKey(instance);
+    }
+
     public int size() {
         return instances.size();
     }

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -59,6 +60,24 @@ public final class FleetPeers {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException("answered with unreadable JSON: " + e.getMessage(), e);
             }
+        });
+    }
+
+    /**
+     * The peer's own answer to "why" for the instance ({@code scope=local}): its JSON body, or empty when the
+     * peer does not know the instance (404); fails on any other answer.
+     */
+    public CompletableFuture<Optional<String>> localWhy(URI peer, String instance) {
+        String path = "/v1/instances/" + URLEncoder.encode(instance, StandardCharsets.UTF_8) + "/why?scope=local";
+        HttpRequest request = HttpRequest.newBuilder(peer.resolve(path)).timeout(timeout).GET().build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("answered " + response.statusCode());
+            }
+            return Optional.of(response.body());
         });
     }
 

@@ -13,6 +13,7 @@ import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.fleet.FleetPeers;
 
@@ -27,7 +28,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** The manager's read API: the ActionLog, the alerts, and the fleet with its sizes. */
+/**
+ * The manager's read API: the ActionLog, the alerts, and the fleet with its sizes and each instance's most
+ * pressing outcome.
+ */
 public final class ManagerRoutes implements Routes {
     private static final int MAX_LIMIT = 10_000;
     /**
@@ -41,13 +45,15 @@ public final class ManagerRoutes implements Routes {
     private final Fleet fleet;
     private final InstanceApiClient instanceApi;
     private final Optional<FleetPeers> peers;
+    private final LatestOutcomes latest;
 
     /**
      * @param peers the other managers, when several share the partitions (Kafka); each knows only its own
      *              instances, so a fleet listing asks them too
      */
     public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
-                         Optional<FleetPeers> peers) {
+                         Optional<FleetPeers> peers, LatestOutcomes latest) {
+        this.latest = latest;
         this.actionLog = actionLog;
         this.alertLog = alertLog;
         this.fleet = fleet;
@@ -173,6 +179,7 @@ public final class ManagerRoutes implements Routes {
                     "storage", s.size().storage())).orElse(null));
             // which size is real: the simulator's made-up one beside an agent's ram_total_mb misleads otherwise
             m.put("size_source", size.map(InstanceApiClient.SourcedSize::source).orElse(null));
+            m.put("outcome", DecisionRoutes.mostPressing(latest, v.instance()));
             body.add(m);
         }
         return body;

@@ -20,9 +20,12 @@ import java.util.Set;
  * @param maxGap the longest silence between two samples that does not break a run; null for the manager's
  *               default ({@code manager.max_gap})
  * @param active when the rule may act; null for always
+ * @param dryRun  {@code dry_run: true}: record what it would do (would_fire), send nothing
+ * @param enabled {@code enabled: false}: keep its windows, record {@code paused}, act not
  */
 public record Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
-                   Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active) {
+                   Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active,
+                   boolean dryRun, boolean enabled) {
 
     /** {@code ratio} of a rule whose every sample in the window must match. */
     public static final double EVERY_SAMPLE = 0;
@@ -40,6 +43,18 @@ public record Rule(String name, InstancePattern instances, When when, Duration f
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("ratio of rule '" + name + "' must be within [0, 1], got " + ratio);
         }
+    }
+
+    /** A live, enabled rule. */
+    public Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
+                Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active) {
+        this(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, active, false, true);
+    }
+
+    /** The same rule, live or dry run, enabled or not. */
+    public Rule withSwitches(boolean dryRun, boolean enabled) {
+        return new Rule(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, active, dryRun,
+                enabled);
     }
 
     /** A rule whose every sample must match, with the manager's default max gap. */

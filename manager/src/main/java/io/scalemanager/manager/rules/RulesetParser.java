@@ -50,7 +50,7 @@ public final class RulesetParser {
     /** Keys of the file and of a rule, in the order errors list them. */
     static final List<String> TOP_KEYS = List.of("rules", "limits", "budgets", "schedules", "timezone");
     static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
-            "cooldown", "active", "timezone");
+            "cooldown", "active", "timezone", "dry_run", "enabled");
     static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
     static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
             "cooldown");
@@ -322,12 +322,14 @@ public final class RulesetParser {
             keys.error("timezone", "'timezone' applies to 'active'; give the rule active times like "
                     + "\"Mon-Fri 08:00-20:00\", or leave timezone out");
         }
+        boolean dryRun = keys.flag("dry_run", false);
+        boolean enabled = keys.flag("enabled", true);
 
         if (file.errorCount() > before) {
             return null;
         }
         return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node), ratio, maxGap,
-                active);
+                active).withSwitches(dryRun, enabled);
     }
 
     private ActiveTimes active(YamlMap keys, ZoneId ruleZone) {

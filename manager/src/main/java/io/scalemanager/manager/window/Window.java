@@ -274,6 +274,33 @@ public final class Window {
         return -1; // the samples do not reach back
     }
 
+    /**
+     * Timestamp of the oldest sample of the run of matching samples that ends with the newest sample at or before
+     * {@code asOfMs}: since when the condition has held, as far as the window reaches back. {@link Long#MAX_VALUE}
+     * when that newest sample does not match (or there is none). A reason, not a decision: gaps are not looked at.
+     */
+    public long runStartMs(Condition c, long asOfMs) {
+        long start = Long.MAX_VALUE;
+        for (int i = upperBound(asOfMs) - 1; i >= 0; i--) {
+            int s = slot(i);
+            if (!c.test(values[s])) {
+                break;
+            }
+            start = timestamps[s];
+        }
+        return start;
+    }
+
+    /** A copy keeping {@code newRetentionMs} of history: the same samples, trimmed when it is shorter. */
+    public Window withRetention(long newRetentionMs) {
+        Window copy = new Window(newRetentionMs);
+        for (int i = 0; i < size; i++) {
+            int s = slot(i);
+            copy.add(timestamps[s], values[s]);
+        }
+        return copy;
+    }
+
     /** The condition over the samples with {@code fromMs <= timestamp <= toMs}; see {@link ConditionStats}. */
     public ConditionStats query(Condition c, long fromMs, long toMs) {
         ConditionStats.Builder stats = new ConditionStats.Builder(c.op(), c.threshold());

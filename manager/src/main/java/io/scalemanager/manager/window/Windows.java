@@ -46,6 +46,29 @@ public final class Windows {
         }
     }
 
+    /**
+     * These windows for another ruleset: the windows of types still watched keep their samples, now with the new
+     * retention; types no longer watched are dropped, newly watched ones start empty. Used by a rules reload, so
+     * a condition that held across the reload does not wait its {@code for} again.
+     */
+    public Windows resizedFor(Map<String, Duration> historyByType, Duration margin) {
+        Windows resized = new Windows(historyByType, margin);
+        for (Map.Entry<String, Window[]> e : byInstance.entrySet()) {
+            for (Map.Entry<String, Integer> type : typeIndex.entrySet()) {
+                Window old = e.getValue()[type.getValue()];
+                Integer t = resized.typeIndex.get(type.getKey());
+                if (old == null || t == null) {
+                    continue;
+                }
+                Window[] windows = resized.byInstance.computeIfAbsent(e.getKey(),
+                        k -> new Window[resized.retentionMs.length]);
+                windows[t] = old.retentionMs() == resized.retentionMs[t] ? old
+                        : old.withRetention(resized.retentionMs[t]);
+            }
+        }
+        return resized;
+    }
+
     /** Adds the state to its window and returns that window; null when no rule watches the state's type. */
     public Window add(State state) {
         return add(state.instance(), state.type(), state.timestampMs(), state.value());

@@ -32,6 +32,14 @@ class DeciderTest {
     /** The table below is about conditions; gaps are the subject of their own tests. */
     private final Decider decider = new Decider(Duration.ofDays(1));
 
+    private final FixedCircumstances world = new FixedCircumstances();
+
+    /** The outcomes of rules that held, as the manager would act on them. */
+    private List<Outcome.Held> held(Event event, Windows windows, List<Rule> rules) {
+        return decider.decide(event, windows, rules, world, event.state().timestampMs()).stream()
+                .filter(o -> o instanceof Outcome.Held).map(o -> (Outcome.Held) o).toList();
+    }
+
     private static Rule rule(String name, String type, String op, double threshold, String forText) {
         return new Rule(name, InstancePattern.ANY, new Condition(type, Operator.parse(op).orElseThrow(), threshold),
                 DurationText.parse(forText), RAM_UP, Duration.ofMinutes(10), 1);
@@ -81,7 +89,7 @@ class DeciderTest {
         String[] at = latest.split(":");
         Event event = event(type, Long.parseLong(at[0]), Double.parseDouble(at[1]));
 
-        List<Decision> decisions = decider.decide(event, windows(type, samples), List.of(rule));
+        List<Outcome.Held> decisions = held(event, windows(type, samples), List.of(rule));
 
         if (expectedReason == null) {
             assertThat(decisions).as(title).isEmpty();
@@ -103,16 +111,16 @@ class DeciderTest {
         Rule ramDown = rule("ram-down", "ram", "<", 20, "5m");
         Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85");
 
-        List<Decision> decisions = decider.decide(event("ram", 300, 85), w, List.of(ramUp, ramHigh, ramAlert, ramDown));
+        List<Outcome.Held> decisions = held(event("ram", 300, 85), w, List.of(ramUp, ramHigh, ramAlert, ramDown));
 
         assertThat(decisions).extracting(d -> d.rule().name()).containsExactly("ram-up", "ram-alert");
-        assertThat(decisions).extracting(Decision::reason)
+        assertThat(decisions).extracting(Outcome.Held::reason)
                 .containsExactly("ram > 80 for 5m, latest 85", "ram > 70 for 2m, latest 85");
     }
 
     @Test
     void noRulesNoDecisions() {
-        assertThat(decider.decide(event("ram", 300, 85), window("0:85 300:85"), List.of())).isEmpty();
+        assertThat(held(event("ram", 300, 85), window("0:85 300:85"), List.of())).isEmpty();
     }
 
     @Test
@@ -121,15 +129,15 @@ class DeciderTest {
         // Later samples fell below; an old event evaluated again after a restart still decides as it did then.
         Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85 360:40 420:30");
 
-        assertThat(decider.decide(event("ram", 300, 85), w, List.of(ramUp))).hasSize(1);
-        assertThat(decider.decide(event("ram", 420, 30), w, List.of(ramUp))).isEmpty();
+        assertThat(held(event("ram", 300, 85), w, List.of(ramUp))).hasSize(1);
+        assertThat(held(event("ram", 420, 30), w, List.of(ramUp))).isEmpty();
     }
 
     @Test
     void reasonNamesTheDurationInItsShortestForm() {
-        assertThat(Decider.reason(rule("r", "ram", ">", 80, "120m"), event("ram", 0, 81.5)))
+        assertThat(new Outcome.Held(rule("r", "ram", ">", 80, "120m"), event("ram", 0, 81.5), false, null).reason())
                 .isEqualTo("ram > 80 for 2h, latest 81.5");
-        assertThat(Decider.reason(rule("r", "ram", ">", 80, "1500ms"), event("ram", 0, 81)))
+        assertThat(new Outcome.Held(rule("r", "ram", ">", 80, "1500ms"), event("ram", 0, 81), false, null).reason())
                 .isEqualTo("ram > 80 for 1500ms, latest 81");
     }
 
@@ -152,20 +160,20 @@ class DeciderTest {
         Windows w = windows("cpu", SPIKY);
         Event e = event("cpu", 300, 95);
 
-        assertThat(decider.decide(e, w, List.of(sturdy("plain", plain, "5m", Rule.EVERY_SAMPLE, null)))).isEmpty();
-        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null)))).hasSize(1);
-        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.9, null)))).isEmpty(); // 9 of 11
-        assertThat(decider.decide(e, w, List.of(sturdy("p50", p50, "5m", 0, null)))).hasSize(1);
-        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "5m", 0, null)))).hasSize(1);
-        assertThat(decider.decide(e, w, List.of(sturdy("p99", p99, "5m", 0, null)))).hasSize(1);
-        assertThat(decider.decide(e, w, List.of(sturdy("avg", avg, "5m", 0, null)))).hasSize(1); // 84.1
-        assertThat(decider.decide(e, w, List.of(sturdy("min", min, "5m", 0, null)))).isEmpty();
-        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "6m", 0, null))))
+        assertThat(held(e, w, List.of(sturdy("plain", plain, "5m", Rule.EVERY_SAMPLE, null)))).isEmpty();
+        assertThat(held(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null)))).hasSize(1);
+        assertThat(held(e, w, List.of(sturdy("ratio", plain, "5m", 0.9, null)))).isEmpty(); // 9 of 11
+        assertThat(held(e, w, List.of(sturdy("p50", p50, "5m", 0, null)))).hasSize(1);
+        assertThat(held(e, w, List.of(sturdy("p90", p90, "5m", 0, null)))).hasSize(1);
+        assertThat(held(e, w, List.of(sturdy("p99", p99, "5m", 0, null)))).hasSize(1);
+        assertThat(held(e, w, List.of(sturdy("avg", avg, "5m", 0, null)))).hasSize(1); // 84.1
+        assertThat(held(e, w, List.of(sturdy("min", min, "5m", 0, null)))).isEmpty();
+        assertThat(held(e, w, List.of(sturdy("p90", p90, "6m", 0, null))))
                 .as("the samples must still reach back").isEmpty();
-        assertThat(decider.decide(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null))))
-                .extracting(Decision::reason).containsExactly("cpu > 80 for 5m in 80% of samples, latest 95");
-        assertThat(decider.decide(e, w, List.of(sturdy("p90", p90, "5m", 0, null))))
-                .extracting(Decision::reason).containsExactly("p90(cpu) > 80 for 5m, latest 95");
+        assertThat(held(e, w, List.of(sturdy("ratio", plain, "5m", 0.8, null))))
+                .extracting(Outcome.Held::reason).containsExactly("cpu > 80 for 5m in 80% of samples, latest 95");
+        assertThat(held(e, w, List.of(sturdy("p90", p90, "5m", 0, null))))
+                .extracting(Outcome.Held::reason).containsExactly("p90(cpu) > 80 for 5m, latest 95");
     }
 
     @Test
@@ -183,13 +191,13 @@ class DeciderTest {
         Event cpuEvent = event("cpu", 120, 90);
         Event loadEvent = event("load", 120, 5);
 
-        assertThat(decider.decide(cpuEvent, bothHigh, List.of(all, any, nested)))
+        assertThat(held(cpuEvent, bothHigh, List.of(all, any, nested)))
                 .extracting(d -> d.rule().name()).containsExactly("all", "any", "nested");
-        assertThat(decider.decide(loadEvent, bothHigh, List.of(all))).extracting(Decision::reason)
+        assertThat(held(loadEvent, bothHigh, List.of(all))).extracting(Outcome.Held::reason)
                 .containsExactly("all of [cpu > 80, load > 4] for 2m, latest load 5");
-        assertThat(decider.decide(cpuEvent, loadLow, List.of(all, any, nested)))
+        assertThat(held(cpuEvent, loadLow, List.of(all, any, nested)))
                 .extracting(d -> d.rule().name()).containsExactly("any");
-        assertThat(decider.decide(cpuEvent, onlyRam, List.of(all, any, nested)))
+        assertThat(held(cpuEvent, onlyRam, List.of(all, any, nested)))
                 .extracting(d -> d.rule().name()).containsExactly("nested");
     }
 
@@ -199,10 +207,16 @@ class DeciderTest {
         Windows gappy = window("0:85 60:90 240:88 300:85");
         Event e = event("ram", 300, 85);
 
-        assertThat(new Decider().decide(e, gappy, List.of(ramUp))).as("default 2m").isEmpty();
-        assertThat(new Decider(Duration.ofMinutes(3)).decide(e, gappy, List.of(ramUp))).hasSize(1);
+        long now = e.state().timestampMs();
+        assertThat(new Decider().decide(e, gappy, ramUp, world, now)).as("default 2m")
+                .isInstanceOf(Outcome.NotHeld.class);
+        assertThat(new Decider().decide(e, gappy, ramUp, world, now).reason())
+                .isEqualTo("ram > 80 since 10:00:00, but a gap between samples longer than max_gap breaks the run");
+        assertThat(new Decider(Duration.ofMinutes(3)).decide(e, gappy, ramUp, world, now))
+                .isInstanceOf(Outcome.Held.class);
         Rule patient = sturdy("patient", ramUp.when(), "5m", 0, Duration.ofMinutes(3));
-        assertThat(new Decider().decide(e, gappy, List.of(patient))).as("the rule's own max gap").hasSize(1);
+        assertThat(new Decider().decide(e, gappy, patient, world, now)).as("the rule's own max gap")
+                .isInstanceOf(Outcome.Held.class);
     }
 
     @Test
@@ -217,8 +231,10 @@ class DeciderTest {
         Windows w = window("0:85 60:90 120:88 180:86 240:90 300:85");
         Decider d = new Decider();
 
-        assertThat(d.decide(event("ram", 300, 85), w, List.of(nightly, office)))
-                .extracting(x -> x.rule().name()).containsExactly("office");
+        List<Outcome> outcomes = d.decide(event("ram", 300, 85), w, List.of(nightly, office), world, T0);
+        assertThat(outcomes).extracting(Outcome::kind)
+                .containsExactly(OutcomeKind.OUTSIDE_SCHEDULE, OutcomeKind.FIRED);
+        assertThat(outcomes.get(0).reason()).isEqualTo("outside its active times at 10:05:00; the condition holds");
         assertThat(d.outsideSchedule()).isEqualTo(1);
     }
 }

@@ -15,6 +15,7 @@ import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.fleet.ManagerRoster;
@@ -79,7 +80,7 @@ class FleetListingTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .add(new ManagerRoutes(new ActionLog(database.dataSource(), clock),
                         new AlertLog(database.dataSource(), clock, null), fleet, noInstanceApi,
-                        Optional.of(new FleetPeers(roster, Duration.ofSeconds(5)))))
+                        Optional.of(new FleetPeers(roster, Duration.ofSeconds(5))), new LatestOutcomes()))
                 .start();
         toClose.add(server);
         toClose.add(roster);

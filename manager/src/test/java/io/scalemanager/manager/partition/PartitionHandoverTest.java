@@ -17,6 +17,12 @@ import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.decision.DecisionLog;
+import io.scalemanager.manager.decision.DecisionWriter;
+import io.scalemanager.manager.decision.LatestOutcomes;
+import io.scalemanager.manager.decision.OutcomeRecorder;
+import io.scalemanager.manager.pause.Pauses;
+import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetParser;
 import io.scalemanager.queue.ReplaySource;
@@ -72,8 +78,12 @@ class PartitionHandoverTest {
         executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
                 new SimpleMeterRegistry()), nowhere, ruleset::limits, clock,
                 new CommandSettings(Duration.ofSeconds(1), Duration.ofMinutes(1), 1, Duration.ofMinutes(15)));
-        manager = new Manager(ruleset, PARTITIONS, actionLog, locks, executor, alerts, fleet, clock,
-                Duration.ofMinutes(10), Duration.ofMinutes(2), new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        manager = new Manager(CurrentRuleset.of(ruleset), PARTITIONS, actionLog, locks, executor, alerts, fleet, clock,
+                Duration.ofMinutes(10), Duration.ofMinutes(2), Manager.DEFAULT_FORGET_AFTER, registry,
+                new OutcomeRecorder(new LatestOutcomes(),
+                new DecisionWriter(new DecisionLog(database.dataSource()), Duration.ofMillis(50), 1000, registry),
+                registry), new Pauses(database.dataSource(), clock), false);
         handover = new PartitionHandover(manager, fleet, executor, alerts, inMemory(history), PartitionHandoverTest::partitionOf,
                 Duration.ofMinutes(12), clock);
     }

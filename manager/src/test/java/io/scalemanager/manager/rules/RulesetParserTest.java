@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -45,6 +46,34 @@ class RulesetParserTest {
         }
         assertThat(dir).as("config/rules.example.yaml above the working directory").isNotNull();
         return dir.resolve("config/rules.example.yaml");
+    }
+
+    @Test
+    void dryRunAndEnabledAreReadAndCheckedAsTrueOrFalse() throws Exception {
+        Ruleset ok = RulesetParser.parse("""
+                rules:
+                  - name: cpu-up
+                    when: load > 4
+                    then: cpu +1
+                    dry_run: true
+                  - name: cpu-down
+                    when: load < 1
+                    then: cpu -1
+                    enabled: false
+                """, "rules.yaml");
+        assertThat(ok.rule("cpu-up").orElseThrow().dryRun()).isTrue();
+        assertThat(ok.rule("cpu-up").orElseThrow().enabled()).isTrue();
+        assertThat(ok.rule("cpu-down").orElseThrow().dryRun()).isFalse();
+        assertThat(ok.rule("cpu-down").orElseThrow().enabled()).isFalse();
+
+        assertThatThrownBy(() -> RulesetParser.parse("""
+                rules:
+                  - name: cpu-up
+                    when: load > 4
+                    then: cpu +1
+                    dry_run: yes please
+                """, "rules.yaml")).isInstanceOf(RulesetException.class)
+                .hasMessageContaining("rules.yaml:5: rule 'cpu-up': 'dry_run' must be true or false, got \"yes please\"");
     }
 
     @Test
@@ -333,7 +362,7 @@ class RulesetParserTest {
                             then: ram +1024
                             cooldwn: 5m
                         """, 8, "ram-up", "unknown key 'cooldwn'; expected one of name, instances, when, "
-                                + "for, ratio, max_gap, then, cooldown, active, timezone"),
+                                + "for, ratio, max_gap, then, cooldown, active, timezone, dry_run, enabled"),
                 arguments("unknown aggregate", head + """
                           - name: cpu-up
                             when: p42(cpu) > 80

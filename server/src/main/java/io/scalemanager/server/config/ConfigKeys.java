@@ -85,6 +85,8 @@ public final class ConfigKeys {
             "older events fill the windows but decide nothing (buffered or replayed reports)");
     public static final ConfigKey MANAGER_MAX_GAP = ConfigKey.of("manager.max_gap", "2m",
             "a longer silence between two samples breaks a rule's run (rules may set their own max_gap)");
+    public static final ConfigKey MANAGER_DRY_RUN = ConfigKey.of("manager.dry_run", "false",
+            "true: every rule records what it would do (would_fire) and sends nothing");
     public static final ConfigKey CLEANER_ENABLED = ConfigKey.of("cleaner.enabled", "true",
             "the all-in-one runs the cleaner on its schedule (true or false)");
     public static final ConfigKey CLEANER_INTERVAL = ConfigKey.of("cleaner.interval", "10m",
@@ -133,7 +135,8 @@ public final class ConfigKeys {
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_MAX_GAP, PROVIDERS, ALERTS, CLEANER_ENABLED,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_MAX_GAP,
+            MANAGER_DRY_RUN, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,
             CLEANER_PARTITION_SPAN, CLEANER_PARTITIONS_AHEAD, SIM_CPU, SIM_RAM, SIM_STORAGE, SIM_DELAY,

@@ -23,6 +23,7 @@ import io.scalemanager.manager.alert.config.AlertsConfig;
 import io.scalemanager.manager.alert.config.AlertsConfigException;
 import io.scalemanager.manager.alert.config.AlertsConfigParser;
 import io.scalemanager.manager.command.StuckActions;
+import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.manager.rules.RulesetParser;
@@ -68,7 +69,7 @@ public final class AllInOne implements AutoCloseable {
     }
 
     public static AllInOne start(Settings settings) throws RulesetException, IOException {
-        return start(settings, loadRuleset(settings), dataDir(settings, "./data"));
+        return start(settings, loadRules(settings), dataDir(settings, "./data"));
     }
 
     /**
@@ -77,7 +78,7 @@ public final class AllInOne implements AutoCloseable {
      */
     public static AllInOne startDemo(Settings settings) throws RulesetException, IOException {
         Settings own = settings.defaultsUnlessFlagged(ConfigKeys.RULES, ConfigKeys.DATA, ConfigKeys.DB_URL);
-        Ruleset ruleset = own.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRuleset(own);
+        RulesSource ruleset = own.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRules(own);
         String data = own.isDefault(ConfigKeys.DATA) ? "./data/demo" : own.string(ConfigKeys.DATA);
         log.info("Demo: {}, {}", own.isDefault(ConfigKeys.RULES) ? "the built-in demo ruleset" : "ruleset "
                 + own.string(ConfigKeys.RULES), own.optional(ConfigKeys.DB_URL).map(u -> "database " + DatabaseSettings.withoutCredentials(u))
@@ -85,7 +86,7 @@ public final class AllInOne implements AutoCloseable {
         return start(own, ruleset, data);
     }
 
-    private static AllInOne start(Settings settings, Ruleset ruleset, String dataDir) {
+    private static AllInOne start(Settings settings, RulesSource ruleset, String dataDir) {
         // Read every setting before starting anything, so a bad value stops start-up with its key named.
         HostPort listen = ServerSettings.listen(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings, dataDir);
@@ -110,7 +111,7 @@ public final class AllInOne implements AutoCloseable {
         return app;
     }
 
-    private void wire(Ruleset ruleset, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
+    private void wire(RulesSource rules, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
                       Optional<KafkaQueueSettings> kafka, int partitions, int capacity,
                       SimulatorSettings simulatorSettings, Optional<Path> providers,
                       ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings) {
@@ -119,6 +120,7 @@ public final class AllInOne implements AutoCloseable {
 
         Database db = started.started(Database.open(dbSettings));
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
+        CurrentRuleset rulesets = rules.current(clock);
 
         // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
@@ -127,13 +129,16 @@ public final class AllInOne implements AutoCloseable {
             started.started(c);
         }
         OperationService operations = started.started(new OperationService(new OperationStore(db), provider,
-                ruleset::limits, clock, registry, OperationSettings.defaults()).start());
+                () -> rulesets.get().limits(), clock, registry, OperationSettings.defaults()).start());
 
         // Queue, manager.
         QueueWiring queue = started.started(kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
                 : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry));
-        ManagerParts manager = new ManagerParts(ruleset, managerOptions, db, queue.partitions(),
+        ManagerParts manager = new ManagerParts(rules, rulesets, managerOptions, db, queue.partitions(),
                 () -> URI.create("http://" + address()), clock, registry);
+        started.started(manager.pauses);
+        // Decisions are written until just before the database closes, after the queue drained into the manager.
+        started.stopBefore(db, manager.decisions);
         operations.listener(new DirectResizeRecorder(manager.actionLog));
 
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
@@ -146,12 +151,14 @@ public final class AllInOne implements AutoCloseable {
                 queue.afterCommit(), clock, registry));
         ApiServer server = collector.server(clock, registry, message ->
                         manager.alertLog.raise(Severity.CRITICAL, null, null, "instance_limit", message))
-                .add(new HistoryRoutes(eventLog, clock))
-                .add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
+                .add(new HistoryRoutes(eventLog, clock));
+        // The manager's routes come before the instance API's: /v1/instances/{id}/why before /v1/instances/<id>.
+        manager.addRoutesTo(server, kafka.isPresent());
+        server.add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                 .addReadinessCheck(ServerSettings.readiness("queue", queue::available))
                 .access(collectorOptions.credentials(), new AuditLog(db.dataSource(), clock));
-        manager.addRoutesTo(server, kafka.isPresent());
+        manager.reloadOnHangup();
         manager.addDashboardTo(server, eventLog);
         this.server = server;
         AlertWatch watch = started.started(manager.watch(queue::lagMillis));
@@ -185,22 +192,32 @@ public final class AllInOne implements AutoCloseable {
     }
 
     static Ruleset loadRuleset(Settings settings) throws RulesetException, IOException {
+        return loadRules(settings).ruleset();
+    }
+
+    /** The rules file of config key {@code rules}, with the hash of its text and its path for reloads. */
+    static RulesSource loadRules(Settings settings) throws RulesetException, IOException {
         Path file = Path.of(settings.string(ConfigKeys.RULES));
         if (!Files.exists(file)) {
             if (settings.isDefault(ConfigKeys.RULES)) {
                 log.warn("No ruleset at {}: running without rules. Start from config/rules.example.yaml.", file);
-                return Ruleset.EMPTY;
+                // A reload reads the default path, so a ruleset put there later takes effect without a restart.
+                return new RulesSource(Ruleset.EMPTY, CurrentRuleset.hash(""), Optional.of(file));
             }
             throw new StartupException("config key 'rules' (from " + settings.source(ConfigKeys.RULES)
                     + "): the ruleset file " + file.toAbsolutePath().normalize() + " does not exist. Name an "
                     + "existing file with --rules FILE, or start from config/rules.example.yaml");
         }
-        return RulesetParser.parse(file);
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        return new RulesSource(RulesetParser.parse(text, file.toString()), CurrentRuleset.hash(text),
+                Optional.of(file));
     }
 
-    private static Ruleset demoRuleset() throws RulesetException, IOException {
+    private static RulesSource demoRuleset() throws RulesetException, IOException {
         try (InputStream in = AllInOne.class.getResourceAsStream("/demo/rules.yaml")) {
-            return RulesetParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "demo/rules.yaml");
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new RulesSource(RulesetParser.parse(text, "demo/rules.yaml"), CurrentRuleset.hash(text),
+                    Optional.empty());
         }
     }
 

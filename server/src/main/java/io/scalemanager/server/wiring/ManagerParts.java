@@ -27,7 +27,17 @@ import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.schedule.Scheduler;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.fleet.ManagerRoster;
+import io.scalemanager.manager.decision.DecisionLog;
+import io.scalemanager.manager.decision.DecisionWriter;
+import io.scalemanager.manager.decision.LatestOutcomes;
+import io.scalemanager.manager.decision.OutcomeRecorder;
+import io.scalemanager.manager.http.DecisionRoutes;
 import io.scalemanager.manager.http.ManagerRoutes;
+import io.scalemanager.manager.http.PauseRoutes;
+import io.scalemanager.manager.http.RulesRoutes;
+import io.scalemanager.manager.pause.Pauses;
+import io.scalemanager.manager.reload.RulesReloader;
+import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.http.SilenceRoutes;
 import io.scalemanager.manager.partition.PartitionHandover;
 import io.scalemanager.manager.rules.Ruleset;
@@ -62,11 +72,16 @@ final class ManagerParts {
     static final Duration SCHEDULE_TICK = Duration.ofSeconds(10);
     /** More than the 5 s a peer waits for the instance API's sizes. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
+    /** Outcomes gather this long before they are written as one batch. */
+    private static final Duration DECISION_BATCH_INTERVAL = Duration.ofMillis(250);
+    private static final int DECISION_BACKLOG = 200_000;
+    /** How soon a pause made through another manager holds here. */
+    private static final Duration PAUSE_REFRESH = Duration.ofSeconds(2);
 
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
-                   Duration forgetAfter) {
+                   Duration forgetAfter, boolean dryRun) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -82,11 +97,17 @@ final class ManagerParts {
                     settings.optional(ConfigKeys.MANAGER_ADVERTISE_URL).filter(u -> !u.isBlank())
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_ADVERTISE_URL, u)),
                     AllInOne.loadAlerts(settings),
-                    settings.duration(ConfigKeys.MANAGER_FORGET_AFTER));
+                    settings.duration(ConfigKeys.MANAGER_FORGET_AFTER),
+                    settings.bool(ConfigKeys.MANAGER_DRY_RUN));
         }
     }
 
-    final Ruleset ruleset;
+    final CurrentRuleset rulesets;
+    final RulesReloader reloader;
+    final DecisionLog decisionLog;
+    final DecisionWriter decisions;
+    final LatestOutcomes latest = new LatestOutcomes();
+    final Pauses pauses;
     final ActionLog actionLog;
     final AlertLog alertLog;
     final AlertDispatcher dispatcher;
@@ -107,15 +128,15 @@ final class ManagerParts {
     /**
      * @param instanceApiFallback where the instance API is when manager.instance_api.url is not set
      */
-    ManagerParts(Ruleset ruleset, Options options, Database db, int partitions, Supplier<URI> instanceApiFallback,
-                 Clock clock, MeterRegistry registry) {
-        this.ruleset = ruleset;
+    ManagerParts(RulesSource rules, CurrentRuleset rulesets, Options options, Database db, int partitions,
+                 Supplier<URI> instanceApiFallback, Clock clock, MeterRegistry registry) {
+        this.rulesets = rulesets;
         this.options = options;
         this.db = db;
         this.clock = clock;
         this.actionLog = new ActionLog(db.dataSource(), clock);
         // The dashboard's sparklines: the last hour of the types the rules watch.
-        this.fleet = new Fleet(type -> ruleset.types().contains(type));
+        this.fleet = new Fleet(type -> rulesets.get().types().contains(type));
         // Without channels, alerts are recorded and logged only; with them, they also go through the outbox.
         AlertsConfig alerts = options.alerts();
         this.alertLog = new AlertLog(db.dataSource(), clock, alerts.channels().isEmpty() ? null
@@ -126,12 +147,17 @@ final class ManagerParts {
         this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
                 options.instanceApiToken(), INSTANCE_API_TIMEOUT);
         this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
-        this.executor = new CommandExecutor(actionLog, finisher, instanceApi, ruleset::limits, clock,
+        this.executor = new CommandExecutor(actionLog, finisher, instanceApi, () -> rulesets.get().limits(), clock,
                 options.commands());
-        this.manager = new Manager(ruleset, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry);
+        this.decisionLog = new DecisionLog(db.dataSource());
+        this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
+        this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);
+        this.manager = new Manager(rulesets, partitions, actionLog, locks, executor, alertLog, fleet, clock,
+                options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry,
+                new OutcomeRecorder(latest, decisions, registry), pauses, options.dryRun());
+        this.reloader = new RulesReloader(rules.file(), rulesets, alertLog, clock, registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
-        this.scheduler = new Scheduler(ruleset::schedules,
+        this.scheduler = new Scheduler(() -> rulesets.get().schedules(),
                 () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
                 clock);
     }
@@ -139,7 +165,7 @@ final class ManagerParts {
     /** How far back the rule windows of a partition are rebuilt from the history. */
     Duration warmSpan() {
         Duration longest = Duration.ZERO;
-        for (Duration d : ruleset.longestForByType().values()) {
+        for (Duration d : rulesets.get().longestForByType().values()) {
             longest = d.compareTo(longest) > 0 ? d : longest;
         }
         return longest.plus(WARM_MARGIN);
@@ -179,8 +205,13 @@ final class ManagerParts {
     void addRoutesTo(ApiServer server, boolean sharesPartitions) {
         Optional<FleetPeers> peers = sharesPartitions ? Optional.of(new FleetPeers(roster, PEER_TIMEOUT))
                 : Optional.empty();
-        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers))
-                .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock));
+        // Before the instance API's routes in the all-in-one: /v1/instances/{id}/why before /v1/instances/<id>.
+        server.add(new DecisionRoutes(latest, decisionLog, rulesets, fleet, peers, clock));
+        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers, latest))
+                .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
+                .add(new PauseRoutes(pauses, clock))
+                .add(new RulesRoutes(rulesets, reloader));
+        server.addReadyDetail("ruleset", () -> rulesets.loaded().hash());
         dispatcher.readinessChecks().forEach(server::addReadinessCheck);
     }
 
@@ -189,13 +220,18 @@ final class ManagerParts {
      * tokens as the API.
      */
     void addDashboardTo(ApiServer server, EventLog eventLog) {
-        Supplier<Ruleset> rules = () -> ruleset;
+        Supplier<Ruleset> rules = rulesets;
         server.add(new DashboardRoutes(server.signInRequired(), server::signedIn))
                 .add(new DashboardApiRoutes(
                         new FleetSummary(fleet, actionLog, rules, instanceApi::sizeAsync,
                                 options.alerts().stoppedReportingAfter(), clock),
                         new InstanceCharts(eventLog, fleet, actionLog, alertLog, rules),
                         new RuleActivity(actionLog, rules, clock), clock));
+    }
+
+    /** Reloads the rules file on SIGHUP, as {@code POST /v1/rules/reload} does. */
+    void reloadOnHangup() {
+        RulesSignal.onHangup(reloader::reload);
     }
 
     /**

@@ -9,7 +9,6 @@ import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.manager.alert.AlertWatch;
-import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventConsumer;
@@ -45,7 +44,7 @@ public final class ManagerServer implements AutoCloseable {
     public static ManagerServer start(Settings settings) throws RulesetException, IOException {
         HostPort listen = ServerSettings.listen(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings);
-        Ruleset ruleset = AllInOne.loadRuleset(settings);
+        RulesSource ruleset = AllInOne.loadRules(settings);
         ManagerParts.Options options = ManagerParts.Options.read(settings);
         URI instanceApi = options.instanceApiUrl().orElseThrow(() -> new StartupException(
                 "config key 'manager.instance_api.url': a manager process needs the instance API's URL"));
@@ -62,13 +61,14 @@ public final class ManagerServer implements AutoCloseable {
             throw e;
         }
         log.info("ScaleManager manager is running on {}:{}, in Kafka group {} on topic {}, {} rules loaded",
-                listen.host(), manager.port(), kafka.consumerGroup(), kafka.topic(), ruleset.rules().size());
+                listen.host(), manager.port(), kafka.consumerGroup(), kafka.topic(),
+                ruleset.ruleset().rules().size());
         return manager;
     }
 
     private Credentials credentials;
 
-    private void wire(Ruleset ruleset, ManagerParts.Options options, URI instanceApi, DatabaseSettings dbSettings,
+    private void wire(RulesSource rules, ManagerParts.Options options, URI instanceApi, DatabaseSettings dbSettings,
                       KafkaQueueSettings kafka, HostPort listen, HttpSettings http) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
@@ -76,7 +76,11 @@ public final class ManagerServer implements AutoCloseable {
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
         InstancePartitioner partitioner = new InstancePartitioner(partitions);
-        ManagerParts manager = new ManagerParts(ruleset, options, db, partitions, () -> instanceApi, clock, registry);
+        ManagerParts manager = new ManagerParts(rules, rules.current(clock), options, db, partitions,
+                () -> instanceApi, clock, registry);
+        started.started(manager.pauses);
+        // Decisions are written until just before the database closes, after the consumer stopped.
+        started.stopBefore(db, manager.decisions);
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
         started.started(manager.dispatcher);
         KafkaEventConsumer consumer = new KafkaEventConsumer(kafka, clock, registry);
@@ -92,6 +96,7 @@ public final class ManagerServer implements AutoCloseable {
                         () -> manager.instanceApi.ready(INSTANCE_API_READY_TIMEOUT)));
         manager.addRoutesTo(server, true);
         manager.addDashboardTo(server, eventLog);
+        manager.reloadOnHangup();
         started.serve(server);
         started.started(manager.joinRoster(listen, started.port()));
         consumer.start(manager.manager, manager.handover(eventLog, partitioner::partitionOf));

@@ -105,6 +105,21 @@ class ApiDescriptionTest {
         expect(200, "GET", "/v1/silences", null);
         String silenceId = Json.mapper().readTree(silence).path("id").asText();
         expect(204, "DELETE", "/v1/silences/" + silenceId, null);
+
+        // Why and why not, decisions, pauses, the ruleset.
+        expect(200, "GET", "/v1/instances/web-1/why", null);
+        expect(404, "GET", "/v1/instances/never-seen/why", null);
+        expect(200, "GET", "/v1/decisions?instance=web-1", null);
+        expect(400, "GET", "/v1/decisions?outcome=maybe", null);
+        String pause = expect(201, "POST", "/v1/pauses", "{\"instances\": \"db-*\", \"rule\": \"*\", "
+                + "\"duration\": \"1h\", \"comment\": \"maintenance\"}");
+        expect(400, "POST", "/v1/pauses", "{\"rule\": \"*\", \"duration\": \"1h\"}");
+        expect(200, "GET", "/v1/pauses", null);
+        long pauseId = Json.mapper().readTree(pause).path("id").asLong();
+        expect(204, "DELETE", "/v1/pauses/" + pauseId, null);
+        expect(404, "DELETE", "/v1/pauses/" + pauseId, null);
+        expect(200, "GET", "/v1/rules", null);
+        expect(200, "POST", "/v1/rules/reload", null);
         expect(404, "DELETE", "/v1/silences/" + silenceId, null);
 
         String accepted = expect(202, "POST", "/v1/instances/web-2/resize",

@@ -1,0 +1,208 @@
+package io.scalemanager.manager.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.scalemanager.core.time.EpochSeconds;
+import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.Routes;
+import io.scalemanager.manager.decide.Outcome;
+import io.scalemanager.manager.decide.OutcomeKind;
+import io.scalemanager.manager.decision.Decision;
+import io.scalemanager.manager.decision.DecisionLog;
+import io.scalemanager.manager.decision.LatestOutcomes;
+import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.rules.CurrentRuleset;
+import io.scalemanager.manager.rules.Rule;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Why and why not: {@code GET /v1/instances/{instance}/why} (the latest outcome of every rule that applies to
+ * the instance; a manager that does not decide for the instance asks the others, as the fleet listing does) and
+ * {@code GET /v1/decisions} (the decision log, newest first).
+ */
+public final class DecisionRoutes implements Routes {
+    private static final int MAX_LIMIT = 10_000;
+    /** An outcome older than its rule's {@code for} plus this has no fresh data behind it: shown as stale. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(2);
+    private static final long PEER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(8);
+
+    private final LatestOutcomes latest;
+    private final DecisionLog decisionLog;
+    private final CurrentRuleset rulesets;
+    private final Fleet fleet;
+    private final Optional<FleetPeers> peers;
+    private final Clock clock;
+
+    public DecisionRoutes(LatestOutcomes latest, DecisionLog decisionLog, CurrentRuleset rulesets, Fleet fleet,
+                          Optional<FleetPeers> peers, Clock clock) {
+        this.latest = latest;
+        this.decisionLog = decisionLog;
+        this.rulesets = rulesets;
+        this.fleet = fleet;
+        this.peers = peers;
+        this.clock = clock;
+    }
+
+    @Override
+    public void addTo(RoutesConfig routes, HttpSettings http) {
+        routes.get("/v1/instances/<instance>/why", this::why);
+        routes.get("/v1/decisions", this::decisions);
+    }
+
+    /** One rule's line of a why answer. */
+    record WhyRule(String rule, String outcome, String reason, Number at, Number since, Long action, Number until) {
+    }
+
+    record Why(String instance, List<WhyRule> rules) {
+    }
+
+    private void why(Context ctx) {
+        String instance = ctx.pathParam("instance");
+        boolean local = "local".equals(ctx.queryParam("scope"));
+        if (fleet.knows(instance)) {
+            ctx.json(localWhy(instance));
+            return;
+        }
+        if (!local && peers.isPresent()) {
+            Optional<String> answer = askPeers(instance);
+            if (answer.isPresent()) {
+                ctx.contentType("application/json").result(answer.get());
+                return;
+            }
+        }
+        throw ApiException.notFound("instance '" + instance + "' has never reported to "
+                + (local || peers.isEmpty() ? "this manager" : "any manager"));
+    }
+
+    Why localWhy(String instance) {
+        long now = clock.millis();
+        Map<String, LatestOutcomes.Entry> known = latest.of(instance);
+        List<WhyRule> rules = new ArrayList<>();
+        for (Rule rule : rulesets.get().rules()) {
+            if (!rule.instances().matches(instance)) {
+                continue;
+            }
+            LatestOutcomes.Entry e = known.get(rule.name());
+            Outcome o;
+            long since;
+            if (e == null) {
+                o = new Outcome.Stale(rule, now, Long.MIN_VALUE);
+                since = now;
+            } else if (e.outcome().kind() != OutcomeKind.TOO_OLD
+                    && e.outcome().atMs() < now - rule.forDuration().toMillis() - STALE_AFTER.toMillis()) {
+                // Nothing fresh since: what was decided then says little now. (too_old says more than stale.)
+                o = new Outcome.Stale(rule, now, e.outcome().atMs());
+                since = e.outcome().atMs();
+            } else {
+                o = e.outcome();
+                since = e.sinceMs();
+            }
+            rules.add(new WhyRule(rule.name(), o.kind().wireName(), o.reason(), EpochSeconds.fromMillis(o.atMs()),
+                    EpochSeconds.fromMillis(since), o.actionId(), o.untilMs() == null ? null
+                    : EpochSeconds.fromMillis(o.untilMs())));
+        }
+        return new Why(instance, rules);
+    }
+
+    /** The first peer that knows the instance answers for it. */
+    private Optional<String> askPeers(String instance) {
+        List<URI> others = peers.get().peers();
+        List<CompletableFuture<Optional<String>>> answers = new ArrayList<>(others.size());
+        for (URI peer : others) {
+            answers.add(peers.get().localWhy(peer, instance));
+        }
+        long deadline = System.nanoTime() + PEER_TIMEOUT_NANOS;
+        List<String> unanswered = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            try {
+                Optional<String> body = answers.get(i).get(Math.max(0, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                if (body.isPresent()) {
+                    return body;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "interrupted while asking the other managers");
+            } catch (Exception e) {
+                unanswered.add(others.get(i).toString());
+            }
+        }
+        if (!unanswered.isEmpty()) {
+            throw new ApiException(503, "instance '" + instance + "' is not decided here and these managers did "
+                    + "not answer: " + String.join(", ", unanswered));
+        }
+        return Optional.empty();
+    }
+
+    record DecisionView(long id, Number time, String instance, String rule, String outcome, String reason,
+                        Long action) {
+        static DecisionView of(Decision d) {
+            return new DecisionView(d.id(), EpochSeconds.fromMillis(d.timeMs()), d.instance(), d.rule(),
+                    d.outcome().wireName(), d.reason(), d.actionId());
+        }
+    }
+
+    private void decisions(Context ctx) {
+        Optional<OutcomeKind> outcome = param(ctx, "outcome").map(o -> OutcomeKind.parse(o).orElseThrow(() ->
+                ApiException.badRequest("outcome", "must be one of " + OutcomeKind.names() + "; got '" + o + "'")));
+        Optional<Long> since = param(ctx, "since").map(s -> {
+            try {
+                double seconds = Double.parseDouble(s);
+                if (Double.isFinite(seconds)) {
+                    return EpochSeconds.toMillis(seconds);
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw ApiException.badRequest("since", "must be epoch seconds, got '" + s + "'");
+        });
+        int limit = param(ctx, "limit").map(text -> {
+            try {
+                int n = Integer.parseInt(text);
+                if (n >= 1 && n <= MAX_LIMIT) {
+                    return n;
+                }
+            } catch (NumberFormatException ignored) {
+                // answered below
+            }
+            throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '"
+                    + text + "'");
+        }).orElse(100);
+        List<DecisionView> body = new ArrayList<>();
+        for (Decision d : decisionLog.list(new DecisionLog.Query(param(ctx, "instance"), param(ctx, "rule"),
+                outcome, since, limit))) {
+            body.add(DecisionView.of(d));
+        }
+        ctx.json(Map.of("decisions", body));
+    }
+
+    private static Optional<String> param(Context ctx, String name) {
+        return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isEmpty());
+    }
+
+    /** The most pressing latest outcome of an instance, for the fleet listing; null when none. */
+    public static Map<String, Object> mostPressing(LatestOutcomes latest, String instance) {
+        LatestOutcomes.Entry e = latest.mostPressing(instance);
+        if (e == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rule", e.outcome().rule().name());
+        m.put("outcome", e.outcome().kind().wireName());
+        m.put("reason", e.outcome().reason());
+        m.put("since", EpochSeconds.fromMillis(e.sinceMs()));
+        return m;
+    }
+}

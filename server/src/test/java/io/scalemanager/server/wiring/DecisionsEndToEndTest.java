@@ -1,0 +1,239 @@
+package io.scalemanager.server.wiring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Why and why not, dry run, pauses and reload on the all-in-one, through its HTTP API. */
+class DecisionsEndToEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String RULES = """
+            limits:
+              "small-*": {cpu: [1, 2]}
+            rules:
+              - name: cpu-up
+                when: load > 4
+                for: 3s
+                then: cpu +1
+                cooldown: 10m
+              - name: ram-up
+                instances: "web-*"
+                when: ram > 80
+                for: 3s
+                then: ram +1024
+                cooldown: 10m
+            """;
+
+    @TempDir
+    Path dir;
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** The why line of one rule. */
+    private static JsonNode why(TestServer server, String instance, String rule) throws Exception {
+        for (JsonNode r : server.getJson("/v1/instances/" + instance + "/why").path("rules")) {
+            if (r.path("rule").asText().equals(rule)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no rule " + rule + " in why of " + instance);
+    }
+
+    private static JsonNode decisions(TestServer server, String query) throws Exception {
+        return server.getJson("/v1/decisions?" + query).path("decisions");
+    }
+
+    @Test
+    void everyOutcomeReachesTheApiWithItsReason() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            long t = now();
+            // not_held, with the value and the threshold it failed; stale for a rule whose type never came.
+            server.report("web-1", "load", t - 20, 1.5);
+            await().atMost(WAIT).until(() -> why(server, "web-1", "cpu-up").path("outcome").asText()
+                    .equals("not_held"));
+            assertThat(why(server, "web-1", "cpu-up").path("reason").asText()).startsWith("load 1.5 ≤ 4 at ");
+            JsonNode stale = why(server, "web-1", "ram-up");
+            assertThat(stale.path("outcome").asText()).isEqualTo("stale");
+            assertThat(stale.path("reason").asText()).isEqualTo("no ram reported yet");
+
+            // fired: the action is named; then blocked by it, with until.
+            server.report("web-1", "load", t - 10, 6, 6, 6, 6, 6);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=web-1&status=succeeded")
+                    .path("actions").size() == 1);
+            long actionId = server.getJson("/v1/actions?instance=web-1").path("actions").get(0).path("id").asLong();
+            JsonNode fired = decisions(server, "instance=web-1&outcome=fired").get(0);
+            assertThat(fired.path("action").asLong()).isEqualTo(actionId);
+            assertThat(fired.path("reason").asText()).isEqualTo("cpu +1: load > 4 for 3s, latest 6");
+
+            server.report("web-1", "load", t - 4, 7, 7);
+            await().atMost(WAIT).until(() -> why(server, "web-1", "cpu-up").path("outcome").asText()
+                    .equals("blocked"));
+            JsonNode blocked = why(server, "web-1", "cpu-up");
+            assertThat(blocked.path("reason").asText()).startsWith("blocked: action " + actionId
+                    + " (cpu-up) cooling down until ");
+            assertThat(blocked.path("action").asLong()).isEqualTo(actionId);
+            assertThat(blocked.path("until").asDouble()).isGreaterThan(now() + 500);
+            // Recorded once per blocking action and end, not once per sample: running, then cooling down.
+            await().atMost(WAIT).until(() -> decisions(server, "instance=web-1&outcome=blocked").size() >= 1);
+            assertThat(decisions(server, "instance=web-1&outcome=blocked").size()).isLessThanOrEqualTo(2);
+            assertThat(decisions(server, "instance=web-1&outcome=blocked").get(0).path("action").asLong())
+                    .isEqualTo(actionId);
+
+            // at_limit: small-1 starts at 2 cpus, the limit of small-*.
+            server.report("small-1", "load", t - 10, 6, 6, 6, 6, 6);
+            await().atMost(WAIT).until(() -> decisions(server, "instance=small-1&outcome=at_limit").size() == 1);
+            assertThat(decisions(server, "instance=small-1&outcome=at_limit").get(0).path("reason").asText())
+                    .isEqualTo("at limit: cpu 2 = max 2 for small-*");
+
+            // too_old: older than manager.max_event_age (10m).
+            server.report("old-1", "load", t - 3600, 9);
+            await().atMost(WAIT).until(() -> why(server, "old-1", "cpu-up").path("outcome").asText()
+                    .equals("too_old"));
+
+            // The fleet listing shows each instance's most pressing outcome; the metric counts them.
+            JsonNode instances = server.getJson("/v1/instances").path("instances");
+            for (JsonNode i : instances) {
+                if (i.path("instance").asText().equals("web-1")) {
+                    assertThat(i.path("outcome").path("outcome").asText()).isEqualTo("blocked");
+                    assertThat(i.path("outcome").path("rule").asText()).isEqualTo("cpu-up");
+                }
+            }
+            String metrics = server.get("/metrics").body();
+            assertThat(metrics).containsPattern(
+                    "scalemanager_rule_outcomes_total\\{outcome=\"fired\",rule=\"cpu-up\"} [1-9]");
+            assertThat(metrics).containsPattern(
+                    "scalemanager_rule_outcomes_total\\{outcome=\"not_held\",rule=\"cpu-up\"} [1-9]");
+
+            assertThat(server.get("/v1/instances/never-seen/why").statusCode()).isEqualTo(404);
+            assertThat(server.get("/v1/decisions?outcome=maybe").statusCode()).isEqualTo(400);
+            assertThat(server.get("/v1/decisions?since=yesterday").statusCode()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aPausedRuleRecordsPausedAndFiresAtOnceWhenThePauseEnds() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            HttpResponse<String> created = server.post("/v1/pauses", """
+                    {"instances": "web-*", "rule": "cpu-up", "duration": "1h", "comment": "release 4.2"}""");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            long pauseId = server.getJson("/v1/pauses").path("pauses").get(0).path("id").asLong();
+            JsonNode listed = server.getJson("/v1/pauses").path("pauses").get(0);
+            assertThat(listed.path("comment").asText()).isEqualTo("release 4.2");
+            assertThat(listed.path("rule").asText()).isEqualTo("cpu-up");
+            assertThat(listed.path("created_by").asText()).isNotEmpty();
+
+            long t = now();
+            server.report("web-2", "load", t - 8, 6, 6, 6, 6, 6, 6);
+            await().atMost(WAIT).until(() -> why(server, "web-2", "cpu-up").path("outcome").asText()
+                    .equals("paused"));
+            JsonNode paused = why(server, "web-2", "cpu-up");
+            assertThat(paused.path("reason").asText()).contains("by pause " + pauseId + " (release 4.2)")
+                    .endsWith("the condition holds");
+            assertThat(paused.path("until").asLong()).isGreaterThan(now() + 3000);
+            assertThat(server.getJson("/v1/actions?instance=web-2").path("actions").size()).isZero();
+
+            assertThat(server.delete("/v1/pauses/" + pauseId).statusCode()).isEqualTo(204);
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
+            // The window was kept through the pause: the next sample fires without waiting its `for` again.
+            server.report("web-2", "load", now(), 6);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=web-2").path("actions").size() == 1);
+
+            assertThat(server.post("/v1/pauses", "{\"instances\": \"web-*\", \"rule\": \"cpu-up\"}").statusCode())
+                    .isEqualTo(400);
+            assertThat(server.post("/v1/pauses", "{\"rule\": \"*\", \"duration\": \"1h\"}").body())
+                    .contains("instances");
+            assertThat(server.delete("/v1/pauses/999").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aPauseEndsByItself() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            assertThat(server.post("/v1/pauses", "{\"instances\": \"*\", \"rule\": \"*\", \"until\": "
+                    + (now() + 2) + "}").statusCode()).isEqualTo(201);
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isEqualTo(1);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/pauses").path("pauses").size() == 0);
+            server.report("web-3", "load", now(), 6, 6, 6, 6, 6);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=web-3").path("actions").size() == 1);
+        }
+    }
+
+    @Test
+    void aDryRunRecordsWhatItWouldDoOncePerCooldownAndActsOnceReloadedLive() throws Exception {
+        String dry = RULES.replace("    cooldown: 10m\n  - name: ram-up", "    cooldown: 10m\n    dry_run: true\n"
+                + "  - name: ram-up");
+        try (TestServer server = TestServer.start(dir, dry, Map.of())) {
+            long t = now();
+            server.report("web-4", "load", t - 12, 6, 6, 6, 6, 6);
+            await().atMost(WAIT).until(() -> decisions(server, "instance=web-4&outcome=would_fire").size() == 1);
+            JsonNode would = decisions(server, "instance=web-4&outcome=would_fire").get(0);
+            assertThat(would.path("reason").asText())
+                    .isEqualTo("would resize cpu 2 → 3 (dry run): load > 4 for 3s, latest 6");
+            assertThat(would.path("action").isNull()).isTrue();
+
+            // The shadow cooldown: more crossings record blocked, not a second would_fire; nothing is resized.
+            server.report("web-4", "load", t - 6, 7, 7, 7);
+            await().atMost(WAIT).until(() -> why(server, "web-4", "cpu-up").path("outcome").asText()
+                    .equals("blocked"));
+            assertThat(why(server, "web-4", "cpu-up").path("reason").asText())
+                    .startsWith("blocked: the dry run of rule cpu-up cooling down until ");
+            assertThat(decisions(server, "instance=web-4&outcome=would_fire").size()).isEqualTo(1);
+            assertThat(server.getJson("/v1/actions?instance=web-4").path("actions").size()).isZero();
+            assertThat(server.getJson("/v1/instances/web-4").path("cpu").asLong()).isEqualTo(2);
+
+            // Live by reload: the condition held all along, so the next sample acts.
+            Files.writeString(dir.resolve("rules.yaml"), RULES);
+            HttpResponse<String> reloaded = server.post("/v1/rules/reload", "");
+            assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+            assertThat(server.getJson("/v1/rules").path("rules").get(0).path("dry_run").asBoolean()).isFalse();
+            server.report("web-4", "load", now(), 7);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=web-4&status=succeeded")
+                    .path("actions").size() == 1);
+            assertThat(server.getJson("/v1/instances/web-4").path("cpu").asLong()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void anInvalidReloadKeepsTheRulesetAndSaysWhyEverywhere() throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+            JsonNode before = server.getJson("/v1/rules");
+            assertThat(before.path("rules").size()).isEqualTo(2);
+            String hash = before.path("hash").asText();
+            assertThat(server.getJson("/ready").path("ruleset").asText()).isEqualTo(hash);
+            assertThat(server.get("/metrics").body()).contains("scalemanager_ruleset{hash=\"" + hash + "\"} 1");
+
+            Files.writeString(dir.resolve("rules.yaml"), RULES.replace("when: ram > 80", "when: ram >> 80"));
+            HttpResponse<String> refused = server.post("/v1/rules/reload", "");
+            assertThat(refused.statusCode()).isEqualTo(422);
+            JsonNode body = server.json(refused);
+            assertThat(body.path("error").asText()).contains("invalid");
+            assertThat(body.path("details").get(0).path("rule").asText()).isEqualTo("ram-up");
+            assertThat(body.path("details").get(0).path("line").asInt()).isEqualTo(11);
+            assertThat(server.getJson("/v1/rules").path("hash").asText()).isEqualTo(hash);
+            assertThat(server.get("/metrics").body())
+                    .containsPattern("scalemanager_ruleset_reloads_total\\{result=\"invalid\"} 1");
+            await().atMost(WAIT).until(() -> server.getJson("/v1/alerts").path("alerts").toString()
+                    .contains("ruleset_invalid"));
+
+            Files.writeString(dir.resolve("rules.yaml"), RULES.replace("for: 3s\n    then: cpu", "for: 4s\n    then: cpu"));
+            HttpResponse<String> ok = server.post("/v1/rules/reload", "");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(server.json(ok).path("rules").asInt()).isEqualTo(2);
+            String newHash = server.json(ok).path("hash").asText();
+            assertThat(newHash).isNotEqualTo(hash);
+            assertThat(server.getJson("/ready").path("ruleset").asText()).isEqualTo(newHash);
+            assertThat(server.getJson("/v1/rules").path("rules").get(0).path("for").asText()).isEqualTo("4s");
+        }
+    }
+}
