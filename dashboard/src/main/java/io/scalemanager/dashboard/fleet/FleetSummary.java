@@ -119,7 +119,7 @@ public final class FleetSummary {
         Map<String, Status> holders = new HashMap<>();
         for (Action a : actionLog.unfinishedOrFinishedSince(now - longestCooldown)) {
             Status s;
-            if (!a.status().finished()) {
+            if (a.finishedAtMs() == null) {
                 s = new Status(InstanceStatus.FIRING, "action " + a.id() + " (" + a.rule() + ") is "
                         + a.status().wireName());
             } else if (a.finishedAtMs() != null && a.finishedAtMs() + a.cooldownMs() > now) {

@@ -12,10 +12,15 @@ import io.scalemanager.core.state.Event;
  * @param reason     why the rule fired, in words
  * @param operation  the instance API's operation id, once sent
  * @param cooldownMs how long the lock stays after the action finishes
+ * @param verifyUntilMs until when the manager waits for the new size to show before the action is unverified
+ * @param verifiedAtMs when the new size was confirmed (null until then)
+ * @param verifiedBy   whose reading confirmed it: {@code instance} (its own reports) or {@code provider}
+ * @param rollbackOf   the action this one undoes, or null
  */
 public record Action(long id, String instance, String rule, Change change, Long fromValue, Long toValue,
                      ActionStatus status, String reason, long createdAtMs, Long finishedAtMs, long cooldownMs,
-                     String operation, String error, Event event) {
+                     String operation, String error, Event event, Long verifyUntilMs,
+                     Long verifiedAtMs, String verifiedBy, Long rollbackOf) {
 
     public String lockKey() {
         return ActionLocks.key(instance, change.component());

@@ -36,7 +36,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ActionLog {
     private static final String COLUMNS = "id, instance, rule, component, mode, val, from_value, to_value, status, "
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
-            + "event_ts";
+            + "event_ts, verify_until, verified_at, verified_by, rollback_of";
+    /** Statuses in which an action holds its lock (see {@link ActionStatus}). */
+    private static final String HOLDING = "('pending', 'running', 'verifying', 'unverified', 'needs_restart')";
+    private static final String AWAITING_SIZE = "('verifying', 'unverified', 'needs_restart')";
 
     /** The rule name of resizes asked of the instance API directly, not decided by a rule. */
     public static final String DIRECT_RULE = "api";
@@ -431,18 +434,45 @@ public final class ActionLog {
         if (!status.finished()) {
             throw new IllegalArgumentException("not a final status: " + status);
         }
+        return close(id, status, error, null);
+    }
+
+    /**
+     * The instance shows the size the action asked for: succeeded, with {@code verified_at} now and whose reading
+     * confirmed it ({@code instance} or {@code provider}). Empty when it was already finished or released.
+     */
+    public Optional<Long> verified(long id, String verifiedBy) {
+        return close(id, ActionStatus.SUCCEEDED, null, verifiedBy);
+    }
+
+    /**
+     * An operator gave up waiting for the size of an action that awaits it: it keeps its status (the size never
+     * showed), its error says who released it, and its lock turns into the cooldown. Empty when the action does
+     * not await its size (any more).
+     */
+    public Optional<Long> release(long id, String note) {
+        Optional<Action> a = get(id);
+        if (a.isEmpty() || !a.get().status().awaitingSize() || a.get().finishedAtMs() != null) {
+            return Optional.empty();
+        }
+        String error = a.get().error() == null ? note : a.get().error() + "; " + note;
+        return close(id, a.get().status(), error, null);
+    }
+
+    private Optional<Long> close(long id, ActionStatus status, String error, String verifiedBy) {
         long now = clock.millis();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 Optional<Action> action = get(c, id);
-                if (action.isEmpty() || action.get().status().finished()) {
+                if (action.isEmpty() || action.get().status().finished() || action.get().finishedAtMs() != null) {
                     c.rollback();
                     return Optional.empty();
                 }
                 Action a = action.get();
                 try (PreparedStatement ps = c.prepareStatement("UPDATE action_log SET status = ?, error = ?, "
-                        + "finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'running')")) {
+                        + "finished_at = ?, updated_at = ?, verified_at = ?, verified_by = ? WHERE id = ? AND status "
+                        + "IN " + HOLDING + " AND finished_at IS NULL")) {
                     ps.setString(1, status.wireName());
                     if (error == null) {
                         ps.setNull(2, Types.VARCHAR);
@@ -451,7 +481,14 @@ public final class ActionLog {
                     }
                     ps.setLong(3, now);
                     ps.setLong(4, now);
-                    ps.setLong(5, id);
+                    if (verifiedBy == null) {
+                        ps.setNull(5, Types.BIGINT);
+                        ps.setNull(6, Types.VARCHAR);
+                    } else {
+                        ps.setLong(5, now);
+                        ps.setString(6, verifiedBy);
+                    }
+                    ps.setLong(7, id);
                     if (ps.executeUpdate() == 0) {
                         c.rollback();
                         return Optional.empty();
@@ -478,6 +515,42 @@ public final class ActionLog {
             }
         } catch (SQLException e) {
             throw new DatabaseException("cannot finish action " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The operation succeeded; the action waits, holding its lock, until the instance shows the new size or
+     * untilMs passes. False when it was no longer pending or running.
+     */
+    public boolean verifying(long id, long untilMs) {
+        return updated("UPDATE action_log SET status = 'verifying', verify_until = ?, updated_at = ? "
+                + "WHERE id = ? AND status IN ('pending', 'running')", ps -> {
+                    ps.setLong(1, untilMs);
+                    ps.setLong(2, clock.millis());
+                    ps.setLong(3, id);
+                });
+    }
+
+    /**
+     * The verify timeout passed without the new size showing: unverified, lock still held. True for the one
+     * caller that made the change (so one manager raises the alert).
+     */
+    public boolean unverified(long id, String error) {
+        return updated("UPDATE action_log SET status = 'unverified', error = ?, updated_at = ? "
+                + "WHERE id = ? AND status = 'verifying' AND finished_at IS NULL", ps -> {
+                    ps.setString(1, truncate(error, 2000));
+                    ps.setLong(2, clock.millis());
+                    ps.setLong(3, id);
+                });
+    }
+
+    /** Actions whose operation succeeded and that still wait, holding their lock, for the new size to show. */
+    public List<Action> awaitingSize() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM action_log WHERE status IN " + AWAITING_SIZE + " AND finished_at IS NULL ORDER BY id")) {
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list actions awaiting their size: " + e.getMessage(), e);
         }
     }
 
@@ -540,7 +613,8 @@ public final class ActionLog {
     /** Actions pending or running, and those finished at or after finishedSinceMs: what may still hold a lock. */
     public List<Action> unfinishedOrFinishedSince(long finishedSinceMs) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-                + " FROM action_log WHERE status IN ('pending', 'running') OR finished_at >= ? ORDER BY id")) {
+                + " FROM action_log WHERE (status IN " + HOLDING + " AND finished_at IS NULL) OR finished_at >= ? "
+                + "ORDER BY id")) {
             ps.setLong(1, finishedSinceMs);
             return readAll(ps);
         } catch (SQLException e) {
@@ -586,12 +660,22 @@ public final class ActionLog {
                 nullableLong(rs, "from_value"), nullableLong(rs, "to_value"),
                 ActionStatus.parse(rs.getString("status")).orElseThrow(), rs.getString("reason"),
                 rs.getLong("created_at"), nullableLong(rs, "finished_at"), rs.getLong("cooldown_ms"),
-                rs.getString("operation"), rs.getString("error"), event);
+                rs.getString("operation"), rs.getString("error"), event, nullableLong(rs, "verify_until"),
+                nullableLong(rs, "verified_at"), rs.getString("verified_by"), nullableLong(rs, "rollback_of"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
+    }
+
+    private boolean updated(String sql, StatementBinder binder) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot update the action log: " + e.getMessage(), e);
+        }
     }
 
     private void update(String sql, StatementBinder binder) {

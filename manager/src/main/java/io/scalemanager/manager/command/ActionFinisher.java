@@ -25,7 +25,8 @@ import java.util.Optional;
 public final class ActionFinisher {
     private static final Logger log = LoggerFactory.getLogger(ActionFinisher.class);
     /** The alerts a success clears: whatever kept the rule from working on this instance. */
-    private static final String[] CLEARED_BY_SUCCESS = {"command_failed", "limit_reached", "nothing_to_change"};
+    private static final String[] CLEARED_BY_SUCCESS = {"command_failed", "limit_reached", "nothing_to_change",
+        "unverified"};
 
     private final ActionLog actionLog;
     private final AlertLog alerts;
@@ -62,7 +63,33 @@ public final class ActionFinisher {
      * writing the outcome is thrown, so the caller can try the whole step again.
      */
     public Optional<Long> succeeded(Action a) {
-        Optional<Long> until = finish(a, ActionStatus.SUCCEEDED, null);
+        return succeeded(a, finish(a, ActionStatus.SUCCEEDED, null));
+    }
+
+    /**
+     * The instance shows the new size: succeeded with {@code verified_at}, {@code verifiedBy} naming whose reading
+     * showed it ({@code instance} or {@code provider}). Empty when it was already finished or released.
+     */
+    public Optional<Long> verified(Action a, String verifiedBy) {
+        Optional<Long> until = actionLog.verified(a.id(), verifiedBy);
+        until.ifPresent(u -> ended(a, ActionStatus.SUCCEEDED, u));
+        return succeeded(a, until);
+    }
+
+    /**
+     * An operator released the lock of an action that awaits its size: its cooldown starts now. Empty when it
+     * does not await its size (any more).
+     */
+    public Optional<Long> released(Action a, String note) {
+        Optional<Long> until = actionLog.release(a.id(), note);
+        until.ifPresent(u -> {
+            ended(a, a.status(), u);
+            log.info("{}: action {} released ({}), size not verified", a.instance(), a.id(), note);
+        });
+        return until;
+    }
+
+    private Optional<Long> succeeded(Action a, Optional<Long> until) {
         until.ifPresent(u -> {
             try {
                 Action done = actionLog.get(a.id()).orElse(a);
@@ -102,12 +129,14 @@ public final class ActionFinisher {
 
     private Optional<Long> finish(Action a, ActionStatus status, String error) {
         Optional<Long> until = actionLog.finish(a.id(), status, error);
-        until.ifPresent(u -> {
-            locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(),
-                    new ActionLocks.Lock(a.id(), a.rule(), u), clock.millis()));
-            Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")
-                    .tag("status", status.wireName()).register(registry).increment();
-        });
+        until.ifPresent(u -> ended(a, status, u));
         return until;
+    }
+
+    private void ended(Action a, ActionStatus status, long cooldownUntil) {
+        locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(),
+                new ActionLocks.Lock(a.id(), a.rule(), cooldownUntil), clock.millis()));
+        Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")
+                .tag("status", status.wireName()).register(registry).increment();
     }
 }

@@ -45,9 +45,22 @@ public final class CommandExecutor implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile BiConsumer<Action, ResizePlan.Unchanged> unchangedListener = (a, plan) -> {
     };
+    private final Optional<SizeCheck> sizeCheck;
 
+    /** An action succeeds as soon as its operation did: nothing checks that the instance shows the new size. */
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
                            Supplier<Limits> limits, Clock clock, CommandSettings settings) {
+        this(actionLog, finisher, client, limits, clock, settings, Optional.empty());
+    }
+
+    /**
+     * @param sizeCheck when present, an action whose operation succeeded is handed to it (status verifying)
+     *                  instead of succeeding at once
+     */
+    public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
+                           Supplier<Limits> limits, Clock clock, CommandSettings settings,
+                           Optional<SizeCheck> sizeCheck) {
+        this.sizeCheck = sizeCheck;
         this.actionLog = actionLog;
         this.finisher = finisher;
         this.client = client;
@@ -124,7 +137,7 @@ public final class CommandExecutor implements AutoCloseable {
 
     private void send(long id, int attempt) {
         Optional<Action> found = readAction(id, () -> send(id, attempt));
-        if (found.isEmpty() || found.get().status().finished()) {
+        if (found.isEmpty() || !found.get().status().commandInFlight()) {
             return;
         }
         Action a = found.get();
@@ -179,7 +192,7 @@ public final class CommandExecutor implements AutoCloseable {
 
     private void poll(long id, String operation) {
         Optional<Action> found = readAction(id, () -> poll(id, operation));
-        if (found.isEmpty() || found.get().status().finished()) {
+        if (found.isEmpty() || !found.get().status().commandInFlight()) {
             return;
         }
         Action a = found.get();
@@ -206,7 +219,11 @@ public final class CommandExecutor implements AutoCloseable {
     }
 
     private void succeed(Action a) {
-        finishOrRetry(a.id(), () -> finisher.succeeded(a), () -> succeed(a));
+        if (sizeCheck.isPresent()) {
+            finishOrRetry(a.id(), () -> sizeCheck.get().expect(a), () -> succeed(a));
+        } else {
+            finishOrRetry(a.id(), () -> finisher.succeeded(a), () -> succeed(a));
+        }
     }
 
     private void fail(Action a, String error, String kind) {

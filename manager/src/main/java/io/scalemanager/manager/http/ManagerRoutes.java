@@ -12,6 +12,7 @@ import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
@@ -46,6 +47,7 @@ public final class ManagerRoutes implements Routes {
     private final InstanceApiClient instanceApi;
     private final Optional<FleetPeers> peers;
     private final LatestOutcomes latest;
+    private final Optional<ActionFinisher> finisher;
 
     /**
      * @param peers the other managers, when several share the partitions (Kafka); each knows only its own
@@ -53,7 +55,14 @@ public final class ManagerRoutes implements Routes {
      */
     public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
                          Optional<FleetPeers> peers, LatestOutcomes latest) {
+        this(actionLog, alertLog, fleet, instanceApi, peers, latest, Optional.empty());
+    }
+
+    /** @param finisher ends actions released by an operator ({@code POST /v1/actions/{id}/release}) */
+    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
+                         Optional<FleetPeers> peers, LatestOutcomes latest, Optional<ActionFinisher> finisher) {
         this.latest = latest;
+        this.finisher = finisher;
         this.actionLog = actionLog;
         this.alertLog = alertLog;
         this.fleet = fleet;
@@ -64,6 +73,9 @@ public final class ManagerRoutes implements Routes {
     @Override
     public void addTo(RoutesConfig routes, HttpSettings http) {
         routes.get("/v1/actions", this::actions);
+        if (finisher.isPresent()) {
+            routes.post("/v1/actions/{id}/release", this::release);
+        }
         routes.get("/v1/alerts", this::alerts);
         routes.get("/v1/instances", this::instances);
     }
@@ -72,12 +84,33 @@ public final class ManagerRoutes implements Routes {
         Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
         Optional<ActionStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
                 .map(s -> ActionStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
-                        "must be one of pending, running, succeeded, failed; got '" + s + "'")));
+                        "must be one of " + ActionStatus.wireNames() + "; got '" + s + "'")));
         List<Map<String, Object>> body = new ArrayList<>();
         for (Action a : actionLog.list(instance, status, limit(ctx, 100))) {
             body.add(toJson(a));
         }
         ctx.json(Map.of("actions", body));
+    }
+
+    /**
+     * Frees the lock of an action that awaits its size (verifying, unverified, needs_restart): the operator has
+     * looked at the VM. 404 for an unknown action, 409 for one that does not await its size.
+     */
+    private void release(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("id", "must be an action id (a number), got '" + ctx.pathParam("id") + "'");
+        }
+        Action a = actionLog.get(id).orElseThrow(() -> ApiException.notFound("no action " + id));
+        if (finisher.orElseThrow().released(a, "released by an operator at "
+                + java.time.Instant.now()).isEmpty()) {
+            throw new ApiException(409, "action " + id + " is " + a.status().wireName()
+                    + (a.finishedAtMs() != null ? " and already ended" : "") + "; only an action awaiting its size "
+                    + "(verifying, unverified, needs_restart) can be released");
+        }
+        ctx.json(toJson(actionLog.get(id).orElseThrow()));
     }
 
     static Map<String, Object> toJson(Action a) {
@@ -99,6 +132,9 @@ public final class ManagerRoutes implements Routes {
         m.put("from", a.fromValue());
         m.put("to", a.toValue());
         m.put("operation", a.operation());
+        m.put("verified_at", a.verifiedAtMs() == null ? null : EpochSeconds.fromMillis(a.verifiedAtMs()));
+        m.put("verified_by", a.verifiedBy());
+        m.put("rollback_of", a.rollbackOf());
         return m;
     }
 

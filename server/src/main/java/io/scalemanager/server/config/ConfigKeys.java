@@ -68,6 +68,9 @@ public final class ConfigKeys {
             "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000; unset on MariaDB/MySQL: 5000)");
     public static final ConfigKey MANAGER_FORGET_AFTER = ConfigKey.of("manager.forget_after", "168h",
             "instances silent this long leave the windows, the fleet view and the collector's known instances");
+    public static final ConfigKey MANAGER_VERIFY_TIMEOUT = ConfigKey.of("manager.verify_timeout", "5m",
+            "how long an action waits for the instance to report its new size before it is unverified (an alert; "
+                    + "the component stays locked until the size shows or the action is released)");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
@@ -135,7 +138,7 @@ public final class ConfigKeys {
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_MAX_GAP,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT, MANAGER_MAX_GAP,
             MANAGER_DRY_RUN, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,

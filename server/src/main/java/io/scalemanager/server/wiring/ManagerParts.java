@@ -47,6 +47,8 @@ import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.net.InetAddress;
+import io.scalemanager.manager.verify.ResizeVerifier;
+
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -69,6 +71,7 @@ final class ManagerParts {
     private static final Duration INSTANCE_API_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration ROSTER_INTERVAL = Duration.ofSeconds(5);
     /** How often schedules are looked at: an occurrence runs within this of its moment. */
+    static final Duration VERIFY_INTERVAL = Duration.ofSeconds(5);
     static final Duration SCHEDULE_TICK = Duration.ofSeconds(10);
     /** More than the 5 s a peer waits for the instance API's sizes. */
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
@@ -81,7 +84,7 @@ final class ManagerParts {
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
-                   Duration forgetAfter, boolean dryRun) {
+                   Duration forgetAfter, boolean dryRun, Duration verifyTimeout) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -98,7 +101,8 @@ final class ManagerParts {
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_ADVERTISE_URL, u)),
                     AllInOne.loadAlerts(settings),
                     settings.duration(ConfigKeys.MANAGER_FORGET_AFTER),
-                    settings.bool(ConfigKeys.MANAGER_DRY_RUN));
+                    settings.bool(ConfigKeys.MANAGER_DRY_RUN),
+                    settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT));
         }
     }
 
@@ -117,6 +121,8 @@ final class ManagerParts {
     /** How actions end, for the executor and for the cleaner's stuck actions of the all-in-one. */
     final ActionFinisher finisher;
     final CommandExecutor executor;
+    /** Checks that resizes took effect; started with the manager ({@link #VERIFY_INTERVAL}). */
+    final ResizeVerifier verifier;
     final Manager manager;
     final ManagerRoster roster;
     /** Carries out the ruleset's schedules; started by the process once its windows are warm. */
@@ -147,8 +153,11 @@ final class ManagerParts {
         this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
                 options.instanceApiToken(), INSTANCE_API_TIMEOUT);
         this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
+        this.verifier = new ResizeVerifier(actionLog, finisher, alertLog,
+                instance -> fleet.get(instance).map(Fleet.InstanceView::values), instanceApi::size,
+                rule -> options.verifyTimeout(), clock);
         this.executor = new CommandExecutor(actionLog, finisher, instanceApi, () -> rulesets.get().limits(), clock,
-                options.commands());
+                options.commands(), Optional.of(verifier));
         this.decisionLog = new DecisionLog(db.dataSource());
         this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
         this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);
@@ -207,7 +216,7 @@ final class ManagerParts {
                 : Optional.empty();
         // Before the instance API's routes in the all-in-one: /v1/instances/{id}/why before /v1/instances/<id>.
         server.add(new DecisionRoutes(latest, decisionLog, rulesets, fleet, peers, clock));
-        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers, latest))
+        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers, latest, Optional.of(finisher)))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
                 .add(new PauseRoutes(pauses, clock))
                 .add(new RulesRoutes(rulesets, reloader));

@@ -103,6 +103,7 @@ public final class ManagerServer implements AutoCloseable {
         manager.dispatcher.start(Duration.ofSeconds(1));
         watch.start(Duration.ofSeconds(10));
         started.started(manager.scheduler).start(ManagerParts.SCHEDULE_TICK);
+        started.started(manager.verifier).start(ManagerParts.VERIFY_INTERVAL);
     }
 
     public int port() {

@@ -92,6 +92,10 @@ class ApiDescriptionTest {
                 .size() >= 1 && json("/v1/alerts").path("alerts").size() >= 1);
         expect(200, "GET", "/v1/actions", null);
         expect(400, "GET", "/v1/actions?status=done", null);
+        long done = json("/v1/actions?status=succeeded").path("actions").get(0).path("id").asLong();
+        expect(409, "POST", "/v1/actions/" + done + "/release", null);
+        expect(404, "POST", "/v1/actions/999999999/release", null);
+        expect(400, "POST", "/v1/actions/first/release", null);
         expect(200, "GET", "/v1/alerts", null);
         expect(400, "GET", "/v1/alerts?limit=0", null);
         // The audit trail is admin's: without any token configured, no one may read it.

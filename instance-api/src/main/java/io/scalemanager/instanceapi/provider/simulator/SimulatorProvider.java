@@ -32,6 +32,7 @@ public final class SimulatorProvider implements Provider {
     private final Predicate<String> hasReported;
     private final Set<String> staticInstances;
     private final Set<String> failNext = ConcurrentHashMap.newKeySet();
+    private final Set<String> acceptNotApply = ConcurrentHashMap.newKeySet();
     private final Set<CompletableFuture<Void>> inProgress = ConcurrentHashMap.newKeySet();
 
     /**
@@ -74,8 +75,18 @@ public final class SimulatorProvider implements Provider {
         if (fail) {
             throw new ProviderException("simulated failure");
         }
-        update(instance, component, newValue);
+        if (!acceptNotApply.contains(instance)) {
+            update(instance, component, newValue);
+        }
         return null;
+    }
+
+    /**
+     * From now on, resizes of the instance succeed but change nothing, like a hoster that accepts a change it
+     * applies later (or never): what the manager's verification of resizes must catch.
+     */
+    public void acceptButNotApply(String instance) {
+        acceptNotApply.add(instance);
     }
 
     /** Makes the next resize of the instance fail with "simulated failure". */
