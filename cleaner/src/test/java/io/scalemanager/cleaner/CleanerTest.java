@@ -192,6 +192,33 @@ abstract class CleanerTest {
     }
 
     @Test
+    void decisionAndAuditRecordsOlderThanTheRetentionMoveAndNewerOnesStay() {
+        long now = NOW.toEpochMilli();
+        execute("INSERT INTO decision_log (id, time, instance, rule, outcome, reason, action) VALUES "
+                + "(1, " + (now - 91 * DAY_MS) + ", 'web-1', 'ram-up', 'blocked', 'blocked: action 7', 7), "
+                + "(2, " + (now - 89 * DAY_MS) + ", 'web-1', 'ram-up', 'fired', 'ram 91 > 80', 8)");
+        execute("INSERT INTO audit_log (id, time, who, client, action, target, result) VALUES "
+                + "(1, " + (now - 95 * DAY_MS) + ", 'ops', '127.0.0.1', 'pause', 'web-*', 'ok'), "
+                + "(2, " + (now - 1 * DAY_MS) + ", 'ops', '127.0.0.1', 'resize', 'web-1', 'ok')");
+
+        cleaner(1, false).runOnce(false, System.out);
+
+        assertThat(keys("SELECT id FROM decision_log_archive")).containsExactly(1L);
+        assertThat(keys("SELECT id FROM decision_log")).containsExactly(2L);
+        assertThat(keys("SELECT action FROM decision_log_archive WHERE id = 1")).containsExactly(7L);
+        assertThat(keys("SELECT id FROM audit_log_archive")).containsExactly(1L);
+        assertThat(keys("SELECT id FROM audit_log")).containsExactly(2L);
+    }
+
+    private void execute(String sql) {
+        try (Connection c = db.connection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void downsamplingKeepsMinAvgMaxAndCountPerMinuteAcrossChunksAndRuns() {
         long minute = (NOW.toEpochMilli() - 10 * DAY_MS) / 60_000 * 60_000;
         long base = EventSequence.firstAt(minute);

@@ -29,11 +29,16 @@ public record Move(String name, String table, String archive, String key, String
         return new Move("audit trail entries", "audit_log", "audit_log_archive", "id", "time < ?");
     }
 
+    /** Decision records (outcome changes of rules) whose event time is before the cutoff (epoch milliseconds). */
+    public static Move decisionLog() {
+        return new Move("decision records", "decision_log", "decision_log_archive", "id", "time < ?");
+    }
+
     /**
      * The record tables kept for {@code cleaner.action_retention} (epoch-millisecond cutoff): a table another
      * module adds (a decision or audit log) joins the cleaner with one line here and its archive table.
      */
     public static List<Move> records() {
-        return List.of(actionLog(), auditLog());
+        return List.of(actionLog(), auditLog(), decisionLog());
     }
 }
