@@ -81,7 +81,7 @@ class RulesetParserTest {
         Ruleset ruleset = RulesetParser.parse(example());
 
         assertThat(ruleset.rules()).extracting(Rule::name)
-                .containsExactly("ram-up", "cpu-up", "cpu-down", "load-alert", "ram-down");
+                .containsExactly("ram-up", "cpu-up", "cpu-busy", "cpu-down", "load-alert", "ram-down");
         Rule ramUp = ruleset.rule("ram-up").orElseThrow();
         assertThat(ramUp.when()).isEqualTo(new Condition("ram", Operator.GT, 80));
         assertThat(ramUp.forDuration()).isEqualTo(Duration.ofMinutes(5));
