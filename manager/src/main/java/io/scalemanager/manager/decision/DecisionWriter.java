@@ -35,8 +35,11 @@ public final class DecisionWriter implements AutoCloseable {
         this.decisionLog = decisionLog;
         this.interval = interval;
         this.pending = new ArrayBlockingQueue<>(capacity);
-        this.written = registry.counter("scalemanager_decisions_written");
-        this.dropped = registry.counter("scalemanager_decisions_dropped");
+        this.written = Counter.builder("scalemanager_decisions_written")
+                .description("Decision records written to the decision log").register(registry);
+        this.dropped = Counter.builder("scalemanager_decisions_dropped")
+                .description("Decision records not written because the hand-over to the writer was full")
+                .register(registry);
         this.thread = new Thread(this::run, "decision-writer");
         this.thread.setDaemon(true);
     }
