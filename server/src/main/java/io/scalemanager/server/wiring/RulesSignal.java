@@ -26,6 +26,8 @@ final class RulesSignal {
                 }
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // The JVM refuses HUP where it reserves the signal (e.g. run with -Xrs) or the platform lacks it:
+            // not an open end, the HTTP reload still works.
             log.warn("SIGHUP cannot be handled here ({}); reload the rules with POST /v1/rules/reload",
                     e.getMessage());
         }
