@@ -159,7 +159,8 @@ public final class InstanceApiRoutes implements Routes {
             throw new ApiException(422, "the body must be a JSON object like "
                     + "{\"component\": \"ram\", \"mode\": \"rel\", \"value\": 1024}");
         }
-        return new ResizeRequest(text(root.get("component")), text(root.get("mode")), text(root.get("value")));
+        return new ResizeRequest(text(root.get("component")), text(root.get("mode")), text(root.get("value")),
+                text(root.get("restart")));
     }
 
     private static String text(JsonNode node) {
@@ -186,7 +187,8 @@ public final class InstanceApiRoutes implements Routes {
                          String mode, Number value, long from, long to,
                          @JsonProperty("created_at") Number createdAt,
                          @JsonProperty("started_at") Number startedAt,
-                         @JsonProperty("finished_at") Number finishedAt, String note) {
+                         @JsonProperty("finished_at") Number finishedAt, String note,
+                         @JsonProperty("needs_restart") boolean needsRestart) {
 
         static OperationView of(Operation op) {
             boolean whole = op.value() == Math.rint(op.value()) && Math.abs(op.value()) < 1e15;
@@ -194,7 +196,7 @@ public final class InstanceApiRoutes implements Routes {
             return new OperationView(op.id(), op.instance(), op.status().wireName(), op.error(),
                     op.component().wireName(), op.mode().wireName(), value, op.from(), op.to(),
                     EpochSeconds.fromMillis(op.createdAt()), seconds(op.startedAt()), seconds(op.finishedAt()),
-                    op.note());
+                    op.note(), op.needsRestart());
         }
 
         private static Number seconds(Long epochMs) {

@@ -8,6 +8,7 @@ import io.scalemanager.core.sizing.Bounds;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
@@ -153,6 +154,7 @@ public final class OperationService implements AutoCloseable {
                     List.of(FieldError.of("instance", "must be 1-255 characters of A-Z a-z 0-9 . _ : / @ -")));
         }
         Change change = request.toChange();
+        RestartPolicy restart = request.restartPolicy();
         idempotencyKey.ifPresent(OperationService::requireValidKey);
         ReentrantLock lock = locks[Math.floorMod(instance.hashCode(), LOCK_STRIPES)];
         lock.lock();
@@ -172,7 +174,7 @@ public final class OperationService implements AutoCloseable {
             long now = clock.millis();
             Operation op = new Operation(UUID.randomUUID().toString(), instance, change.component(), change.mode(),
                     change.value(), from, to, OperationStatus.PENDING, null, idempotencyKey.orElse(null), now,
-                    null, null, null);
+                    null, null, null, restart);
             if (from == to) {
                 op = op.succeeded(now);
             }
@@ -304,7 +306,7 @@ public final class OperationService implements AutoCloseable {
             Operation outcome;
             long started = System.nanoTime();
             try {
-                String how = Secrets.redact(provider.resize(op.instance(), op.component(), op.to()), MAX_SHOWN);
+                String how = Secrets.redact(provider.resize(op.instance(), op.component(), op.to(), op.restart()), MAX_SHOWN);
                 providerSucceeded.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 outcome = running.succeeded(clock.millis(), how);
             } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,7 @@ public final class OperationStore {
     private static final int MAX_ERROR_CHARS = 2000;
     private static final int MAX_NOTE_CHARS = 500;
     private static final String COLUMNS = "id, instance, component, mode, val, from_value, to_value, status, error, "
-            + "idempotency_key, created_at, started_at, finished_at, note";
+            + "idempotency_key, created_at, started_at, finished_at, note, restart_policy";
     private static final String ACTIVE = "('pending', 'running')";
 
     /** What became of an {@link #insert}. */
@@ -37,7 +38,7 @@ public final class OperationStore {
      * while the operation is active), so this holds across processes sharing the database.
      */
     public InsertResult insert(Operation op) {
-        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, op.id());
             ps.setString(2, op.instance());
@@ -53,6 +54,7 @@ public final class OperationStore {
             setNullableLong(ps, 12, op.startedAt());
             setNullableLong(ps, 13, op.finishedAt());
             ps.setString(14, truncate(op.note(), MAX_NOTE_CHARS));
+            ps.setString(15, op.restart().wireName());
             ps.executeUpdate();
             return InsertResult.INSERTED;
         } catch (SQLException e) {
@@ -162,7 +164,8 @@ public final class OperationStore {
                         rs.getLong("created_at"),
                         nullableLong(rs, "started_at"),
                         nullableLong(rs, "finished_at"),
-                        rs.getString("note")));
+                        rs.getString("note"),
+                        RestartPolicy.parse(rs.getString("restart_policy")).orElse(RestartPolicy.ALLOWED)));
             }
         }
         return result;

@@ -3,6 +3,7 @@ package io.scalemanager.instanceapi.operation;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
 
@@ -13,8 +14,26 @@ import java.util.Optional;
 /**
  * A resize as the client sent it, every field still text (or null when missing), so the JSON API and the original
  * query-string API are validated by the same code and answer with the same field names.
+ *
+ * @param restart {@code never} when the change must not be one that waits for the instance's next restart,
+ *                {@code allowed} or null (the default) otherwise
  */
-public record ResizeRequest(String component, String mode, String value) {
+public record ResizeRequest(String component, String mode, String value, String restart) {
+
+    /** A request that allows a change taking effect at the next restart. */
+    public ResizeRequest(String component, String mode, String value) {
+        this(component, mode, value, null);
+    }
+
+    /** The validated restart policy, or a 422 naming the field. */
+    public RestartPolicy restartPolicy() {
+        if (restart == null) {
+            return RestartPolicy.ALLOWED;
+        }
+        return RestartPolicy.parse(restart).orElseThrow(() -> new ApiException(422, "invalid resize request: "
+                + "restart '" + restart + "' is not valid; use never or allowed",
+                List.of(FieldError.of("restart", "'" + restart + "' is not valid; use never or allowed"))));
+    }
 
     /** The validated change, or a 422 naming every bad field. */
     public Change toChange() {

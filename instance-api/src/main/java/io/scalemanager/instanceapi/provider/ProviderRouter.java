@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider;
 
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,10 +52,10 @@ public final class ProviderRouter implements Provider, AutoCloseable {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
         Route route = routeFor(instance).orElseThrow(() ->
                 new ProviderException("no provider is configured for instance '" + instance + "'"));
-        return route.provider().resize(instance, component, newValue);
+        return route.provider().resize(instance, component, newValue, restart);
     }
 
     @Override

@@ -128,7 +128,7 @@ class OperationServiceTest {
 
     private static Operation pending(String id, String instance) {
         return new Operation(id, instance, Component.CPU, ChangeMode.ABS, 4, 2, 4,
-                OperationStatus.PENDING, null, null, 1, null, null, null);
+                OperationStatus.PENDING, null, null, 1, null, null, null, io.scalemanager.core.sizing.RestartPolicy.ALLOWED);
     }
 
     /** Every instance exists at 2/4096/50; resizes wait for {@link #release}. */
@@ -143,7 +143,8 @@ class OperationServiceTest {
         }
 
         @Override
-        public String resize(String instance, Component component, long newValue) {
+        public String resize(String instance, Component component, long newValue,
+                             io.scalemanager.core.sizing.RestartPolicy restart) {
             resizes.incrementAndGet();
             try {
                 release.await();

@@ -532,6 +532,19 @@ public final class ActionLog {
     }
 
     /**
+     * The provider stored the change for the next restart: the action waits, holding its lock, until the instance
+     * shows the size (no timeout: the restart is up to people). False when it was no longer pending or running.
+     */
+    public boolean needsRestart(long id, String note) {
+        return updated("UPDATE action_log SET status = 'needs_restart', error = ?, updated_at = ? "
+                + "WHERE id = ? AND status IN ('pending', 'running')", ps -> {
+                    ps.setString(1, truncate(note == null ? "needs a restart" : note, 2000));
+                    ps.setLong(2, clock.millis());
+                    ps.setLong(3, id);
+                });
+    }
+
+    /**
      * The verify timeout passed without the new size showing: unverified, lock still held. True for the one
      * caller that made the change (so one manager raises the alert).
      */

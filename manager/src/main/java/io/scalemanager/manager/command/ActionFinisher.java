@@ -26,7 +26,7 @@ public final class ActionFinisher {
     private static final Logger log = LoggerFactory.getLogger(ActionFinisher.class);
     /** The alerts a success clears: whatever kept the rule from working on this instance. */
     private static final String[] CLEARED_BY_SUCCESS = {"command_failed", "limit_reached", "nothing_to_change",
-        "unverified"};
+        "unverified", "needs_restart"};
 
     private final ActionLog actionLog;
     private final AlertLog alerts;
@@ -84,6 +84,7 @@ public final class ActionFinisher {
         Optional<Long> until = actionLog.release(a.id(), note);
         until.ifPresent(u -> {
             ended(a, a.status(), u);
+            SizeCheck.count(registry, "released");
             log.info("{}: action {} released ({}), size not verified", a.instance(), a.id(), note);
         });
         return until;

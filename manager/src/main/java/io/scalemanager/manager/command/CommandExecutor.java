@@ -4,6 +4,7 @@ import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -46,6 +48,7 @@ public final class CommandExecutor implements AutoCloseable {
     private volatile BiConsumer<Action, ResizePlan.Unchanged> unchangedListener = (a, plan) -> {
     };
     private final Optional<SizeCheck> sizeCheck;
+    private final Function<String, RestartPolicy> restartOf;
 
     /** An action succeeds as soon as its operation did: nothing checks that the instance shows the new size. */
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
@@ -60,7 +63,19 @@ public final class CommandExecutor implements AutoCloseable {
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
                            Supplier<Limits> limits, Clock clock, CommandSettings settings,
                            Optional<SizeCheck> sizeCheck) {
+        this(actionLog, finisher, client, limits, clock, settings, sizeCheck, rule -> RestartPolicy.ALLOWED);
+    }
+
+    /**
+     * @param sizeCheck when present, an action whose operation succeeded is handed to it (status verifying)
+     *                  instead of succeeding at once
+     * @param restartOf per rule name, whether its resizes may wait for a restart ({@code restart: never})
+     */
+    public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
+                           Supplier<Limits> limits, Clock clock, CommandSettings settings,
+                           Optional<SizeCheck> sizeCheck, Function<String, RestartPolicy> restartOf) {
         this.sizeCheck = sizeCheck;
+        this.restartOf = restartOf;
         this.actionLog = actionLog;
         this.finisher = finisher;
         this.client = client;
@@ -166,7 +181,8 @@ public final class CommandExecutor implements AutoCloseable {
                 to = ((ResizePlan.Resize) plan).to();
                 actionLog.plan(id, from, to);
             }
-            String operation = client.resize(a.instance(), component, to, IDEMPOTENCY_KEY_PREFIX + id);
+            String operation = client.resize(a.instance(), component, to, restartOf.apply(a.rule()),
+                    IDEMPOTENCY_KEY_PREFIX + id);
             actionLog.markRunning(id, operation);
             schedule(() -> poll(id, operation), settings.pollInterval().toMillis());
         } catch (CommandException e) {
@@ -199,7 +215,10 @@ public final class CommandExecutor implements AutoCloseable {
         boolean timedOut = clock.millis() - a.createdAtMs() > settings.actionTimeout().toMillis();
         try {
             InstanceApiClient.OperationState state = client.operation(operation);
-            if ("succeeded".equals(state.status())) {
+            if ("succeeded".equals(state.status()) && state.needsRestart() && sizeCheck.isPresent()) {
+                finishOrRetry(a.id(), () -> sizeCheck.get().needsRestart(a, state.note()),
+                        () -> poll(id, operation));
+            } else if ("succeeded".equals(state.status())) {
                 succeed(a);
             } else if ("failed".equals(state.status())) {
                 fail(a, "operation " + operation + " failed: " + state.error(), "command_failed");

@@ -3,6 +3,7 @@ package io.scalemanager.manager.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 
 import java.io.IOException;
@@ -89,7 +90,18 @@ public final class InstanceApiClient {
 
     /** Asks for the component to be set to the absolute value; returns the operation id. */
     public String resize(String instance, Component component, long value, String idempotencyKey) {
-        String json = "{\"component\":\"" + component.wireName() + "\",\"mode\":\"abs\",\"value\":" + value + "}";
+        return resize(instance, component, value, RestartPolicy.ALLOWED, idempotencyKey);
+    }
+
+    /**
+     * Asks for the component to be set to the absolute value, refused by the provider when it would wait for a
+     * restart and {@code restart} is never; returns the operation id.
+     */
+    public String resize(String instance, Component component, long value, RestartPolicy restart,
+                         String idempotencyKey) {
+        // Only "never" is sent: an instance API that does not know the field must not read it as allowed silently.
+        String json = "{\"component\":\"" + component.wireName() + "\",\"mode\":\"abs\",\"value\":" + value
+                + (restart == RestartPolicy.NEVER ? ",\"restart\":\"never\"" : "") + "}";
         HttpResponse<String> response = send(request("/v1/instances/" + encode(instance) + "/resize")
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
@@ -102,11 +114,15 @@ public final class InstanceApiClient {
         HttpResponse<String> response = send(request("/v1/operations/" + encode(id)).GET().build());
         JsonNode body = expect(response, 200);
         return new OperationState(body.path("status").asText(), body.path("error").isNull()
-                ? null : body.path("error").asText(null));
+                ? null : body.path("error").asText(null), body.path("needs_restart").asBoolean(false),
+                body.path("note").isNull() ? null : body.path("note").asText(null));
     }
 
-    /** Status and error of an operation as the instance API reports it. */
-    public record OperationState(String status, String error) {
+    /**
+     * Status and error of an operation as the instance API reports it; needsRestart when the provider stored the
+     * change for the instance's next restart (its note says how).
+     */
+    public record OperationState(String status, String error, boolean needsRestart, String note) {
         public boolean finished() {
             return "succeeded".equals(status) || "failed".equals(status);
         }

@@ -22,10 +22,11 @@ import java.util.Set;
  * @param active when the rule may act; null for always
  * @param dryRun  {@code dry_run: true}: record what it would do (would_fire), send nothing
  * @param enabled {@code enabled: false}: keep its windows, record {@code paused}, act not
+ * @param checks  how its resizes are checked: verify timeout, restarts
  */
 public record Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
                    Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active,
-                   boolean dryRun, boolean enabled) {
+                   boolean dryRun, boolean enabled, ResizeChecks checks) {
 
     /** {@code ratio} of a rule whose every sample in the window must match. */
     public static final double EVERY_SAMPLE = 0;
@@ -37,12 +38,21 @@ public record Rule(String name, InstancePattern instances, When when, Duration f
         Objects.requireNonNull(forDuration, "forDuration");
         Objects.requireNonNull(then, "then");
         Objects.requireNonNull(cooldown, "cooldown");
+        Objects.requireNonNull(checks, "checks");
         if (forDuration.isNegative() || cooldown.isNegative() || (maxGap != null && maxGap.isNegative())) {
             throw new IllegalArgumentException("durations of rule '" + name + "' must not be negative");
         }
         if (!(ratio >= 0 && ratio <= 1)) {
             throw new IllegalArgumentException("ratio of rule '" + name + "' must be within [0, 1], got " + ratio);
         }
+    }
+
+    /** A rule whose resizes are checked as the manager's defaults say. */
+    public Rule(String name, InstancePattern instances, When when, Duration forDuration, RuleAction then,
+                Duration cooldown, int line, double ratio, Duration maxGap, ActiveTimes active,
+                boolean dryRun, boolean enabled) {
+        this(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, active, dryRun, enabled,
+                ResizeChecks.DEFAULT);
     }
 
     /** A live, enabled rule. */
@@ -54,7 +64,13 @@ public record Rule(String name, InstancePattern instances, When when, Duration f
     /** The same rule, live or dry run, enabled or not. */
     public Rule withSwitches(boolean dryRun, boolean enabled) {
         return new Rule(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, active, dryRun,
-                enabled);
+                enabled, checks);
+    }
+
+    /** The same rule with its resizes checked as given. */
+    public Rule withChecks(ResizeChecks newChecks) {
+        return new Rule(name, instances, when, forDuration, then, cooldown, line, ratio, maxGap, active, dryRun,
+                enabled, newChecks);
     }
 
     /** A rule whose every sample must match, with the manager's default max gap. */

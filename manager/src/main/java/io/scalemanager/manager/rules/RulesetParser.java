@@ -7,6 +7,7 @@ import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.yaml.YamlFile;
 import io.scalemanager.core.yaml.YamlMap;
@@ -50,7 +51,7 @@ public final class RulesetParser {
     /** Keys of the file and of a rule, in the order errors list them. */
     static final List<String> TOP_KEYS = List.of("rules", "limits", "budgets", "schedules", "timezone");
     static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
-            "cooldown", "active", "timezone", "dry_run", "enabled");
+            "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart");
     static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
     static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
             "cooldown");
@@ -324,12 +325,35 @@ public final class RulesetParser {
         }
         boolean dryRun = keys.flag("dry_run", false);
         boolean enabled = keys.flag("enabled", true);
+        ResizeChecks checks = checks(keys, then);
 
         if (file.errorCount() > before) {
             return null;
         }
         return new Rule(name, instances, when, forDuration, then, cooldown, YamlFile.line(node), ratio, maxGap,
-                active).withSwitches(dryRun, enabled);
+                active).withSwitches(dryRun, enabled).withChecks(checks);
+    }
+
+    /** The keys of checked resizes; each means something only for a rule that resizes. */
+    private ResizeChecks checks(YamlMap keys, RuleAction then) {
+        boolean alert = then instanceof RuleAction.RaiseAlert;
+        Duration verifyTimeout = keys.duration("verify_timeout").orElse(null);
+        if (verifyTimeout != null && verifyTimeout.isZero()) {
+            keys.error("verify_timeout", "'verify_timeout' must be above zero like 5m (how long the instance has to "
+                    + "report its new size)");
+            verifyTimeout = null;
+        }
+        RestartPolicy restart = keys.text("restart", "never or allowed").map(text -> RestartPolicy.parse(text)
+                .orElseGet(() -> {
+                    keys.error("restart", "'restart' must be never or allowed, got \"" + text + "\"");
+                    return RestartPolicy.ALLOWED;
+                })).orElse(RestartPolicy.ALLOWED);
+        for (String key : List.of("verify_timeout", "restart")) {
+            if (alert && keys.has(key)) {
+                keys.error(key, "'" + key + "' checks a resize; this rule only raises an alert, leave it out");
+            }
+        }
+        return new ResizeChecks(verifyTimeout, restart);
     }
 
     private ActiveTimes active(YamlMap keys, ZoneId ruleZone) {

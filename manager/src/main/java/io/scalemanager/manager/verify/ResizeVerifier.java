@@ -1,5 +1,6 @@
 package io.scalemanager.manager.verify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.manager.actionlog.Action;
@@ -44,17 +45,20 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
     private final Function<String, Duration> verifyTimeout;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final MeterRegistry registry;
 
     /**
      * @param reports       the latest value of each type an instance reported (the manager's fleet view), empty for
      *                      an instance this manager has not heard of
      * @param providerSize  the provider's reading of an instance's size (the instance API's GET)
-     * @param verifyTimeout per rule name, how long to wait for the size ({@code verify_timeout}, default 5m)
+     * @param verifyTimeout per rule name, how long to wait for the size (the rule's {@code verify_timeout}, else
+     *                      {@code manager.verify_timeout})
      */
     public ResizeVerifier(ActionLog actionLog, ActionFinisher finisher, AlertLog alerts,
                           Function<String, Optional<Map<String, Double>>> reports,
                           Function<String, Optional<Size>> providerSize, Function<String, Duration> verifyTimeout,
-                          Clock clock) {
+                          Clock clock, MeterRegistry registry) {
+        this.registry = registry;
         this.actionLog = actionLog;
         this.finisher = finisher;
         this.alerts = alerts;
@@ -88,6 +92,22 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
         }
     }
 
+    @Override
+    public void needsRestart(Action a, String note) {
+        if (!actionLog.needsRestart(a.id(), note)) {
+            return;
+        }
+        Component component = a.change().component();
+        String message = String.format("%s: %s %d → %d %s is stored but takes effect at the next restart (%s); "
+                        + "restart the VM, or raise its live maximum (docs/operations.md, libvirt) so later changes "
+                        + "apply at once. %s stays locked until the VM shows the new size or POST "
+                        + "/v1/actions/%d/release", a.instance(), component.wireName(), a.fromValue(), a.toValue(),
+                component.unit(), note, component.wireName(), a.id());
+        log.warn(message);
+        SizeCheck.count(registry, "needs_restart");
+        alerts.raise(Severity.WARNING, a.instance(), a.rule(), "needs_restart", message);
+    }
+
     private void checkAllSafely() {
         try {
             checkAll();
@@ -112,14 +132,14 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
         Double value = reported.map(v -> v.get(SizeReports.type(component))).orElse(null);
         if (value != null) {
             if (SizeReports.shows(component, value, a.fromValue(), a.toValue())) {
-                finisher.verified(a, "instance");
+                verified(a, "instance");
                 return;
             }
         } else if (reported.isPresent()) {
             // The instance reports, but not this size type (an old or custom agent): the provider's reading.
             Optional<Size> size = providerSize.apply(a.instance());
             if (size.isPresent() && size.get().get(component) == a.toValue()) {
-                finisher.verified(a, "provider");
+                verified(a, "provider");
                 return;
             }
         }
@@ -133,8 +153,15 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
                     Instant.ofEpochMilli(a.createdAtMs()), seen, a.id());
             if (actionLog.unverified(a.id(), "not verified: " + message)) {
                 log.warn(message);
+                SizeCheck.count(registry, "unverified");
                 alerts.raise(Severity.WARNING, a.instance(), a.rule(), "unverified", message);
             }
+        }
+    }
+
+    private void verified(Action a, String by) {
+        if (finisher.verified(a, by).isPresent()) {
+            SizeCheck.count(registry, "verified");
         }
     }
 

@@ -112,6 +112,59 @@ abstract class ActionLogTest {
     }
 
     @Test
+    void anActionAwaitingItsSizeKeepsTheLockAndTwoManagersChangeItOnce() throws Exception {
+        ActionLog other = new ActionLog(database.dataSource(), clock); // a second manager on the same database
+        Action a = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        log.plan(a.id(), 4096, 5120);
+        log.markRunning(a.id(), "op-1");
+        assertThat(log.verifying(a.id(), clock.millis() + 300_000)).isTrue();
+        assertThat(other.verifying(a.id(), clock.millis() + 300_000)).isFalse();
+        assertThat(other.awaitingSize()).extracting(Action::id).containsExactly(a.id());
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+
+        // Both managers see the timeout at once: one of them turns it unverified (and raises the one alert).
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var mine = pool.submit(() -> log.unverified(a.id(), "not verified"));
+            var theirs = pool.submit(() -> other.unverified(a.id(), "not verified"));
+            assertThat(List.of(mine.get(), theirs.get())).containsExactlyInAnyOrder(true, false);
+        } finally {
+            pool.shutdownNow();
+        }
+        clock.advance(COOLDOWN.multipliedBy(3));
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+
+        // The size shows: verified once, the cooldown starts then.
+        assertThat(other.verified(a.id(), "instance")).contains(clock.millis() + COOLDOWN.toMillis());
+        assertThat(log.verified(a.id(), "instance")).isEmpty();
+        assertThat(log.release(a.id(), "released")).isEmpty();
+        Action done = log.get(a.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(ActionStatus.SUCCEEDED);
+        assertThat(done.verifiedAtMs()).isEqualTo(clock.millis());
+        assertThat(done.verifiedBy()).isEqualTo("instance");
+        assertThat(log.awaitingSize()).isEmpty();
+    }
+
+    @Test
+    void aReleasedActionKeepsItsStatusAndItsCooldownStarts() {
+        Action a = started(log.start(action("cpu-up", "web-2", CPU_UP)));
+        log.plan(a.id(), 2, 3);
+        log.markRunning(a.id(), "op-2");
+        assertThat(log.needsRestart(a.id(), "config only, needs a restart: above the live maximum of 2 vcpus"))
+                .isTrue();
+        assertThat(log.start(action("cpu-up", "web-2", CPU_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+
+        assertThat(log.release(a.id(), "released by an operator")).contains(clock.millis() + COOLDOWN.toMillis());
+        Action released = log.get(a.id()).orElseThrow();
+        assertThat(released.status()).isEqualTo(ActionStatus.NEEDS_RESTART);
+        assertThat(released.finishedAtMs()).isEqualTo(clock.millis());
+        assertThat(released.error()).contains("needs a restart", "released by an operator");
+        assertThat(log.awaitingSize()).isEmpty();
+        clock.advance(COOLDOWN.plusSeconds(1));
+        started(log.start(action("cpu-up", "web-2", CPU_UP)));
+    }
+
+    @Test
     void pendingOrRunningActionBlocksEveryRuleOfTheSameComponentOnTheInstance() {
         Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
 

@@ -6,6 +6,7 @@ import io.scalemanager.core.sizing.Bounds;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.yaml.YamlError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +75,46 @@ class RulesetParserTest {
                     dry_run: yes please
                 """, "rules.yaml")).isInstanceOf(RulesetException.class)
                 .hasMessageContaining("rules.yaml:5: rule 'cpu-up': 'dry_run' must be true or false, got \"yes please\"");
+    }
+
+    @Test
+    void checkedResizeKeysAreReadAndCheckedWithRuleAndLine() throws Exception {
+        Ruleset ok = parse("""
+                rules:
+                  - name: ram-up
+                    when: ram > 80
+                    then: ram +1024
+                    verify_timeout: 15m
+                    restart: never
+                  - name: cpu-up
+                    when: load > 4
+                    then: cpu +1
+                """);
+        assertThat(ok.rule("ram-up").orElseThrow().checks())
+                .isEqualTo(new ResizeChecks(Duration.ofMinutes(15), RestartPolicy.NEVER));
+        assertThat(ok.rule("cpu-up").orElseThrow().checks()).isEqualTo(ResizeChecks.DEFAULT);
+        assertThat(ok.rule("cpu-up").orElseThrow().checks().verifyTimeoutOr(Duration.ofMinutes(5)))
+                .isEqualTo(Duration.ofMinutes(5));
+
+        RulesetException e = failure("""
+                rules:
+                  - name: ram-up
+                    when: ram > 80
+                    then: ram +1024
+                    verify_timeout: soon
+                    restart: sometimes
+                  - name: load-alert
+                    when: load > 8
+                    then: alert
+                    verify_timeout: 0s
+                """);
+        assertThat(e.errors()).extracting(YamlError::toString).containsExactly(
+                "rules.yaml:5: rule 'ram-up': 'verify_timeout' must be a duration like 30s, 5m or 2h, got \"soon\"",
+                "rules.yaml:6: rule 'ram-up': 'restart' must be never or allowed, got \"sometimes\"",
+                "rules.yaml:10: rule 'load-alert': 'verify_timeout' must be above zero like 5m (how long the "
+                        + "instance has to report its new size)",
+                "rules.yaml:10: rule 'load-alert': 'verify_timeout' checks a resize; this rule only raises an "
+                        + "alert, leave it out");
     }
 
     @Test

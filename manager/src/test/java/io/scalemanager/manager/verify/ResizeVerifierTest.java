@@ -98,7 +98,7 @@ class ResizeVerifierTest {
         ActionFinisher finisher = ActionFinisher.withLockCache(actionLog, alerts, new ActionLocks(), clock, registry);
         verifier = new ResizeVerifier(actionLog, finisher, alerts,
                 instance -> fleet.get(instance).map(Fleet.InstanceView::values), client::size,
-                rule -> Duration.ofMinutes(5), clock);
+                rule -> Duration.ofMinutes(5), clock, registry);
         verifier.start(Duration.ofMillis(50));
         executor = new CommandExecutor(actionLog, finisher, client, () -> Limits.NONE, clock,
                 new CommandSettings(Duration.ofMillis(20), Duration.ofMillis(20), 3, Duration.ofMinutes(15)),

@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.dashboard.chart.InstanceCharts;
@@ -155,9 +156,11 @@ final class ManagerParts {
         this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
         this.verifier = new ResizeVerifier(actionLog, finisher, alertLog,
                 instance -> fleet.get(instance).map(Fleet.InstanceView::values), instanceApi::size,
-                rule -> options.verifyTimeout(), clock);
+                rule -> rulesets.get().rule(rule).map(r -> r.checks().verifyTimeoutOr(options.verifyTimeout()))
+                        .orElse(options.verifyTimeout()), clock, registry);
         this.executor = new CommandExecutor(actionLog, finisher, instanceApi, () -> rulesets.get().limits(), clock,
-                options.commands(), Optional.of(verifier));
+                options.commands(), Optional.of(verifier),
+                rule -> rulesets.get().rule(rule).map(r -> r.checks().restart()).orElse(RestartPolicy.ALLOWED));
         this.decisionLog = new DecisionLog(db.dataSource());
         this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
         this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.ChildEnvironment;
 import io.scalemanager.instanceapi.provider.Provider;
@@ -25,13 +26,21 @@ import java.util.regex.Pattern;
  * Runs configured commands to read and change sizes: argv lists with placeholders, started without a shell.
  * Every value is checked before it is substituted, so an instance id cannot inject an option ({@code -rf}), a
  * path ({@code a/b}) or anything a script might expand; the values are also passed as environment variables
- * {@code SCALEMANAGER_INSTANCE}, {@code SCALEMANAGER_COMPONENT}, {@code SCALEMANAGER_FROM}, {@code SCALEMANAGER_TO}.
+ * {@code SCALEMANAGER_INSTANCE}, {@code SCALEMANAGER_COMPONENT}, {@code SCALEMANAGER_FROM}, {@code SCALEMANAGER_TO},
+ * and {@code SCALEMANAGER_RESTART} ({@code allowed}, or {@code never} when the change must not wait for a restart).
+ * A resize command that exits with {@link #STORED_FOR_RESTART} stored the change for the next restart.
  * The commands see no other variable of this process but a few basics and those {@code pass_env} names.
  */
 public final class ExecProvider implements Provider {
     /** Letters, digits and {@code . _ : @ -}, not starting with {@code -} or {@code .}: safe in argv and paths. */
     public static final Pattern SAFE_INSTANCE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._:@-]{0,254}");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)}");
+    /**
+     * The exit status of a resize command that stored the change for the instance's next restart (docs/operations.md):
+     * the operation then needs a restart. A command run with {@code SCALEMANAGER_RESTART=never} must not make such a
+     * change and should fail instead.
+     */
+    public static final int STORED_FOR_RESTART = 100;
 
     private final ExecSettings settings;
     private final Map<String, String> ownEnvironment;
@@ -63,18 +72,25 @@ public final class ExecProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
         String safeInstance = safe(instance);
         Size current = currentSize(instance).orElseThrow(() ->
                 new ProviderException("size command does not know instance '" + instance + "'"));
         Map<String, String> values = Map.of("instance", safeInstance, "component", component.wireName(),
                 "from", Long.toString(current.get(component)), "to", Long.toString(newValue),
                 "unit", component.unit());
-        String out = run(expand(settings.resizeCommand(), values), Map.of("SCALEMANAGER_INSTANCE", safeInstance,
+        Ran ran = run(expand(settings.resizeCommand(), values), Map.of("SCALEMANAGER_INSTANCE", safeInstance,
                 "SCALEMANAGER_COMPONENT", component.wireName(), "SCALEMANAGER_FROM", values.get("from"),
-                "SCALEMANAGER_TO", values.get("to"))).strip();
+                "SCALEMANAGER_TO", values.get("to"), "SCALEMANAGER_RESTART", restart.wireName()), true);
+        boolean atRestart = ran.status() == STORED_FOR_RESTART;
+        String printed = ran.out().strip();
         // The last line the command printed says how it went ("live", "after reboot"), if it said anything.
-        return out.isEmpty() ? null : truncate(out.substring(out.lastIndexOf('\n') + 1));
+        String note = printed.isEmpty() ? null : truncate(printed.substring(printed.lastIndexOf('\n') + 1));
+        if (atRestart) {
+            return Provider.needsRestartNote(note == null ? "the resize command stored it for the next restart"
+                    : note);
+        }
+        return note;
     }
 
     /** The argv with placeholders replaced; a placeholder without a value is refused (configs are checked). */
@@ -104,7 +120,15 @@ public final class ExecProvider implements Provider {
         return instance;
     }
 
+    /** What a command printed, and its exit status (0, or {@link #STORED_FOR_RESTART} where that is allowed). */
+    private record Ran(int status, String out) {
+    }
+
     private String run(List<String> argv, Map<String, String> env) {
+        return run(argv, env, false).out();
+    }
+
+    private Ran run(List<String> argv, Map<String, String> env, boolean restartStatusAllowed) {
         ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE);
         ChildEnvironment.apply(pb, ownEnvironment, settings.passEnv(), env);
         Process p;
@@ -135,10 +159,11 @@ public final class ExecProvider implements Provider {
             Thread.currentThread().interrupt();
             throw new ProviderException("interrupted while " + argv.get(0) + " ran; it was killed", e);
         }
-        if (p.exitValue() != 0) {
+        boolean stored = restartStatusAllowed && p.exitValue() == STORED_FOR_RESTART;
+        if (p.exitValue() != 0 && !stored) {
             throw new ProviderException(argv.get(0) + " exited with status " + p.exitValue() + outputs(out, err));
         }
-        return out.text();
+        return new Ran(p.exitValue(), out.text());
     }
 
     private static void kill(Process p) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -80,7 +81,8 @@ public final class HttpProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+        // A hoster's success is taken as applied; whether it is, the manager verifies from the VM's reports.
         Located at = locate(instance).orElseThrow(() ->
                 new ProviderException("the hoster does not know instance '" + instance + "'"));
         Size current = readSize(instance, at).orElseThrow(() ->

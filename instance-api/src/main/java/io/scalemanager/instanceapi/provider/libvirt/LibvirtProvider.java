@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.provider.libvirt;
 
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -15,9 +16,11 @@ import java.util.regex.Pattern;
 /**
  * Resizes libvirt domains through one long-lived virsh session: cpu with {@code setvcpus}, ram with
  * {@code setmem}, storage with {@code blockresize} on the configured disk. It never goes above the domain's
- * maximum vcpus or memory. A change is made live and in the persistent config when the domain runs; vcpus above
- * the live maximum but within the config maximum are set in the config only and take effect after a restart,
- * which the log says. Storage only grows: shrinking a disk under a file system destroys data.
+ * configured maximum of vcpus. A change is made live and in the persistent config when the domain runs; vcpus
+ * above the live maximum (but within the config maximum) and memory above the running domain's maximum memory
+ * ({@code setmaxmem --config}) are set in the config only and take effect at the next restart: the note says
+ * {@link Provider#NEEDS_RESTART}, or, with {@link RestartPolicy#NEVER}, the change is refused before anything is
+ * changed. Storage only grows: shrinking a disk under a file system destroys data.
  */
 public final class LibvirtProvider implements Provider, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LibvirtProvider.class);
@@ -49,20 +52,20 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
         String domain = domainOf(instance);
         DomainInfo info = info(domain).orElseThrow(() ->
                 new ProviderException("libvirt domain '" + domain + "' does not exist on " + settings.uri()));
         String how = switch (component) {
-            case CPU -> setVcpus(domain, info, newValue);
-            case RAM -> setMemory(domain, info, newValue);
+            case CPU -> setVcpus(domain, info, newValue, restart);
+            case RAM -> setMemory(domain, info, newValue, restart);
             case STORAGE -> growDisk(domain, newValue);
         };
         log.info("libvirt {}: {} set to {} {} ({})", domain, component, newValue, component.unit(), how);
         return how;
     }
 
-    private String setVcpus(String domain, DomainInfo info, long vcpus) {
+    private String setVcpus(String domain, DomainInfo info, long vcpus, RestartPolicy restart) {
         if (vcpus > info.maxVcpusConfig()) {
             throw new ProviderException("cpu " + vcpus + " is above the maximum of domain '" + domain + "' ("
                     + info.maxVcpusConfig() + " vcpus); raise it with 'virsh setvcpus " + domain
@@ -73,19 +76,35 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
             return "config only: the domain is not running";
         }
         if (vcpus > info.maxVcpusLive()) {
+            if (restart == RestartPolicy.NEVER) {
+                throw new ProviderException("cpu " + vcpus + " is above the live maximum of domain '" + domain + "' ("
+                        + info.maxVcpusLive() + " vcpus) and would need a restart, which the rule does not allow "
+                        + "(restart: never); nothing was changed");
+            }
             check(virsh.run("setvcpus", domain, Long.toString(vcpus), "--config"), "setvcpus");
-            return "config only, needs a restart: above the live maximum of " + info.maxVcpusLive() + " vcpus";
+            return Provider.needsRestartNote("above the live maximum of " + info.maxVcpusLive() + " vcpus");
         }
         check(virsh.run("setvcpus", domain, Long.toString(vcpus), "--live", "--config"), "setvcpus");
         return "live";
     }
 
-    private String setMemory(String domain, DomainInfo info, long mib) {
+    private String setMemory(String domain, DomainInfo info, long mib, RestartPolicy restart) {
         long kib = Math.multiplyExact(mib, KIB_PER_MIB);
+        if (kib > info.maxMemoryKib() && info.running()) {
+            if (restart == RestartPolicy.NEVER) {
+                throw new ProviderException("ram " + mib + " MiB is above the maximum memory of running domain '"
+                        + domain + "' (" + info.maxMemoryKib() / KIB_PER_MIB + " MiB) and would need a restart, "
+                        + "which the rule does not allow (restart: never); nothing was changed");
+            }
+            // The live maximum of a running domain cannot grow: raise it and the size in the config for the next boot.
+            check(virsh.run("setmaxmem", domain, Long.toString(kib), "--config"), "setmaxmem");
+            check(virsh.run("setmem", domain, Long.toString(kib), "--config"), "setmem");
+            return Provider.needsRestartNote("above the live maximum memory of " + info.maxMemoryKib() / KIB_PER_MIB
+                    + " MiB");
+        }
         if (kib > info.maxMemoryKib()) {
-            throw new ProviderException("ram " + mib + " MiB is above the maximum memory of domain '" + domain
-                    + "' (" + info.maxMemoryKib() / KIB_PER_MIB + " MiB); raise it with 'virsh setmaxmem' while "
-                    + "the domain is shut off");
+            // Shut off: the maximum may be raised in the config, and the new size applies at the next start.
+            check(virsh.run("setmaxmem", domain, Long.toString(kib), "--config"), "setmaxmem");
         }
         // libvirt refuses --live and --config in one setmem call.
         if (info.running()) {

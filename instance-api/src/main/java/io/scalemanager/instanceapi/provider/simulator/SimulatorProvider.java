@@ -3,6 +3,7 @@ package io.scalemanager.instanceapi.provider.simulator;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -65,7 +66,8 @@ public final class SimulatorProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue) {
+    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+        // Simulated VMs change live, so a restart is never needed.
         if (currentSize(instance).isEmpty()) {
             throw new ProviderException("instance '" + instance + "' is unknown to the simulator");
         }

@@ -26,7 +26,8 @@ class ProvidersFileTest {
         }
 
         @Override
-        public String resize(String instance, Component component, long newValue) {
+        public String resize(String instance, Component component, long newValue,
+                             io.scalemanager.core.sizing.RestartPolicy restart) {
             return null;
         }
     };

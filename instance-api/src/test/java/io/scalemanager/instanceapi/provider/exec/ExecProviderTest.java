@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.provider.exec;
 
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,9 @@ class ExecProviderTest {
                   fail-*) echo "partial work"; echo "out of capacity on host 7" >&2; exit 3 ;;
                   noisy-*) i=0; while [ $i -lt 3000 ]; do echo "line $i of a very chatty failure" >&2; i=$((i+1)); done; exit 1 ;;
                   slow-*) echo $$ > "$dir/slow.pid"; sleep 60 & echo $! > "$dir/child.pid"; wait ;;
+                  boot-*)
+                    [ "$SCALEMANAGER_RESTART" = never ] && { echo "needs a reboot, not allowed" >&2; exit 1; }
+                    echo "$3" > "$dir/$inst/$1.next"; echo "applied at the next boot"; exit 100 ;;
                 esac
                 echo "$3" > "$dir/$inst/$1"
                 echo "resizing $inst"; echo "applied live"
@@ -56,7 +60,7 @@ class ExecProviderTest {
         script = dir.resolve("vm.sh");
         Files.writeString(script, SCRIPT);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
-        for (String vm : List.of("web-1", "fail-1", "noisy-1", "slow-1", "leaky-1")) {
+        for (String vm : List.of("web-1", "fail-1", "noisy-1", "slow-1", "leaky-1", "boot-1")) {
             Path d = Files.createDirectories(dir.resolve(vm));
             Files.writeString(d.resolve("cpu"), "2");
             Files.writeString(d.resolve("ram"), "4096");
@@ -69,6 +73,20 @@ class ExecProviderTest {
                 List.of(script.toString(), dir.toString(), "size", "{instance}"),
                 List.of(script.toString(), dir.toString(), "resize", "{instance}", "{component}", "{from}", "{to}"),
                 timeout, 400));
+    }
+
+    @Test
+    void exitStatus100MeansStoredForTheNextRestartAndRestartNeverIsPassedOn() throws IOException {
+        ExecProvider p = provider(Duration.ofSeconds(10));
+        assertThat(p.resize("boot-1", Component.RAM, 8192))
+                .isEqualTo("config only, needs a restart: applied at the next boot");
+        assertThat(Files.readString(dir.resolve("boot-1/ram.next")).strip()).isEqualTo("8192");
+
+        Files.delete(dir.resolve("boot-1/ram.next"));
+        assertThatThrownBy(() -> p.resize("boot-1", Component.RAM, 8192, RestartPolicy.NEVER))
+                .isInstanceOf(ProviderException.class).hasMessageContaining("exited with status 1")
+                .hasMessageContaining("needs a reboot, not allowed");
+        assertThat(dir.resolve("boot-1/ram.next")).doesNotExist();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider.libvirt;
 
 import org.junit.jupiter.api.condition.EnabledIf;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import org.junit.jupiter.api.AfterEach;
@@ -67,10 +68,33 @@ class LibvirtProviderTest {
     }
 
     @Test
-    void ramAboveTheDomainsMaximumFailsAndChangesNothing() {
-        assertThatThrownBy(() -> provider.resize("test", Component.RAM, 8193))
+    void cpuAboveTheLiveMaximumIsRefusedUnchangedWhenTheRuleAllowsNoRestart() {
+        assertThat(provider.virsh().run("setvcpus", "test", "4", "--maximum", "--config").failed()).isFalse();
+        assertThatThrownBy(() -> provider.resize("test", Component.CPU, 3, RestartPolicy.NEVER))
                 .isInstanceOf(ProviderException.class)
-                .hasMessageContaining("above the maximum memory of domain 'test' (8192 MiB)");
+                .hasMessageContaining("above the live maximum of domain 'test' (2 vcpus) and would need a restart");
+        assertThat(provider.virsh().run("vcpucount", "test", "--current", "--config").output()).isEqualTo("2");
+        assertThat(provider.currentSize("test")).map(Size::cpu).contains(2L);
+    }
+
+    @Test
+    void ramAboveTheRunningDomainsMaximumIsStoredForTheNextRestart() {
+        assertThat(provider.resize("test", Component.RAM, 10240))
+                .isEqualTo("config only, needs a restart: above the live maximum memory of 8192 MiB");
+        assertThat(provider.currentSize("test")).map(Size::ram).contains(2048L);
+        // The restart: the domain comes back with the stored size.
+        assertThat(provider.virsh().run("destroy", "test").failed()).isFalse();
+        assertThat(provider.virsh().run("start", "test").failed()).isFalse();
+        assertThat(provider.currentSize("test")).map(Size::ram).contains(10240L);
+    }
+
+    @Test
+    void ramAboveTheDomainsMaximumIsRefusedUnchangedWhenTheRuleAllowsNoRestart() {
+        assertThatThrownBy(() -> provider.resize("test", Component.RAM, 8193, RestartPolicy.NEVER))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("above the maximum memory of running domain 'test' (8192 MiB)",
+                        "restart: never");
+        assertThat(provider.virsh().run("dumpxml", "test", "--inactive").output()).contains("8388608");
         assertThat(provider.currentSize("test")).map(Size::ram).contains(2048L);
     }
 
