@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,12 +37,22 @@ public final class Cleaner implements AutoCloseable {
     /**
      * What one run did (or, dry, would do).
      *
-     * @param recordRows    rows archived per record table ({@link Move#records()}), by table name
-     * @param eventsTook    the wall time of the EventLog's step
+     * @param recordRows         rows archived per record table ({@link Move#records()}), by table name
+     * @param eventsTook         the wall time of the EventLog's step
+     * @param eventRowsEstimated whether {@code eventRows} counts a large partition by the database's statistics
+     *                           rather than exactly (partitioned EventLog only, ADR 9)
+     * @param eventSteps         where the EventLog step's time went, per kind of statement (partitioned EventLog
+     *                           only; empty for the chunk walk)
      */
-    public record Report(long eventRows, Map<String, Long> recordRows, int stuckActions, Duration eventsTook) {
+    public record Report(long eventRows, Map<String, Long> recordRows, int stuckActions, Duration eventsTook,
+                         boolean eventRowsEstimated, Map<String, Duration> eventSteps) {
         public Report {
             recordRows = Map.copyOf(recordRows);
+            eventSteps = Collections.unmodifiableMap(new LinkedHashMap<>(eventSteps));
+        }
+
+        Report(long eventRows, Map<String, Long> recordRows, int stuckActions, Duration eventsTook) {
+            this(eventRows, recordRows, stuckActions, eventsTook, false, Map.of());
         }
 
         /** Finished ActionLog rows archived. */
@@ -152,21 +163,24 @@ public final class Cleaner implements AutoCloseable {
             archivedRows(records.table()).increment(rows);
         }
         long eventsStart = System.nanoTime();
-        long eventRows = closing.getCount() == 0 ? 0 : archiveEvents(events, eventCutoff);
+        PartitionArchiver.Result eventResult = closing.getCount() == 0
+                ? new PartitionArchiver.Result(0, 0, Duration.ZERO, false, Map.of()) : archiveEvents(events, eventCutoff);
         Duration eventsTook = Duration.ofNanos(System.nanoTime() - eventsStart);
-        archivedRows("event_log").increment(eventRows);
+        archivedRows("event_log").increment(eventResult.rows());
         Counter.builder("scalemanager_cleaner_runs").description("Cleaner runs finished")
                 .register(registry).increment();
-        return new Report(eventRows, recordRows, stuck, eventsTook);
+        return new Report(eventResult.rows(), recordRows, stuck, eventsTook, eventResult.estimated(),
+                eventResult.steps());
     }
 
-    private long archiveEvents(Move events, long cutoff) {
+    private PartitionArchiver.Result archiveEvents(Move events, long cutoff) {
         if (byPartition()) {
-            return partitions.get().archive(cutoff, settings.downsample(), settings.keepRawEvents()).rows();
+            return partitions.get().archive(cutoff, settings.downsample(), settings.keepRawEvents());
         }
         ChunkMover.Copy copy = settings.downsample() ? Downsample.into(db.settings().vendor())
                 : settings.archive() ? ChunkMover.raw() : ChunkMover.discard();
-        return mover.move(events, cutoff, copy).rows();
+        return new PartitionArchiver.Result(mover.move(events, cutoff, copy).rows(), 0, Duration.ZERO, false,
+                Map.of());
     }
 
     /**
@@ -215,7 +229,8 @@ public final class Cleaner implements AutoCloseable {
 
     private Counter archivedRows(String table) {
         return Counter.builder("scalemanager_cleaner_archived_rows")
-                .description("Rows the cleaner moved into the archive, by source table").tag("table", table)
+                .description("Rows the cleaner moved into the archive, by source table; a partitioned "
+                        + "EventLog's partitions of 100,000 rows or more as the database's statistics estimate them").tag("table", table)
                 .register(registry);
     }
 }

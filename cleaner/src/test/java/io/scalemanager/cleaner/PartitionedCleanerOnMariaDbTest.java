@@ -2,6 +2,7 @@ package io.scalemanager.cleaner;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.db.TestDatabases;
 import io.scalemanager.core.state.EventSequence;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The partitioned EventLog on a real MariaDB: old partitions leave by exchange (or drop, or downsampled), the queue
@@ -170,6 +174,78 @@ class PartitionedCleanerOnMariaDbTest {
             assertThat(report.eventRows()).isEqualTo(OLD);
             assertThat(count(db, "event_log_archive")).isZero();
             assertThat(set(db, "SELECT seq FROM event_log")).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void aLargePartitionIsCountedFromTheStatisticsAndMovesWhole() throws Exception {
+        int large = 150_000;
+        try (Database db = partitioned()) {
+            try (Connection c = db.connection(); Statement st = c.createStatement()) {
+                // Into the first old partition (odd seqs: none equals an old row's), by MariaDB's sequence engine.
+                st.execute("INSERT INTO event_log (seq, instance, type, ts, val) SELECT "
+                        + (EventSequence.firstAt(now - 10 * DAY_MS) + 7) + " + seq * 64, 'web-big', 'cpu', 0, 1 "
+                        + "FROM seq_0_to_" + (large - 1));
+                // The statistics InnoDB would have recomputed by itself a few seconds later.
+                st.execute("ANALYZE TABLE event_log");
+            }
+
+            Cleaner.Report report = cleaner(db, settings(false, true), DecidedEvents.NOTHING_PENDING)
+                    .runOnce(false, System.out);
+
+            assertThat(report.eventRowsEstimated()).isTrue();
+            assertThat(report.eventRows()).isBetween((long) ((OLD + large) * 0.75), (long) ((OLD + large) * 1.25));
+            assertThat(report.eventSteps()).containsKeys("count", "exchange-out", "range-check", "exchange-in",
+                    "drop");
+            // The count is an estimate; the rows are not: every one of them is in the archive, none live.
+            assertThat(count(db, "event_log_archive")).isEqualTo(OLD + large);
+            assertThat(set(db, "SELECT seq FROM event_log")).isEqualTo(kept);
+        }
+    }
+
+    @Test
+    void stagedRowsOfMoreThanOneRangeStopTheCleanerInsteadOfAnUncheckedExchange() throws Exception {
+        try (Database db = partitioned()) {
+            List<Long> sorted = old.stream().sorted().toList();
+            long first = sorted.get(0);
+            long last = sorted.get(sorted.size() - 1);
+            try (Connection c = db.connection(); Statement st = c.createStatement()) {
+                // Rows of the first and the last old partition in staging: what no run of the cleaner leaves.
+                st.execute("INSERT INTO event_log_staging SELECT * FROM event_log WHERE seq IN (" + first + ", "
+                        + last + ")");
+                st.execute("DELETE FROM event_log WHERE seq IN (" + first + ", " + last + ")");
+            }
+            Cleaner cleaner = cleaner(db, settings(false, true), DecidedEvents.NOTHING_PENDING);
+
+            assertThatThrownBy(() -> cleaner.runOnce(false, System.out)).isInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("event_log_staging holds seq " + first + " to " + last)
+                    .hasMessageContaining("for a person to look");
+            assertThat(set(db, "SELECT seq FROM event_log_staging")).containsExactlyInAnyOrder(first, last);
+            assertThat(count(db, "event_log_archive")).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aSecondCleanerWaitsWhileAnotherHoldsThePartitions() throws Exception {
+        try (Database db = partitioned(); Connection other = db.connection()) {
+            try (Statement st = other.createStatement()) {
+                st.executeQuery("SELECT GET_LOCK('scalemanager.cleaner.partitions', 0)").close();
+            }
+            CompletableFuture<Cleaner.Report> run = CompletableFuture.supplyAsync(
+                    () -> cleaner(db, settings(false, true), DecidedEvents.NOTHING_PENDING).runOnce(false,
+                            System.out));
+
+            await().atMost(Duration.ofSeconds(25)).until(() -> !list(db, "SELECT ID FROM information_schema.PROCESSLIST "
+                    + "WHERE INFO LIKE 'SELECT GET_LOCK(%'").isEmpty());
+            assertThat(run).isNotDone();
+            assertThat(count(db, "event_log_archive")).isZero();
+            try (Statement st = other.createStatement()) {
+                st.executeQuery("SELECT RELEASE_LOCK('scalemanager.cleaner.partitions')").close();
+            }
+
+            assertThat(run.get(60, TimeUnit.SECONDS).eventRows()).isEqualTo(OLD);
+            assertThat(set(db, "SELECT seq FROM event_log_archive")).isEqualTo(old);
         }
     }
 

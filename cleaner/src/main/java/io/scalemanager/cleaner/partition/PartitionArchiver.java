@@ -16,8 +16,13 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
+import java.util.function.Supplier;
 
 /**
  * Retention of the EventLog on MariaDB/MySQL by partition (ADR 9): {@code event_log} is range-partitioned by
@@ -25,13 +30,18 @@ import java.util.OptionalLong;
  * catch-all last partition that is split when something landed in it. A partition whose every row is past the
  * cutoff leaves whole: downsampled by a read first if asked, then swapped with the empty staging table
  * ({@code EXCHANGE PARTITION}), swapped from there into the archive's partition of the same range, and
- * dropped — or dropped at once when raw rows are not kept. No statement touches the live table row by row.
+ * dropped — or dropped at once when raw rows are not kept. No statement touches the live table row by row, and
+ * where the server allows it ({@link ServerVersion#exchangesWithoutValidation}) none reads the moved rows either:
+ * the exchange into the archive skips the server's row-by-row range check after the staging table's lowest and
+ * highest {@code seq} (two primary-key reads) showed every row belongs there, and the rows moved are counted
+ * from InnoDB's statistics once a partition is too large to count cheaply ({@link #EXACT_COUNT_BELOW}).
  *
  * <p>Every step is one atomic statement (or one transaction), and where a run stands is read from the schema:
  * rows in the staging table belong in the archive, an empty live partition past the cutoff is dropped, a
  * partition's downsampling progress (the seq it reached) is recorded in {@code cleaner_partition_step} in the
  * transaction of each chunk it folds. So a cleaner killed between any two statements leaves every row in
- * exactly one place, and the next run finishes the job.
+ * exactly one place, and the next run finishes the job. One cleaner at a time archives (a named server lock,
+ * {@code GET_LOCK}): the range check before an exchange must still hold when the exchange runs.
  */
 public final class PartitionArchiver {
     private static final Logger log = LoggerFactory.getLogger(PartitionArchiver.class);
@@ -43,6 +53,16 @@ public final class PartitionArchiver {
     static final String ARCHIVED_BEFORE = "p_archived";
     /** The index the window queries need; the archive must carry it too, or the exchange refuses. */
     private static final String WINDOW_INDEX = "event_log_instance_type_ts";
+    /**
+     * Partitions that InnoDB's statistics put below this many rows are counted exactly ({@code COUNT(*)}, under
+     * a tenth of a second); larger ones by those statistics, since an exact count reads every row again (at
+     * about a million rows a second it cost more than the rest of the step together).
+     */
+    static final long EXACT_COUNT_BELOW = 100_000;
+    /** The named lock that keeps a second cleaner out of the partitions while one archives. */
+    private static final String LOCK = "scalemanager.cleaner.partitions";
+    /** How long a cleaner waits for another one's run to end before it leaves the partitions to that one. */
+    private static final int LOCK_WAIT_SECONDS = 30;
 
     /** Called after each step that changed something: the tests' crash points. */
     @FunctionalInterface
@@ -52,8 +72,40 @@ public final class PartitionArchiver {
         Steps NONE = step -> { };
     }
 
-    /** What a run moved: rows and partitions that left the live table, and the wall time of those steps. */
-    public record Result(long rows, int partitions, Duration took) {
+    /**
+     * What a run moved: rows and partitions that left the live table, and the wall time of those steps.
+     *
+     * @param estimated whether {@code rows} includes a partition counted by InnoDB's statistics rather than exactly
+     * @param steps     where the time went: the wall time of each kind of statement ({@code exchange-out},
+     *                  {@code range-check}, {@code exchange-in}, {@code count}, {@code drop}, {@code downsample},
+     *                  ...) summed over the run, in the order first seen
+     */
+    public record Result(long rows, int partitions, Duration took, boolean estimated, Map<String, Duration> steps) {
+        public Result {
+            steps = Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+        }
+    }
+
+    /** The tally of one run. */
+    private static final class Run {
+        private final Map<String, Duration> steps = new LinkedHashMap<>();
+        private boolean estimated;
+
+        <T> T timed(String step, Supplier<T> statement) {
+            long start = System.nanoTime();
+            try {
+                return statement.get();
+            } finally {
+                steps.merge(step, Duration.ofNanos(System.nanoTime() - start), Duration::plus);
+            }
+        }
+
+        void timed(String step, Runnable statement) {
+            timed(step, () -> {
+                statement.run();
+                return null;
+            });
+        }
     }
 
     private final DataSource dataSource;
@@ -65,6 +117,8 @@ public final class PartitionArchiver {
     private final int chunkRows;
     private final Clock clock;
     private final Steps steps;
+    /** Read once, on the first exchange into the archive. */
+    private ServerVersion server;
 
     /**
      * @param chunkRows rows folded per downsampling transaction: a partition can hold tens of millions, far
@@ -139,23 +193,64 @@ public final class PartitionArchiver {
      * @param keepRaw    exchange the rows into the archive; otherwise the partition is dropped
      */
     public Result archive(long cutoff, boolean downsample, boolean keepRaw) {
-        finishStaged();
-        keepAhead();
-        long rows = 0;
-        int partitions = 0;
+        try (Connection lock = dataSource.getConnection()) {
+            if (!lock(lock)) {
+                log.info("Another cleaner has been archiving EventLog partitions for over {} s: this run leaves "
+                        + "them to it", LOCK_WAIT_SECONDS);
+                return new Result(0, 0, Duration.ZERO, false, Map.of());
+            }
+            try {
+                return archiveLocked(cutoff, downsample, keepRaw);
+            } finally {
+                unlock(lock);
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot take the cleaner's lock " + LOCK + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Result archiveLocked(long cutoff, boolean downsample, boolean keepRaw) {
+        Run run = new Run();
         long start = System.nanoTime();
+        long rows = finishStaged(run);
+        keepAhead();
+        int partitions = 0;
         for (Partition p : live.partitions()) {
             if (p.catchAll() || p.bound() > cutoff) {
                 break;
             }
-            rows += archive(p, downsample, keepRaw);
+            rows += archive(p, downsample, keepRaw, run);
             partitions++;
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (partitions > 0) {
-            log.info("Archived {} EventLog rows in {} partitions in {} ms", rows, partitions, took.toMillis());
+            log.info("Archived {}{} EventLog rows in {} partitions in {} ms ({})", run.estimated ? "about " : "",
+                    rows, partitions, took.toMillis(), millis(run.steps));
         }
-        return new Result(rows, partitions, took);
+        return new Result(rows, partitions, took, run.estimated, run.steps);
+    }
+
+    private static String millis(Map<String, Duration> steps) {
+        StringJoiner text = new StringJoiner(", ");
+        steps.forEach((step, took) -> text.add(step + " " + took.toMillis() + " ms"));
+        return text.toString();
+    }
+
+    private static boolean lock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+            ps.setString(1, LOCK);
+            ps.setInt(2, LOCK_WAIT_SECONDS);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    private static void unlock(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(?)")) {
+            ps.setString(1, LOCK);
+            ps.executeQuery().close();
+        }
     }
 
     /** What {@link #archive} would move: rows per partition, counted (a read). */
@@ -176,42 +271,89 @@ public final class PartitionArchiver {
         return rows;
     }
 
-    private long archive(Partition p, boolean downsample, boolean keepRaw) {
+    private long archive(Partition p, boolean downsample, boolean keepRaw, Run run) {
         if (live.isEmpty(p.name())) {
-            live.drop(p.name());
+            run.timed("drop", () -> live.drop(p.name()));
             forget(p);
             steps.after("dropped-empty");
             return 0;
         }
-        long start = System.nanoTime();
         if (downsample) {
-            downsample(p);
+            run.timed("downsample", () -> downsample(p));
         }
-        long folded = System.nanoTime();
-        long rows;
+        Count rows = rows(live, p.name(), run);
         if (keepRaw) {
             if (archive.partitions().stream().noneMatch(a -> a.name().equals(p.name()))) {
-                archive.splitCatchAll(List.of(p));
+                run.timed("archive-partition", () -> archive.splitCatchAll(List.of(p)));
                 steps.after("archive-partition");
             }
-            requireEmptyArchive(p);
-            live.exchange(p.name(), STAGING);
+            run.timed("archive-empty-check", () -> requireEmptyArchive(p));
+            // Validation reads the staging table, which is empty here: it costs nothing and keeps rows of another
+            // range out of this partition.
+            run.timed("exchange-out", () -> live.exchange(p.name(), STAGING, true));
             steps.after("exchanged-out");
-            rows = staging.count(null);
-            archive.exchange(p.name(), STAGING);
+            exchangeIntoArchive(p, run);
             steps.after("exchanged-in");
-        } else {
-            rows = live.count(p.name());
         }
-        long moved = System.nanoTime();
-        live.drop(p.name());
+        run.timed("drop", () -> live.drop(p.name()));
         steps.after("dropped");
         forget(p);
-        log.info("Partition {} of {} ({} rows) left: {}{} ms, dropped in {} ms", p.name(), LIVE, rows,
-                downsample ? "downsampled in " + (folded - start) / 1_000_000 + " ms, " : "",
-                keepRaw ? "exchanged into " + ARCHIVE + " in " + (moved - folded) / 1_000_000 : "counted in "
-                        + (moved - folded) / 1_000_000, (System.nanoTime() - moved) / 1_000_000);
-        return rows;
+        log.info("Partition {} of {} ({}{} rows) left; this run so far: {}", p.name(), LIVE,
+                rows.estimated ? "about " : "", rows.rows, millis(run.steps));
+        return rows.rows;
+    }
+
+    private record Count(long rows, boolean estimated) {
+    }
+
+    /**
+     * The rows of a partition (or table) that is about to leave: counted exactly when the statistics put it
+     * below {@link #EXACT_COUNT_BELOW}, otherwise as the statistics estimate them.
+     */
+    private static Count rows(PartitionedTable table, String partition, Run run) {
+        long estimate = run.timed("count", () -> table.estimatedRows(partition));
+        if (estimate < EXACT_COUNT_BELOW) {
+            return new Count(run.timed("count", () -> table.count(partition)), false);
+        }
+        run.estimated = true;
+        return new Count(estimate, true);
+    }
+
+    /**
+     * Swaps the staging table's rows into the archive's partition of the same range. The staging table's lowest
+     * and highest {@code seq} (the primary key: two index reads) show whether every row lies in that range; if
+     * so, and the server can, the exchange skips its own check, which reads every row.
+     */
+    private void exchangeIntoArchive(Partition p, Run run) {
+        List<Partition> partitions = archive.partitions();
+        int at = partitions.stream().map(Partition::name).toList().indexOf(p.name());
+        long lower = at > 0 ? partitions.get(at - 1).bound() : Long.MIN_VALUE;
+        OptionalLong lowest = run.timed("range-check", () -> staging.minSeq(null));
+        OptionalLong highest = run.timed("range-check", () -> staging.maxSeq(null));
+        if (lowest.isPresent() && (lowest.getAsLong() < lower || highest.getAsLong() >= p.bound())) {
+            throw new DatabaseException(STAGING + " holds seq " + lowest.getAsLong() + " to " + highest.getAsLong()
+                    + ", outside partition " + p.name() + " of " + ARCHIVE + " (" + lower + " to below " + p.bound()
+                    + "): archiving stops here for a person to look", null);
+        }
+        boolean validate = !server().exchangesWithoutValidation();
+        run.timed("exchange-in", () -> archive.exchange(p.name(), STAGING, validate));
+    }
+
+    private ServerVersion server() {
+        if (server == null) {
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT VERSION()")) {
+                rs.next();
+                server = ServerVersion.parse(rs.getString(1));
+            } catch (SQLException e) {
+                throw new DatabaseException("cannot read the database server's version: " + e.getMessage(), e);
+            }
+            if (!server.exchangesWithoutValidation()) {
+                log.info("{} has no EXCHANGE PARTITION ... WITHOUT VALIDATION (MariaDB 11.4+, MySQL 5.7+): the "
+                        + "exchange into {} reads every row it moves to check its range", server, ARCHIVE);
+            }
+        }
+        return server;
     }
 
     /** The exchange into the archive swaps its partition's rows out: they must be none, or they would leave it. */
@@ -222,28 +364,34 @@ public final class PartitionArchiver {
         }
     }
 
-    /** Rows a killed run left in the staging table go on into the archive, and their empty partition goes. */
-    private void finishStaged() {
+    /**
+     * Rows a killed run left in the staging table go on into the archive, and their empty partition goes.
+     *
+     * @return the rows moved on
+     */
+    private long finishStaged(Run run) {
         OptionalLong staged = staging.minSeq(null);
         if (staged.isEmpty()) {
-            return;
+            return 0;
         }
         Partition from = live.partitions().stream().filter(p -> p.bound() > staged.getAsLong()).findFirst()
                 .orElseThrow(() -> new DatabaseException("rows in " + STAGING + " from seq " + staged.getAsLong()
                         + " belong to no partition of " + LIVE, null));
         log.info("Finishing the archiving of partition {} that an earlier run left in {}", from.name(), STAGING);
+        long rows = rows(staging, null, run).rows;
         if (archive.partitions().stream().noneMatch(a -> a.name().equals(from.name()))) {
-            archive.splitCatchAll(List.of(from));
+            run.timed("archive-partition", () -> archive.splitCatchAll(List.of(from)));
             steps.after("archive-partition");
         }
-        requireEmptyArchive(from);
-        archive.exchange(from.name(), STAGING);
+        run.timed("archive-empty-check", () -> requireEmptyArchive(from));
+        exchangeIntoArchive(from, run);
         steps.after("exchanged-in");
         if (live.isEmpty(from.name())) {
-            live.drop(from.name());
+            run.timed("drop", () -> live.drop(from.name()));
             steps.after("dropped");
             forget(from);
         }
+        return rows;
     }
 
     /**

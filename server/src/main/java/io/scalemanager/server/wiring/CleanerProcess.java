@@ -106,8 +106,9 @@ public final class CleanerProcess implements AutoCloseable {
     public Cleaner.Report runOnce(boolean dryRun, PrintStream out) {
         Cleaner.Report report = cleaner.runOnce(dryRun, out);
         if (!dryRun) {
-            out.printf("archived %d EventLog rows and %d finished actions; %d stuck actions checked%n",
-                    report.eventRows(), report.actionRows(), report.stuckActions());
+            out.printf("archived %s%d EventLog rows and %d finished actions; %d stuck actions checked%n",
+                    report.eventRowsEstimated() ? "about " : "", report.eventRows(), report.actionRows(),
+                    report.stuckActions());
         }
         return report;
     }
