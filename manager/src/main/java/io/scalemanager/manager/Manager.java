@@ -116,6 +116,7 @@ public final class Manager implements EventHandler {
                 .description("Rule evaluations outside the rule's active times").register(registry);
         this.maxEventAge = maxEventAge;
         executor.onUnchanged(this::foundUnchanged);
+        executor.onGuarded(this::guarded);
     }
 
     /** Empties the windows of a partition: it moved to another manager, or is about to be warmed afresh. */
@@ -321,6 +322,12 @@ public final class Manager implements EventHandler {
         Outcome.WouldFire outcome = new Outcome.WouldFire(held.rule(), held.atMs(), held.reason(), plan, until);
         log.info("{}: {} (rule {})", held.event().instance(), outcome.reason(), held.rule().name());
         outcomes.record(held.event().instance(), outcome);
+    }
+
+    /** The shrink guard refused an action's shrink: the outcome guard, with the figures. */
+    private void guarded(Action a, String figures) {
+        rulesets.get().rule(a.rule()).ifPresent(rule -> outcomes.record(a.instance(), new Outcome.Guard(rule,
+                a.event().state().timestampMs(), figures, a.id())));
     }
 
     /** The command executor found nothing to change for an action: its rule is at a limit. */

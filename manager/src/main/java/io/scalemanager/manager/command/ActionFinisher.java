@@ -128,6 +128,15 @@ public final class ActionFinisher {
         return until;
     }
 
+    /**
+     * The shrink guard refused the resize before it was sent: failed, without an alert (the decision record
+     * {@code guard} carries the figures), and the cooldown starts, so a rule that keeps holding is refused once
+     * per cooldown. Empty when it was already finished.
+     */
+    public Optional<Long> guarded(Action a, String figures) {
+        return finish(a, ActionStatus.FAILED, "not carried out: the shrink guard refused it: " + figures);
+    }
+
     private Optional<Long> finish(Action a, ActionStatus status, String error) {
         Optional<Long> until = actionLog.finish(a.id(), status, error);
         until.ifPresent(u -> ended(a, status, u));

@@ -49,6 +49,9 @@ public final class CommandExecutor implements AutoCloseable {
     };
     private final Optional<SizeCheck> sizeCheck;
     private final Function<String, RestartPolicy> restartOf;
+    private final ShrinkCheck shrinkCheck;
+    private volatile BiConsumer<Action, String> guardedListener = (a, figures) -> {
+    };
 
     /** An action succeeds as soon as its operation did: nothing checks that the instance shows the new size. */
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
@@ -74,8 +77,23 @@ public final class CommandExecutor implements AutoCloseable {
     public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
                            Supplier<Limits> limits, Clock clock, CommandSettings settings,
                            Optional<SizeCheck> sizeCheck, Function<String, RestartPolicy> restartOf) {
+        this(actionLog, finisher, client, limits, clock, settings, sizeCheck, restartOf, ShrinkCheck.NONE);
+    }
+
+    /**
+     * @param sizeCheck   when present, an action whose operation succeeded is handed to it (status verifying)
+     *                    instead of succeeding at once
+     * @param restartOf   per rule name, whether its resizes may wait for a restart ({@code restart: never})
+     * @param shrinkCheck asked before a planned resize is sent (the shrink guard); a refusal ends the action
+     *                    unsent
+     */
+    public CommandExecutor(ActionLog actionLog, ActionFinisher finisher, InstanceApiClient client,
+                           Supplier<Limits> limits, Clock clock, CommandSettings settings,
+                           Optional<SizeCheck> sizeCheck, Function<String, RestartPolicy> restartOf,
+                           ShrinkCheck shrinkCheck) {
         this.sizeCheck = sizeCheck;
         this.restartOf = restartOf;
+        this.shrinkCheck = shrinkCheck;
         this.actionLog = actionLog;
         this.finisher = finisher;
         this.client = client;
@@ -92,6 +110,11 @@ public final class CommandExecutor implements AutoCloseable {
     /** Who hears of an action that found nothing to change (its rule is at a limit); one listener. */
     public void onUnchanged(BiConsumer<Action, ResizePlan.Unchanged> listener) {
         this.unchangedListener = listener;
+    }
+
+    /** Who hears of an action the shrink guard refused, with the figures; one listener. */
+    public void onGuarded(BiConsumer<Action, String> listener) {
+        this.guardedListener = listener;
     }
 
     private void tellUnchanged(Action a, ResizePlan.Unchanged plan) {
@@ -181,6 +204,11 @@ public final class CommandExecutor implements AutoCloseable {
                 to = ((ResizePlan.Resize) plan).to();
                 actionLog.plan(id, from, to);
             }
+            Optional<String> refused = shrinkCheck.refusal(a, from, to);
+            if (refused.isPresent()) {
+                guarded(a, refused.get());
+                return;
+            }
             String operation = client.resize(a.instance(), component, to, restartOf.apply(a.rule()),
                     IDEMPOTENCY_KEY_PREFIX + id);
             actionLog.markRunning(id, operation);
@@ -243,6 +271,18 @@ public final class CommandExecutor implements AutoCloseable {
         } else {
             finishOrRetry(a.id(), () -> finisher.succeeded(a), () -> succeed(a));
         }
+    }
+
+    private void guarded(Action a, String figures) {
+        finishOrRetry(a.id(), () -> finisher.guarded(a, figures).ifPresent(until -> {
+            log.info("{}: {} not made (rule {}): the shrink guard says {}", a.instance(), a.change().describe(),
+                    a.rule(), figures);
+            try {
+                guardedListener.accept(a, figures);
+            } catch (RuntimeException e) {
+                log.warn("Could not record that action {} was refused by the guard: {}", a.id(), e.getMessage());
+            }
+        }), () -> guarded(a, figures));
     }
 
     private void fail(Action a, String error, String kind) {

@@ -15,7 +15,6 @@ import java.time.Duration;
  * it was decided at and a reason a person reads without the code. Reasons are put into words only when asked
  * for: most outcomes are {@code not_held} and are replaced by the next event's before anyone reads them.
  *
- * <p>The checked-resize issue adds a record for {@code guard} ({@link OutcomeKind} already lists it).
  */
 public sealed interface Outcome {
 
@@ -191,6 +190,25 @@ public sealed interface Outcome {
             boolean up = plan.wanted() > plan.current();
             return "at limit: " + component + " " + plan.current() + (plan.current() == plan.limit() ? " = " : " vs ")
                     + (up ? "max " : "min ") + plan.limit() + (pattern == null ? "" : " for " + pattern);
+        }
+    }
+
+    /**
+     * The condition held for a shrink, but the shrink guard refused it: the instance's history says it would run
+     * too full at the new size. Recorded once per cooldown (the action that found it starts the cooldown).
+     *
+     * @param figures  {@code ram 4096 → 3072 would run at 93% (p99 of 24h)}
+     * @param actionId the action that was not carried out
+     */
+    record Guard(Rule rule, long atMs, String figures, Long actionId) implements Outcome {
+        @Override
+        public OutcomeKind kind() {
+            return OutcomeKind.GUARD;
+        }
+
+        @Override
+        public String reason() {
+            return "shrink refused by the guard: " + figures;
         }
     }
 

@@ -51,7 +51,7 @@ public final class RulesetParser {
     /** Keys of the file and of a rule, in the order errors list them. */
     static final List<String> TOP_KEYS = List.of("rules", "limits", "budgets", "schedules", "timezone");
     static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
-            "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart");
+            "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart", "guard");
     static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
     static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
             "cooldown");
@@ -348,12 +348,13 @@ public final class RulesetParser {
                     keys.error("restart", "'restart' must be never or allowed, got \"" + text + "\"");
                     return RestartPolicy.ALLOWED;
                 })).orElse(RestartPolicy.ALLOWED);
-        for (String key : List.of("verify_timeout", "restart")) {
+        boolean guard = keys.flag("guard", true);
+        for (String key : List.of("verify_timeout", "restart", "guard")) {
             if (alert && keys.has(key)) {
                 keys.error(key, "'" + key + "' checks a resize; this rule only raises an alert, leave it out");
             }
         }
-        return new ResizeChecks(verifyTimeout, restart);
+        return new ResizeChecks(verifyTimeout, restart, guard);
     }
 
     private ActiveTimes active(YamlMap keys, ZoneId ruleZone) {

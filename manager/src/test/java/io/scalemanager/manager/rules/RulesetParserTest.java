@@ -86,12 +86,13 @@ class RulesetParserTest {
                     then: ram +1024
                     verify_timeout: 15m
                     restart: never
+                    guard: false
                   - name: cpu-up
                     when: load > 4
                     then: cpu +1
                 """);
         assertThat(ok.rule("ram-up").orElseThrow().checks())
-                .isEqualTo(new ResizeChecks(Duration.ofMinutes(15), RestartPolicy.NEVER));
+                .isEqualTo(new ResizeChecks(Duration.ofMinutes(15), RestartPolicy.NEVER, false));
         assertThat(ok.rule("cpu-up").orElseThrow().checks()).isEqualTo(ResizeChecks.DEFAULT);
         assertThat(ok.rule("cpu-up").orElseThrow().checks().verifyTimeoutOr(Duration.ofMinutes(5)))
                 .isEqualTo(Duration.ofMinutes(5));

@@ -71,6 +71,11 @@ public final class ConfigKeys {
     public static final ConfigKey MANAGER_VERIFY_TIMEOUT = ConfigKey.of("manager.verify_timeout", "5m",
             "how long an action waits for the instance to report its new size before it is unverified (an alert; "
                     + "the component stays locked until the size shows or the action is released)");
+    public static final ConfigKey MANAGER_GUARD_WINDOW = ConfigKey.of("manager.guard_window", "24h",
+            "how far back the shrink guard takes the p99 of an instance's usage from the history");
+    public static final ConfigKey MANAGER_GUARD_MAX = ConfigKey.of("manager.guard_max", "85",
+            "percent: a shrink whose projected p99 utilization at the new size is above this is not made "
+                    + "(outcome guard; a rule may say guard: false)");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
@@ -138,7 +143,7 @@ public final class ConfigKeys {
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT, MANAGER_MAX_GAP,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT, MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP,
             MANAGER_DRY_RUN, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,

@@ -134,7 +134,7 @@ public final class AllInOne implements AutoCloseable {
         // Queue, manager.
         QueueWiring queue = started.started(kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
                 : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry));
-        ManagerParts manager = new ManagerParts(rules, rulesets, managerOptions, db, queue.partitions(),
+        ManagerParts manager = new ManagerParts(rules, rulesets, managerOptions, db, eventLog, queue.partitions(),
                 () -> URI.create("http://" + address()), clock, registry);
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the queue drained into the manager.

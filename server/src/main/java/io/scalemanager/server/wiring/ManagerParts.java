@@ -11,6 +11,7 @@ import io.scalemanager.dashboard.http.DashboardApiRoutes;
 import io.scalemanager.dashboard.http.DashboardRoutes;
 import io.scalemanager.dashboard.rules.RuleActivity;
 import io.scalemanager.history.EventLog;
+import io.scalemanager.history.Sample;
 import io.scalemanager.manager.Manager;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
@@ -24,36 +25,38 @@ import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
-import io.scalemanager.manager.fleet.Fleet;
-import io.scalemanager.manager.schedule.Scheduler;
-import io.scalemanager.manager.fleet.FleetPeers;
-import io.scalemanager.manager.fleet.ManagerRoster;
 import io.scalemanager.manager.decision.DecisionLog;
 import io.scalemanager.manager.decision.DecisionWriter;
 import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.decision.OutcomeRecorder;
+import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.fleet.ManagerRoster;
+import io.scalemanager.manager.guard.ShrinkGuard;
+import io.scalemanager.manager.guard.UsageHistory;
 import io.scalemanager.manager.http.DecisionRoutes;
 import io.scalemanager.manager.http.ManagerRoutes;
 import io.scalemanager.manager.http.PauseRoutes;
 import io.scalemanager.manager.http.RulesRoutes;
+import io.scalemanager.manager.http.SilenceRoutes;
+import io.scalemanager.manager.partition.PartitionHandover;
 import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.reload.RulesReloader;
 import io.scalemanager.manager.rules.CurrentRuleset;
-import io.scalemanager.manager.http.SilenceRoutes;
-import io.scalemanager.manager.partition.PartitionHandover;
 import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.schedule.Scheduler;
+import io.scalemanager.manager.verify.ResizeVerifier;
 import io.scalemanager.queue.ReplaySource;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.net.InetAddress;
-import io.scalemanager.manager.verify.ResizeVerifier;
-
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -79,13 +82,16 @@ final class ManagerParts {
     /** Outcomes gather this long before they are written as one batch. */
     private static final Duration DECISION_BATCH_INTERVAL = Duration.ofMillis(250);
     private static final int DECISION_BACKLOG = 200_000;
+    /** Most samples the shrink guard reads of one type: a day at one per second, with room. */
+    private static final int GUARD_SAMPLE_LIMIT = 100_000;
     /** How soon a pause made through another manager holds here. */
     private static final Duration PAUSE_REFRESH = Duration.ofSeconds(2);
 
     /** The manager.* and alerts settings, read before anything starts so a bad value stops start-up. */
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
-                   Duration forgetAfter, boolean dryRun, Duration verifyTimeout) {
+                   Duration forgetAfter, boolean dryRun, Duration verifyTimeout, Duration guardWindow,
+                   int guardMaxPercent) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -103,7 +109,9 @@ final class ManagerParts {
                     AllInOne.loadAlerts(settings),
                     settings.duration(ConfigKeys.MANAGER_FORGET_AFTER),
                     settings.bool(ConfigKeys.MANAGER_DRY_RUN),
-                    settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT));
+                    settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT),
+                    settings.duration(ConfigKeys.MANAGER_GUARD_WINDOW),
+                    settings.integer(ConfigKeys.MANAGER_GUARD_MAX, 1, 100));
         }
     }
 
@@ -135,8 +143,8 @@ final class ManagerParts {
     /**
      * @param instanceApiFallback where the instance API is when manager.instance_api.url is not set
      */
-    ManagerParts(RulesSource rules, CurrentRuleset rulesets, Options options, Database db, int partitions,
-                 Supplier<URI> instanceApiFallback, Clock clock, MeterRegistry registry) {
+    ManagerParts(RulesSource rules, CurrentRuleset rulesets, Options options, Database db, EventLog history,
+                 int partitions, Supplier<URI> instanceApiFallback, Clock clock, MeterRegistry registry) {
         this.rulesets = rulesets;
         this.options = options;
         this.db = db;
@@ -160,7 +168,9 @@ final class ManagerParts {
                         .orElse(options.verifyTimeout()), clock, registry);
         this.executor = new CommandExecutor(actionLog, finisher, instanceApi, () -> rulesets.get().limits(), clock,
                 options.commands(), Optional.of(verifier),
-                rule -> rulesets.get().rule(rule).map(r -> r.checks().restart()).orElse(RestartPolicy.ALLOWED));
+                rule -> rulesets.get().rule(rule).map(r -> r.checks().restart()).orElse(RestartPolicy.ALLOWED),
+                new ShrinkGuard(usage(history), options.guardWindow(), options.guardMaxPercent(),
+                        rule -> rulesets.get().rule(rule).map(r -> r.checks().guard()).orElse(true), clock));
         this.decisionLog = new DecisionLog(db.dataSource());
         this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
         this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);
@@ -172,6 +182,18 @@ final class ManagerParts {
         this.scheduler = new Scheduler(() -> rulesets.get().schedules(),
                 () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
                 clock);
+    }
+
+    /** The history as the shrink guard reads it: every sample of the span, up to a day at one per second. */
+    static UsageHistory usage(EventLog history) {
+        return (instance, type, fromMs, toMs) -> {
+            List<Sample> samples = history.samples(instance, type, fromMs, toMs, GUARD_SAMPLE_LIMIT);
+            double[] values = new double[samples.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = samples.get(i).value();
+            }
+            return values;
+        };
     }
 
     /** How far back the rule windows of a partition are rebuilt from the history. */

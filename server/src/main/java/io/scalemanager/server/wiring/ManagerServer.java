@@ -76,7 +76,7 @@ public final class ManagerServer implements AutoCloseable {
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
         InstancePartitioner partitioner = new InstancePartitioner(partitions);
-        ManagerParts manager = new ManagerParts(rules, rules.current(clock), options, db, partitions,
+        ManagerParts manager = new ManagerParts(rules, rules.current(clock), options, db, eventLog, partitions,
                 () -> instanceApi, clock, registry);
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the consumer stopped.
