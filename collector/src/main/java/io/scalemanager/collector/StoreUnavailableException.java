@@ -5,6 +5,8 @@ package io.scalemanager.collector;
  * to confirm). The agent keeps the states and retries, so the message should say what is unavailable.
  */
 public class StoreUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
 
     public StoreUnavailableException(String message) {
         super(message);

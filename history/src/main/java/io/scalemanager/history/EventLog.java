@@ -25,7 +25,7 @@ public interface EventLog {
     /** Statistics of the samples in [fromMs, toMs] against a condition: the original EventLog query. */
     ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs);
 
-    /** Every event with afterSeq < seq <= upToSeq, in sequence order. */
+    /** Every event with {@code afterSeq < seq <= upToSeq}, in sequence order. */
     void scan(long afterSeq, long upToSeq, Consumer<Event> consumer);
 
     /** True when the instance has reported at least once. */

@@ -9,6 +9,6 @@ public interface ReplaySource {
 
     long lastSeq();
 
-    /** Every event with afterSeq < seq <= upToSeq, in sequence order. */
+    /** Every event with {@code afterSeq < seq <= upToSeq}, in sequence order. */
     void scan(long afterSeq, long upToSeq, Consumer<Event> consumer);
 }

@@ -57,7 +57,8 @@ public final class ConfigLoader {
             new Option("backoff_max", "60s", "longest wait between retries while no collector takes a report"),
             new Option("state_dir", "/var/lib/scalemanager-agent", "directory of the on-disk buffer"),
             new Option("buffer_max", "64MiB", "on-disk buffer bound; when full the oldest reports are dropped"),
-            new Option("filesystems", null, "extra filesystems, NAME=PATH,...: types storage.NAME, storage_used_gb.NAME, storage_total_gb.NAME"),
+            new Option("filesystems", null,
+                    "extra filesystems, NAME=PATH,...: types storage.NAME, storage_used_gb.NAME, storage_total_gb.NAME"),
             new Option("metrics", null, "custom metrics (config file only): list of {type, command | file}"));
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._:/@-]{1,255}");

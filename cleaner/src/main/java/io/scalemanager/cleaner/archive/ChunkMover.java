@@ -219,6 +219,8 @@ public final class ChunkMover {
     }
 
     private static final class ChunkMismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ChunkMismatch(String message) {
             super(message);
         }

@@ -1,7 +1,8 @@
 package io.scalemanager.core.condition;
 
 /**
- * Shared by the History API and the manager's windows, so both answer with one meaning. The answer to "did TYPE OP VALUE hold over [from, to]?": held when at least one sample matches and none fails.
+ * Shared by the History API and the manager's windows, so both answer with one meaning. The answer to "did TYPE OP
+ * VALUE hold over [from, to]?": held when at least one sample matches and none fails.
  * avg, min and max are NaN when there is no sample.
  */
 public record ConditionStats(boolean held, int matched, int unmatched, int count, double avg, double min, double max) {

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Who may do what (CONTRACT.md, "Access"), checked before every route: a token from {@code Authorization: Bearer}
- * (or a signed-in browser's cookie with its CSRF header, {@link SignInSession}) names a {@link Caller}; changing requests need one
+ * (or a signed-in browser's cookie with its CSRF header, {@link SignInSession}) names a {@link Caller}; changing
+ * requests need one
  * whenever any token is configured (the processes always configure one), reads need one when a tokens file is;
  * {@code /health} and {@code /ready} stay open. Checked in this order: 401 no or unknown token, 403 missing scope
  * or a foreign {@code Origin}, 415 a body that is not JSON. Refusals and changing requests go to the audit trail.

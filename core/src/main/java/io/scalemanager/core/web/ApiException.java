@@ -7,6 +7,8 @@ import java.util.List;
  * into a status and an {@link ApiError} body, so no handler formats errors itself.
  */
 public class ApiException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final int status;
     private final List<FieldError> details;
 

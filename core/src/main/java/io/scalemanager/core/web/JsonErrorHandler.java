@@ -35,6 +35,9 @@ final class JsonErrorHandler extends ErrorHandler {
         response.write(true, body(code), callback);
     }
 
+    // Deprecated for removal in Jetty 12.1, yet still what Jetty calls for a request it cannot parse; without this
+    // override such a request would be answered with Jetty's HTML page instead of our JSON error.
+    @SuppressWarnings("removal")
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(JSON);

@@ -98,8 +98,8 @@ public final class SignInSession {
     static void start(Context ctx, String token) {
         boolean secure = "https".equals(ctx.scheme());
         // Encoded: a token may hold characters a cookie value cannot.
-        Cookie session = new Cookie(TOKEN_COOKIE, URLEncoder.encode(token, StandardCharsets.UTF_8), "/", MAX_AGE_SECONDS, secure, true, null,
-                SameSite.STRICT);
+        Cookie session = new Cookie(TOKEN_COOKIE, URLEncoder.encode(token, StandardCharsets.UTF_8), "/", MAX_AGE_SECONDS,
+                secure, true, null, SameSite.STRICT);
         Cookie csrf = new Cookie(CSRF_COOKIE, HexFormat.of().formatHex(randomBytes()), "/", MAX_AGE_SECONDS,
                 secure, false, null, SameSite.STRICT);
         ctx.cookie(session);

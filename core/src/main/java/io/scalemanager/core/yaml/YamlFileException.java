@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * one per line. Each kind of file has its own subclass so that callers can tell them apart.
  */
 public class YamlFileException extends Exception {
+    private static final long serialVersionUID = 1L;
+
     private final List<YamlError> errors;
 
     public YamlFileException(List<YamlError> errors) {

@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DatabaseUrlTest {
     @Test
     void credentialsInTheUrlAreMaskedForLogs() {
-        assertThat(DatabaseSettings.withoutCredentials("jdbc:mariadb://sm:hunter2@db1:3306/sm?user=sm&password=hunter2&sslMode=verify-full"))
+        assertThat(DatabaseSettings.withoutCredentials(
+                "jdbc:mariadb://sm:hunter2@db1:3306/sm?user=sm&password=hunter2&sslMode=verify-full"))
                 .isEqualTo("jdbc:mariadb://sm:***@db1:3306/sm?user=sm&password=***&sslMode=verify-full");
         assertThat(DatabaseSettings.withoutCredentials("jdbc:h2:file:/d/sm;USER=sa;PASSWORD=topsecret;WRITE_DELAY=0"))
                 .isEqualTo("jdbc:h2:file:/d/sm;USER=sa;PASSWORD=***;WRITE_DELAY=0");

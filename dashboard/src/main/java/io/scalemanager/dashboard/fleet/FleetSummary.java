@@ -4,7 +4,6 @@ import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
-import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.Ruleset;

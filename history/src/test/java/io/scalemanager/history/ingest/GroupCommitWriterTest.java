@@ -66,8 +66,8 @@ class GroupCommitWriterTest {
     }
 
     private GroupCommitWriter start(int maxRowsPerCommit) {
-        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(committed::add), Clock.systemUTC(), maxRowsPerCommit,
-                new SimpleMeterRegistry()).start();
+        writer = new GroupCommitWriter(log, CommitListener.replayedFromEventLog(committed::add), Clock.systemUTC(),
+                maxRowsPerCommit, new SimpleMeterRegistry()).start();
         return writer;
     }
 

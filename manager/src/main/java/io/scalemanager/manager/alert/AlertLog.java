@@ -66,6 +66,8 @@ public final class AlertLog {
 
     /** Two raises of one new (instance, rule, kind) raced to create its dedup row. */
     private static final class DuplicateStateException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         DuplicateStateException(SQLException cause) {
             super(cause.getMessage(), cause, false, false);
         }

@@ -5,6 +5,8 @@ package io.scalemanager.manager.command;
  * succeed later; the others (404 unknown instance, 422 out of bounds) will not.
  */
 public class CommandException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final boolean retryable;
     private final int status;
 

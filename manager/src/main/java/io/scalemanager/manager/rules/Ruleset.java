@@ -125,8 +125,9 @@ public final class Ruleset {
     }
 
     /**
-     * The rules watching this type (a rule of several conditions watches each of their types) whose {@code instances} glob matches the instance, in file order; an empty list when
-     * none. Thread-safe; after the first call for an instance this is two hash lookups and allocates nothing.
+     * The rules watching this type (a rule of several conditions watches each of their types) whose
+     * {@code instances} glob matches the instance, in file order; an empty list when none. Thread-safe; after the
+     * first call for an instance this is two hash lookups and allocates nothing.
      */
     public List<Rule> rulesFor(String instance, String type) {
         Map<String, List<Rule>> forInstance = everyRuleOnEveryInstance ? allRulesByType : byInstance.get(instance);

@@ -10,6 +10,8 @@ import java.util.List;
  * naming the file, the line and the rule ({@code rules.yaml:12: rule 'ram-up': ...}).
  */
 public final class RulesetException extends YamlFileException {
+    private static final long serialVersionUID = 1L;
+
     public RulesetException(List<YamlError> errors) {
         super(errors);
     }

@@ -67,6 +67,7 @@ class DeciderTest {
     }
 
     @ParameterizedTest(name = "{0}")
+    // CHECKSTYLE.OFF: LineLength - a table reads best one case a line
     @CsvSource(delimiter = '|', nullValues = "NONE", value = {
             "held for 5m fires                 | ram  | >  | 80   | 5m  | 0:85 60:90 120:88 180:86 240:90 300:85 | 300:85  | ram > 80 for 5m, latest 85",
             "not long enough                   | ram  | >  | 80   | 5m  | 60:85 120:90 180:88 240:86 300:85     | 300:85  | NONE",
@@ -82,6 +83,7 @@ class DeciderTest {
             "!= holds                          | up   | != | 1    | 30s | 0:0 30:0                                | 30:0    | up != 1 for 30s, latest 0",
             "stale samples prove nothing       | ram  | >  | 80   | 5m  | 0:90                                    | 700:90  | NONE",
     })
+    // CHECKSTYLE.ON: LineLength
     void ruleFiresOnlyWhenItsConditionHeldAndSaysWhy(String title, String type, String op, double threshold,
                                                      String forText, String samples, String latest,
                                                      String expectedReason) {

@@ -708,7 +708,8 @@ class RulesetParserTest {
         assertThat(e.errors().get(2).message()).isEqualTo("rule #2 has no 'name'; give every rule a unique name");
         assertThat(e.getMessage().split("\n")).hasSize(8);
         assertThat(e.getMessage().split("\n")[0]).isEqualTo(
-                "rules.yaml:1: unknown key 'bogus' at the top level; expected one of rules, limits, budgets, schedules, timezone");
+                "rules.yaml:1: unknown key 'bogus' at the top level; "
+                        + "expected one of rules, limits, budgets, schedules, timezone");
     }
 
     @Test

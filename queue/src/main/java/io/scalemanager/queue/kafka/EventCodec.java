@@ -72,7 +72,8 @@ public final class EventCodec {
     private static byte[] idBytes(String what, String id) {
         byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_ID_BYTES) {
-            throw new IllegalArgumentException(what + " is " + bytes.length + " bytes in UTF-8; at most " + MAX_ID_BYTES + " fit");
+            throw new IllegalArgumentException(
+                    what + " is " + bytes.length + " bytes in UTF-8; at most " + MAX_ID_BYTES + " fit");
         }
         return bytes;
     }

@@ -268,7 +268,8 @@ class KafkaEventConsumerTest {
         }
         expected.add(3, failing + " " + poisoned.seq()); // the second offer of the failed event, before the rest
         assertThat(failingAttempts).containsExactlyElementsOf(expected);
-        assertThat(recorder.seqsByInstance.get(failing)).containsExactlyElementsOf(seqs(failingEvents).stream().sorted().toList());
+        assertThat(recorder.seqsByInstance.get(failing))
+                .containsExactlyElementsOf(seqs(failingEvents).stream().sorted().toList());
         // The pause holds back only the failed partition: the other instance's events were not waiting for it.
         int retry = attempts.lastIndexOf(failing + " " + poisoned.seq());
         assertThat(attempts.indexOf(other + " " + otherEvents.get(4).seq())).isLessThan(retry);

@@ -75,7 +75,8 @@ class KafkaOutageTest {
         long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         // send() may wait up to max.block.ms (= send timeout) for metadata: a stopping broker withdraws it.
         // Bounded by max.block.ms (2 s) plus scheduling; a loaded machine can add more than a second to that.
-        assertThat(returnedAfterMs).as("publish() blocks at most max.block.ms").isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
+        assertThat(returnedAfterMs).as("publish() blocks at most max.block.ms")
+                .isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(failedAfterMs).isLessThan(SEND_TIMEOUT.plusSeconds(5).toMillis());
         assertThat(publisher.available()).isFalse();
         await("the consumer to notice it lost the broker").atMost(Duration.ofSeconds(30))

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * to start). Tests keep apart by using their own topics and consumer groups.
  */
 public final class TestKafka {
-    private static final AtomicInteger names = new AtomicInteger();
+    private static final AtomicInteger NAMES = new AtomicInteger();
     private static KafkaBroker broker;
 
     private TestKafka() {
@@ -37,7 +37,7 @@ public final class TestKafka {
 
     /** A topic or group name no other test of this JVM (or an earlier run on the same broker) uses. */
     public static String unique(String prefix) {
-        return prefix + "-" + ProcessHandle.current().pid() + "-" + names.incrementAndGet();
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + NAMES.incrementAndGet();
     }
 
     /** Settings for a queue on the shared broker: a fresh topic and group, one replica, short timeouts. */

@@ -16,19 +16,24 @@ public final class ServerOptions {
             + "default config/scalemanager.yaml if present)")
     Path config;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to serve HTTP on (now ${sys:scalemanager.effective.listen:-127.0.0.1:8080})")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "address to serve HTTP on "
+            + "(now ${sys:scalemanager.effective.listen:-127.0.0.1:8080})")
     String listen;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "directory of the embedded database (now ${sys:scalemanager.effective.data:-./data})")
+    @Option(names = "--data", paramLabel = "DIR", description = "directory of the embedded database "
+            + "(now ${sys:scalemanager.effective.data:-./data})")
     String data;
 
-    @Option(names = "--rules", paramLabel = "FILE", description = "ruleset file (now ${sys:scalemanager.effective.rules:-config/rules.yaml})")
+    @Option(names = "--rules", paramLabel = "FILE", description = "ruleset file "
+            + "(now ${sys:scalemanager.effective.rules:-config/rules.yaml})")
     String rules;
 
-    @Option(names = "--db-url", paramLabel = "URL", description = "JDBC URL (now ${sys:scalemanager.effective.db.url:-an H2 file in the data directory})")
+    @Option(names = "--db-url", paramLabel = "URL", description = "JDBC URL "
+            + "(now ${sys:scalemanager.effective.db.url:-an H2 file in the data directory})")
     String dbUrl;
 
-    @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers (now ${sys:scalemanager.effective.queue.kafka.bootstrap:-none: the embedded queue})")
+    @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers "
+            + "(now ${sys:scalemanager.effective.queue.kafka.bootstrap:-none: the embedded queue})")
     String kafka;
 
     @Option(names = "--verbose", description = "on a start-up failure, also log its stack trace")

@@ -123,7 +123,8 @@ public final class ConfigKeys {
     public static final ConfigKey PROVIDERS = ConfigKey.of("providers", null,
             "YAML file routing instances to libvirt, http, exec or simulator providers; default all simulated");
     public static final ConfigKey ALERTS = ConfigKey.of("alerts", null,
-            "the alerts file: channels and routes (config/alerts.example.yaml); default none: alerts are recorded and logged only");
+            "the alerts file: channels and routes (config/alerts.example.yaml); "
+                    + "default none: alerts are recorded and logged only");
     public static final ConfigKey SIM_CPU = ConfigKey.of("simulator.cpu", "2", "cores of a new simulated instance");
     public static final ConfigKey SIM_RAM = ConfigKey.of("simulator.ram", "4096", "MiB of a new simulated instance");
     public static final ConfigKey SIM_STORAGE = ConfigKey.of("simulator.storage", "50",
@@ -137,13 +138,15 @@ public final class ConfigKeys {
 
     public static final List<ConfigKey> ALL = List.of(LISTEN, DATA, RULES, DB_URL, DB_USER, DB_PASSWORD, DB_POOL_SIZE,
             DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
-            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN, API_TOKENS,
+            KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN,
+            API_TOKENS,
             HTTP_MAX_HEADER_BYTES, HTTP_IDLE_TIMEOUT, HTTP_MIN_REQUEST_RATE, COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
-            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT, MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP,
+            MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT,
+            MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP,
             MANAGER_DRY_RUN, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,

@@ -4,7 +4,6 @@ import io.scalemanager.core.secret.Secrets;
 import io.scalemanager.core.yaml.YamlError;
 import io.scalemanager.core.yaml.YamlFile;
 import io.scalemanager.core.yaml.YamlMap;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;

@@ -8,7 +8,6 @@ import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.core.web.ApiServer;
-import io.scalemanager.history.EventLog;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
@@ -81,8 +80,9 @@ public final class AllInOne implements AutoCloseable {
         RulesSource ruleset = own.isDefault(ConfigKeys.RULES) ? demoRuleset() : loadRules(own);
         String data = own.isDefault(ConfigKeys.DATA) ? "./data/demo" : own.string(ConfigKeys.DATA);
         log.info("Demo: {}, {}", own.isDefault(ConfigKeys.RULES) ? "the built-in demo ruleset" : "ruleset "
-                + own.string(ConfigKeys.RULES), own.optional(ConfigKeys.DB_URL).map(u -> "database " + DatabaseSettings.withoutCredentials(u))
-                .orElse("data in " + Path.of(data).toAbsolutePath().normalize()));
+                + own.string(ConfigKeys.RULES),
+                own.optional(ConfigKeys.DB_URL).map(u -> "database " + DatabaseSettings.withoutCredentials(u))
+                        .orElse("data in " + Path.of(data).toAbsolutePath().normalize()));
         return start(own, ruleset, data);
     }
 

@@ -172,7 +172,8 @@ class ConfigPrecedenceTest {
         assertThatThrownBy(() -> load(List.of("--config", file.toString()), Map.of()).integer(ConfigKeys.DB_POOL_SIZE, 1, 100))
                 .hasMessage("config key 'db.pool_size' (from config file " + file + "): expected a whole number "
                         + "from 1 to 100, got 'many'");
-        assertThatThrownBy(() -> load(List.of(), Map.of("SCALEMANAGER_DB_POOL_SIZE", "x")).integer(ConfigKeys.DB_POOL_SIZE, 1, 100))
+        assertThatThrownBy(() -> load(List.of(), Map.of("SCALEMANAGER_DB_POOL_SIZE", "x"))
+                .integer(ConfigKeys.DB_POOL_SIZE, 1, 100))
                 .hasMessageContaining("(from environment variable SCALEMANAGER_DB_POOL_SIZE)");
     }
 }

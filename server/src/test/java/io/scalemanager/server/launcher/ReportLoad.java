@@ -34,7 +34,10 @@ final class ReportLoad implements AutoCloseable {
     private final AtomicLong nextInstance = new AtomicLong();
 
     /**
-     * @param senders one sender per collector, each posting a batch of {@code batchSize} states every
+     * Starts the senders.
+     *
+     * @param client  the HTTP client every sender posts with
+     * @param collectors one sender per collector, each posting a batch of {@code batchSize} states every
      *                {@code periodMillis}; a sender waiting on a slow answer sends its next batch late, as an
      *                agent would
      */
@@ -84,10 +87,15 @@ final class ReportLoad implements AutoCloseable {
 
     /** Stops sending and waits for the requests in flight to be answered. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         senders.shutdown();
-        if (!senders.awaitTermination(60, TimeUnit.SECONDS)) {
+        try {
+            if (!senders.awaitTermination(60, TimeUnit.SECONDS)) {
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException e) {
             senders.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

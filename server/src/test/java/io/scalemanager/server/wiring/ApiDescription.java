@@ -49,8 +49,7 @@ final class ApiDescription {
     /** "GET /v1/operations/{id}" for every operation described. */
     Set<String> operations() {
         Set<String> ops = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields(); paths.hasNext(); ) {
-            Map.Entry<String, JsonNode> path = paths.next();
+        for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
             for (String m : METHODS) {
                 if (path.getValue().has(m)) {
                     ops.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey());

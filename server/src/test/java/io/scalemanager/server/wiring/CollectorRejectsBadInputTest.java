@@ -17,6 +17,7 @@ class CollectorRejectsBadInputTest {
     Path dir;
 
     @ParameterizedTest
+    // CHECKSTYLE.OFF: LineLength - one request body a line
     @ValueSource(strings = {
             "[{\"instance\":\"ok-1\",\"type\":\"ram\",\"value\":1,\"timestamp\":1},{\"instance\":\"ok-1\",\"type\":\"ram\",\"value\":\"NaN\",\"timestamp\":2}]",
             "[{\"instance\":\"ok-1\",\"type\":\"ram\",\"value\":1,\"timestamp\":1},{\"instance\":\"bad id\",\"type\":\"ram\",\"value\":1,\"timestamp\":2}]",
@@ -24,6 +25,7 @@ class CollectorRejectsBadInputTest {
             "[{\"instance\":\"ok-1\",\"type\":\"ram\",\"value\":1,\"timestamp\":1},{\"instance\":\"ok-1\",\"value\":1,\"timestamp\":1}]",
             "[{\"instance\":\"ok-1\",\"type\":\"ram\",\"value\":1,\"timestamp\":1}",
     })
+    // CHECKSTYLE.ON: LineLength
     void aBatchWithAnyBadStateStoresNothing(String body) throws Exception {
         try (TestServer server = TestServer.start(dir, "rules: []\n", Map.of())) {
             HttpResponse<String> r = server.post("/v1/states", body);

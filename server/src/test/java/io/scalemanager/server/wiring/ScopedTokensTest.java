@@ -137,7 +137,8 @@ class ScopedTokensTest {
                         + "|" + e.get("result").asText());
             }
             assertThat(entries).anyMatch(e -> e.matches("ops\\|POST /v1/instances/[<{]instance[>}]/resize\\|web-1\\|ok.*"));
-            assertThat(entries).anyMatch(e -> e.startsWith("anonymous|POST /v1/instances/web-1/resize|") && e.endsWith("|refused: no token"));
+            assertThat(entries).anyMatch(e -> e.startsWith("anonymous|POST /v1/instances/web-1/resize|")
+                    && e.endsWith("|refused: no token"));
             assertThat(entries).anyMatch(e -> e.startsWith("anonymous|") && e.contains("refused: unknown token"));
             assertThat(entries).anyMatch(e -> e.startsWith("viewer|") && e.contains("refused: token lacks scope operate"));
             assertThat(entries).anyMatch(e -> e.startsWith("ops|") && e.contains("evil.example"));

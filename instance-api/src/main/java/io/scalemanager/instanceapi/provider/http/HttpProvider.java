@@ -30,7 +30,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -337,8 +336,7 @@ public final class HttpProvider implements Provider {
         JsonNodeFactory f = JsonNodeFactory.instance;
         if (template.isObject()) {
             ObjectNode out = f.objectNode();
-            for (Iterator<Map.Entry<String, JsonNode>> it = template.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : template.properties()) {
                 out.set(e.getKey(), fill(e.getValue(), values));
             }
             return out;

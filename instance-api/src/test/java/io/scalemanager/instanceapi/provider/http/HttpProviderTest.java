@@ -51,8 +51,8 @@ class HttpProviderTest {
     }
 
     private HttpProviderSettings original() {
-        return original(oauth(FakeHoster.CLIENT_SECRET), body("{\"cpu\":\"{cpu}\",\"ram_mb\":\"{ram}\",\"disk_gb\":\"{storage}\"}"),
-                Duration.ofSeconds(5), 3);
+        return original(oauth(FakeHoster.CLIENT_SECRET),
+                body("{\"cpu\":\"{cpu}\",\"ram_mb\":\"{ram}\",\"disk_gb\":\"{storage}\"}"), Duration.ofSeconds(5), 3);
     }
 
     private Auth oauth(String secret) {

@@ -78,7 +78,8 @@ class ChatAndWebhookNotifiersTest {
         assertThat(blocks).hasSize(3);
         assertThat(blocks.get(0).get("text").asText()).isEqualTo("[ScaleManager] 1 firing, 1 resolved");
         assertThat(blocks.get(0).get("color").asText()).isEqualTo("Attention");
-        assertThat(blocks.get(1).get("text").asText()).isEqualTo("[CRITICAL] web-1: ram +1024 was not carried out: provider down");
+        assertThat(blocks.get(1).get("text").asText())
+                .isEqualTo("[CRITICAL] web-1: ram +1024 was not carried out: provider down");
         assertThat(blocks.get(2).get("type").asText()).isEqualTo("TextBlock");
     }
 
