@@ -230,7 +230,8 @@ public final class Cleaner implements AutoCloseable {
     private Counter archivedRows(String table) {
         return Counter.builder("scalemanager_cleaner_archived_rows")
                 .description("Rows the cleaner moved into the archive, by source table; a partitioned "
-                        + "EventLog's partitions of 100,000 rows or more as the database's statistics estimate them").tag("table", table)
+                        + "EventLog's partitions of 100,000 rows or more as the database's statistics estimate them")
+                .tag("table", table)
                 .register(registry);
     }
 }
