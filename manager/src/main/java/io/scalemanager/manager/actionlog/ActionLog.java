@@ -635,6 +635,21 @@ public final class ActionLog {
         }
     }
 
+    /**
+     * The latest action of every (instance, component) started before beforeMs: where a backtest starting then
+     * finds sizes and the locks still held.
+     */
+    public List<Action> latestPerComponentBefore(long beforeMs) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM action_log WHERE id IN (SELECT MAX(id) FROM action_log WHERE created_at < ? "
+                + "GROUP BY instance, component) ORDER BY id")) {
+            ps.setLong(1, beforeMs);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot read the actions before " + beforeMs + ": " + e.getMessage(), e);
+        }
+    }
+
     /** How many actions each rule started at or after sinceMs. */
     public Map<String, Long> startedPerRuleSince(long sinceMs) {
         Map<String, Long> counts = new TreeMap<>();

@@ -13,9 +13,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code scalemanager rules validate FILE}: exit 0 when the ruleset is valid (with a {@code warning:} line for each
- * pair of rules that would flap), 1 with its errors when not.
+ * pair of rules that would flap), 1 with its errors when not. {@code rules backtest}: {@link BacktestCommand}.
  */
-@Command(name = "rules", description = "Work with rulesets.", subcommands = RulesCommand.Validate.class,
+@Command(name = "rules", description = "Work with rulesets.", subcommands = {RulesCommand.Validate.class, BacktestCommand.class},
         mixinStandardHelpOptions = true)
 public final class RulesCommand {
 

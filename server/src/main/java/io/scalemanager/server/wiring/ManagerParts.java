@@ -40,6 +40,8 @@ import io.scalemanager.manager.http.PauseRoutes;
 import io.scalemanager.manager.http.RulesRoutes;
 import io.scalemanager.manager.http.SilenceRoutes;
 import io.scalemanager.manager.partition.PartitionHandover;
+import io.scalemanager.manager.http.BacktestRoutes;
+import io.scalemanager.manager.backtest.BacktestSettings;
 import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.reload.RulesReloader;
 import io.scalemanager.manager.rules.CurrentRuleset;
@@ -91,7 +93,7 @@ final class ManagerParts {
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
                    Duration forgetAfter, boolean dryRun, Duration verifyTimeout, Duration guardWindow,
-                   int guardMaxPercent) {
+                   int guardMaxPercent, BacktestSettings backtest) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -111,7 +113,8 @@ final class ManagerParts {
                     settings.bool(ConfigKeys.MANAGER_DRY_RUN),
                     settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT),
                     settings.duration(ConfigKeys.MANAGER_GUARD_WINDOW),
-                    settings.integer(ConfigKeys.MANAGER_GUARD_MAX, 1, 100));
+                    settings.integer(ConfigKeys.MANAGER_GUARD_MAX, 1, 100),
+                    BacktestProcess.settings(settings));
         }
     }
 
@@ -244,7 +247,8 @@ final class ManagerParts {
         server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers, latest, Optional.of(finisher)))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
                 .add(new PauseRoutes(pauses, clock))
-                .add(new RulesRoutes(rulesets, reloader));
+                .add(new RulesRoutes(rulesets, reloader))
+                .add(new BacktestRoutes(BacktestProcess.backtester(db, options.backtest())));
         server.addReadyDetail("ruleset", () -> rulesets.loaded().hash());
         dispatcher.readinessChecks().forEach(server::addReadinessCheck);
     }

@@ -124,6 +124,14 @@ class ApiDescriptionTest {
         expect(404, "DELETE", "/v1/pauses/" + pauseId, null);
         expect(200, "GET", "/v1/rules", null);
         expect(200, "POST", "/v1/rules/reload", null);
+        String backtest = "{\"rules\": " + Json.mapper().writeValueAsString(RULES) + ", \"from\": " + (now - 60)
+                + ", \"to\": " + (System.currentTimeMillis() / 1000 + 1) + "}";
+        String replayed = expect(200, "POST", "/v1/rules/backtest", backtest);
+        assertThat(Json.mapper().readTree(replayed).path("events").asLong()).as(replayed).isPositive();
+        expect(400, "POST", "/v1/rules/backtest", "{\"rules\": \"rules: []\", \"from\": " + now + ", \"to\": "
+                + (now - 1) + "}");
+        expect(422, "POST", "/v1/rules/backtest", "{\"rules\": \"rules:\\n  - name: x\\n\", \"from\": "
+                + (now - 60) + ", \"to\": " + now + "}");
         expect(404, "DELETE", "/v1/silences/" + silenceId, null);
 
         String accepted = expect(202, "POST", "/v1/instances/web-2/resize",
