@@ -499,7 +499,8 @@ public final class ActionLog {
                         + "down_blocked_until = CASE WHEN down_blocked_until IS NULL OR down_blocked_until < ? "
                         + "THEN ? ELSE down_blocked_until END "
                         + "WHERE instance = ? AND component = ? AND action_id = ?")) {
-                    ps.setLong(1, shrank(a) ? now : until);
+                    // A rollback blocks every direction for its cooldown: the rolled-back rule waits, up or down.
+                    ps.setLong(1, shrank(a) && a.rollbackOf() == null ? now : until);
                     ps.setLong(2, until);
                     ps.setLong(3, until);
                     ps.setString(4, a.instance());
@@ -564,6 +565,71 @@ public final class ActionLog {
             return readAll(ps);
         } catch (SQLException e) {
             throw new DatabaseException("cannot list actions awaiting their size: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the one action that undoes {@code original} ({@code rollback_of}): it takes the component's lock
+     * whatever cooldown runs (the rollback is what the cooldown's rule asked for), but not from a pending or
+     * running action. {@link StartResult.AlreadyDecided} when a rollback of it exists already, from this manager
+     * before a restart or from another; the unique index on {@code rollback_of} decides.
+     */
+    public StartResult startRollback(long originalId, NewAction rollback) {
+        long now = clock.millis();
+        String component = rollback.change().component().wireName();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = NULL, "
+                        + "action_id = 0 WHERE instance = ? AND component = ? AND blocked_until IS NOT NULL")) {
+                    ps.setString(1, rollback.instance());
+                    ps.setString(2, component);
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return new StartResult.Blocked(Long.MAX_VALUE);
+                    }
+                }
+                long id = insertAction(c, rollback, now);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE action_log SET rollback_of = ? WHERE id = ?")) {
+                    ps.setLong(1, originalId);
+                    ps.setLong(2, id);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
+                    ps.setLong(1, id);
+                    ps.setString(2, rollback.instance());
+                    ps.setString(3, component);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new StartResult.Started(get(c, id).orElseThrow());
+            } catch (SQLException e) {
+                c.rollback();
+                if (isUniqueViolation(e)) {
+                    return new StartResult.AlreadyDecided();
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot start the rollback of action " + originalId + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Succeeded actions that took effect ({@code verified_at}, else {@code finished_at}) at or after
+     * {@code sinceMs}, are no rollback themselves and have none yet: what the rollback watch looks at.
+     */
+    public List<Action> rollbackCandidates(long sinceMs) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM action_log a WHERE status = 'succeeded' AND rollback_of IS NULL AND finished_at >= ? "
+                + "AND NOT EXISTS (SELECT 1 FROM action_log r WHERE r.rollback_of = a.id) ORDER BY id")) {
+            ps.setLong(1, sinceMs);
+            return readAll(ps);
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot list actions that may be rolled back: " + e.getMessage(), e);
         }
     }
 

@@ -10,12 +10,13 @@ import io.scalemanager.manager.actionlog.Action;
  */
 public interface SizeCheck {
     /**
-     * The counter of checked resizes, by {@code result}: verified, unverified, needs_restart, released (shown as
-     * {@code scalemanager_resize_checks_total}).
+     * The counter of checked resizes, by {@code result}: verified, unverified, needs_restart, released,
+     * rolled_back (shown as {@code scalemanager_resize_checks_total}).
      */
     String METRIC = "scalemanager_resize_checks";
     String METRIC_HELP = "Checked resizes by result: verified (the instance showed the new size), unverified (it did "
-            + "not within verify_timeout), needs_restart (stored for the next restart), released (by an operator)";
+            + "not within verify_timeout), needs_restart (stored for the next restart), released (by an operator), rolled_back "
+            + "(a rollback started)";
 
     /** Counts one result of a checked resize. */
     static void count(MeterRegistry registry, String result) {

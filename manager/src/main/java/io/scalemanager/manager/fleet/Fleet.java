@@ -92,6 +92,15 @@ public final class Fleet {
         return views;
     }
 
+    /**
+     * The latest value of each type the instance reported with a measurement time at or after {@code sinceMs}:
+     * what a rollback condition is checked on (reports from before the resize took effect do not count).
+     */
+    public Map<String, Double> latestSince(String instance, long sinceMs) {
+        Entry e = instances.get(instance);
+        return e == null ? Map.of() : e.latestSince(sinceMs);
+    }
+
     public Optional<InstanceView> get(String instance) {
         Entry e = instances.get(instance);
         return e == null ? Optional.empty() : Optional.of(e.view(instance));
@@ -125,6 +134,16 @@ public final class Fleet {
                 }
                 minutes.computeIfAbsent(s.type(), t -> new MinuteRing()).add(s.timestampMs() / 60_000, s.value());
             }
+        }
+
+        synchronized Map<String, Double> latestSince(long sinceMs) {
+            Map<String, Double> fresh = new TreeMap<>();
+            for (Map.Entry<String, Long> t : valueTimes.entrySet()) {
+                if (t.getValue() >= sinceMs) {
+                    fresh.put(t.getKey(), values.get(t.getKey()));
+                }
+            }
+            return fresh;
         }
 
         synchronized long lastSeenMs() {

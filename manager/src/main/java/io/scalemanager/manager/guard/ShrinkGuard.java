@@ -52,7 +52,8 @@ public final class ShrinkGuard implements ShrinkCheck {
 
     @Override
     public Optional<String> refusal(Action a, long from, long to) {
-        if (to >= from || to <= 0 || !guardedRule.test(a.rule())) {
+        // A rollback restores a size the instance had: it is what the rule asked for, not a shrink to guard.
+        if (to >= from || to <= 0 || a.rollbackOf() != null || !guardedRule.test(a.rule())) {
             return Optional.empty();
         }
         Component component = a.change().component();

@@ -51,7 +51,7 @@ public final class RulesetParser {
     /** Keys of the file and of a rule, in the order errors list them. */
     static final List<String> TOP_KEYS = List.of("rules", "limits", "budgets", "schedules", "timezone");
     static final List<String> RULE_KEYS = List.of("name", "instances", "when", "for", "ratio", "max_gap", "then",
-            "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart", "guard");
+            "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart", "guard", "rollback");
     static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
     static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
             "cooldown");
@@ -349,12 +349,42 @@ public final class RulesetParser {
                     return RestartPolicy.ALLOWED;
                 })).orElse(RestartPolicy.ALLOWED);
         boolean guard = keys.flag("guard", true);
-        for (String key : List.of("verify_timeout", "restart", "guard")) {
+        Rollback rollback = keys.has("rollback") ? rollback(keys) : null;
+        for (String key : List.of("verify_timeout", "restart", "guard", "rollback")) {
             if (alert && keys.has(key)) {
                 keys.error(key, "'" + key + "' checks a resize; this rule only raises an alert, leave it out");
             }
         }
-        return new ResizeChecks(verifyTimeout, restart, guard);
+        return new ResizeChecks(verifyTimeout, restart, guard, rollback);
+    }
+
+    /** {@code rollback: {when: "ram > 95", within: 10m}}; null after an error. */
+    private Rollback rollback(YamlMap keys) {
+        String form = "{when: \"ram > 95\", within: 10m}";
+        YamlMap r = keys.map("rollback", List.of("when", "within"), form);
+        if (r == null) {
+            return null;
+        }
+        When when = null;
+        if (!r.has("when")) {
+            r.error("when", "'rollback' needs 'when', the condition that undoes the resize, like " + form);
+        } else {
+            when = when(r.get("when"), keys.subject(), 0);
+            if (when != null && when.conditions().stream().anyMatch(Condition::isAggregate)) {
+                r.error("when", "'rollback' 'when' is checked on the latest reports; write plain conditions like "
+                        + "\"ram > 95\", not aggregates");
+                when = null;
+            }
+        }
+        Duration within = r.duration("within").orElse(null);
+        if (within == null && !r.has("within")) {
+            r.error("within", "'rollback' needs 'within', how long after the resize the condition counts, like "
+                    + form);
+        } else if (within != null && within.isZero()) {
+            r.error("within", "'within' must be above zero like 10m");
+            within = null;
+        }
+        return when == null || within == null ? null : new Rollback(when, within);
     }
 
     private ActiveTimes active(YamlMap keys, ZoneId ruleZone) {

@@ -119,6 +119,42 @@ class RulesetParserTest {
     }
 
     @Test
+    void rollbackIsReadAndItsErrorsNameRuleAndLine() throws Exception {
+        Ruleset ok = parse("""
+                rules:
+                  - name: ram-down
+                    when: ram < 30
+                    then: ram -1024
+                    rollback: {when: "ram > 95", within: 10m}
+                """);
+        Rollback rollback = ok.rule("ram-down").orElseThrow().checks().rollback();
+        assertThat(rollback.within()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(rollback.describe()).isEqualTo("ram > 95 within 10m");
+        assertThat(rollback.holds(Map.of("ram", 96.0))).isTrue();
+        assertThat(rollback.holds(Map.of("ram", 95.0))).isFalse();
+        assertThat(rollback.holds(Map.of("cpu", 99.0))).isFalse();
+
+        RulesetException e = failure("""
+                rules:
+                  - name: ram-down
+                    when: ram < 30
+                    then: ram -1024
+                    rollback: {when: "p99(ram) > 95", within: 0s}
+                  - name: cpu-down
+                    when: cpu < 10
+                    then: cpu -1
+                    rollback:
+                      when: cpu > 90
+                """);
+        assertThat(e.errors()).extracting(YamlError::line, YamlError::message).containsExactly(
+                tuple(5, "'rollback' 'when' is checked on the latest reports; write plain conditions like "
+                        + "\"ram > 95\", not aggregates"),
+                tuple(5, "'within' must be above zero like 10m"),
+                tuple(10, "'rollback' needs 'within', how long after the resize the condition counts, like "
+                        + "{when: \"ram > 95\", within: 10m}"));
+    }
+
+    @Test
     void exampleFileParses() throws Exception {
         Ruleset ruleset = RulesetParser.parse(example());
 

@@ -172,6 +172,7 @@ public final class AllInOne implements AutoCloseable {
         watch.start(Duration.ofSeconds(10));
         started.started(manager.scheduler).start(ManagerParts.SCHEDULE_TICK);
         started.started(manager.verifier).start(ManagerParts.VERIFY_INTERVAL);
+        started.started(manager.rollbacks).start(ManagerParts.VERIFY_INTERVAL);
         collector.open();
         // The cleaner's first run waits an interval, so it never competes with start-up and replay.
         cleanerSettings.ifPresent(cs -> started.started(new Cleaner(db, cs, clock,

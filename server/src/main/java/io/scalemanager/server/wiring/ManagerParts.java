@@ -44,6 +44,7 @@ import io.scalemanager.manager.http.BacktestRoutes;
 import io.scalemanager.manager.backtest.BacktestSettings;
 import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.reload.RulesReloader;
+import io.scalemanager.manager.rollback.RollbackWatch;
 import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.schedule.Scheduler;
@@ -135,6 +136,8 @@ final class ManagerParts {
     final CommandExecutor executor;
     /** Checks that resizes took effect; started with the manager ({@link #VERIFY_INTERVAL}). */
     final ResizeVerifier verifier;
+    /** Rolls back resizes whose rule's rollback condition holds; started with the verifier, same interval. */
+    final RollbackWatch rollbacks;
     final Manager manager;
     final ManagerRoster roster;
     /** Carries out the ruleset's schedules; started by the process once its windows are warm. */
@@ -174,6 +177,8 @@ final class ManagerParts {
                 rule -> rulesets.get().rule(rule).map(r -> r.checks().restart()).orElse(RestartPolicy.ALLOWED),
                 new ShrinkGuard(usage(history), options.guardWindow(), options.guardMaxPercent(),
                         rule -> rulesets.get().rule(rule).map(r -> r.checks().guard()).orElse(true), clock));
+        this.rollbacks = new RollbackWatch(actionLog, rulesets, fleet::latestSince, executor::execute, alertLog, clock,
+                registry);
         this.decisionLog = new DecisionLog(db.dataSource());
         this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
         this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);

@@ -104,6 +104,7 @@ public final class ManagerServer implements AutoCloseable {
         watch.start(Duration.ofSeconds(10));
         started.started(manager.scheduler).start(ManagerParts.SCHEDULE_TICK);
         started.started(manager.verifier).start(ManagerParts.VERIFY_INTERVAL);
+        started.started(manager.rollbacks).start(ManagerParts.VERIFY_INTERVAL);
     }
 
     public int port() {

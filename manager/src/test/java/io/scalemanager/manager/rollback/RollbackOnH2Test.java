@@ -1,0 +1,13 @@
+package io.scalemanager.manager.rollback;
+
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+
+import java.nio.file.Path;
+
+class RollbackOnH2Test extends RollbackTest {
+    @Override
+    protected Database openDatabase(Path dir) {
+        return TestDatabases.h2File(dir);
+    }
+}
