@@ -237,6 +237,8 @@ public final class PartitionArchiver {
     }
 
     private static boolean lock(Connection c) throws SQLException {
+        // GET_LOCK may wait longer than db.query_timeout lets a statement's answer take (the pool resets this).
+        c.setNetworkTimeout(Runnable::run, (int) PartitionedTable.STATEMENT_TIMEOUT.toMillis());
         try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(?, ?)")) {
             ps.setString(1, LOCK);
             ps.setInt(2, LOCK_WAIT_SECONDS);
