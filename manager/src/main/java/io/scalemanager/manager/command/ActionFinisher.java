@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The one way an action ends, whoever ends it (the {@link CommandExecutor}, or {@link StuckActions} for an
@@ -33,6 +36,7 @@ public final class ActionFinisher {
     private final Optional<ActionLocks> locks;
     private final Clock clock;
     private final MeterRegistry registry;
+    private final List<Consumer<Action>> endListeners = new CopyOnWriteArrayList<>();
 
     private ActionFinisher(ActionLog actionLog, AlertLog alerts, Optional<ActionLocks> locks, Clock clock,
                            MeterRegistry registry) {
@@ -56,6 +60,14 @@ public final class ActionFinisher {
     public static ActionFinisher withoutLockCache(ActionLog actionLog, AlertLog alerts, Clock clock,
                                                   MeterRegistry registry) {
         return new ActionFinisher(actionLog, alerts, Optional.empty(), clock, registry);
+    }
+
+    /**
+     * Tells {@code listener} of every action that ends through this finisher (succeeded, failed, verified or
+     * released), after the ActionLog recorded it: the fleet views forget the instance's cached size.
+     */
+    public void onEnded(Consumer<Action> listener) {
+        endListeners.add(listener);
     }
 
     /**
@@ -144,6 +156,9 @@ public final class ActionFinisher {
     }
 
     private void ended(Action a, ActionStatus status, long cooldownUntil) {
+        for (Consumer<Action> listener : endListeners) {
+            listener.accept(a);
+        }
         locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(),
                 new ActionLocks.Lock(a.id(), a.rule(), cooldownUntil), clock.millis()));
         Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")

@@ -1,75 +1,127 @@
 package io.scalemanager.manager.fleet;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import io.scalemanager.core.json.Json;
 
+import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * The other managers' share of the fleet. Each manager knows the instances of its own Kafka partitions; a fleet
- * listing asks every live peer of the roster for its own ({@code scope=local}) and merges the pages.
+ * The other managers, asked for their share of a fleet-wide read. Each manager knows the instances of its own Kafka
+ * partitions; a fleet-wide read asks every live peer of the roster for its own ({@code scope=local}) in parallel,
+ * reads each answer into a record, and names the peers that did not answer within
+ * {@link FleetTimeouts#peerWait()}.
  */
 public final class FleetPeers {
-    private static final TypeReference<Map<String, List<Map<String, Object>>>> PAGE = new TypeReference<>() {
-    };
-
     private final ManagerRoster roster;
-    private final Duration timeout;
+    private final FleetTimeouts timeouts;
     private final HttpClient http;
 
-    public FleetPeers(ManagerRoster roster, Duration timeout) {
-        this.roster = roster;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    /** A manager that did not answer in time, or answered with an error, and why. */
+    public record Unanswered(String manager, String error) {
     }
 
+    /**
+     * The answers of the peers asked, in the order asked.
+     *
+     * @param answered   per peer that answered, its answer; empty when it does not know what was asked (404)
+     * @param unanswered the peers that did not answer in time or answered with another error
+     */
+    public record Answers<T>(Map<URI, Optional<T>> answered, List<Unanswered> unanswered) {
+    }
+
+    /**
+     * @param http the client for manager → manager requests (its connect timeout should be at most
+     *             {@link FleetTimeouts#peerRequest()})
+     */
+    public FleetPeers(ManagerRoster roster, FleetTimeouts timeouts, HttpClient http) {
+        this.roster = roster;
+        this.timeouts = timeouts;
+        this.http = http;
+    }
+
+    /** A plain HTTP/1.1 client whose connect timeout is one peer request. */
+    public static HttpClient plainClient(FleetTimeouts timeouts) {
+        return HttpClient.newBuilder().connectTimeout(timeouts.peerRequest()).version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** The addresses of the other live managers. */
     public List<URI> peers() {
         return roster.peers();
     }
 
-    /** The instances the peer knows itself, in id order after {@code after}; fails on any answer but 200. */
-    public CompletableFuture<List<Map<String, Object>>> localPage(URI peer, String after, int limit) {
-        String query = "scope=local&limit=" + limit
-                + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(peer.resolve("/v1/instances?" + query)).timeout(timeout)
-                .GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("answered " + response.statusCode());
-            }
-            try {
-                List<Map<String, Object>> instances = Json.mapper().readValue(response.body(), PAGE).get("instances");
-                if (instances == null) {
-                    throw new IllegalStateException("answered without an instances list");
-                }
-                return instances;
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException("answered with unreadable JSON: " + e.getMessage(), e);
-            }
-        });
+    public FleetTimeouts timeouts() {
+        return timeouts;
+    }
+
+    /** Asks every live peer {@code GET pathAndQuery}, to be read as a {@code type}; {@link Pending#await} waits. */
+    public <T> Pending<T> askAll(String pathAndQuery, Class<T> type) {
+        return ask(peers(), peer -> pathAndQuery, type);
     }
 
     /**
-     * The peer's own answer to "why" for the instance ({@code scope=local}): its JSON body, or empty when the
-     * peer does not know the instance (404); fails on any other answer.
+     * Asks each of {@code peers} its own {@code GET} in parallel, without waiting: the caller does its own share
+     * meanwhile, then waits with {@link Pending#await}.
      */
-    public CompletableFuture<Optional<String>> localWhy(URI peer, String instance) {
-        String path = "/v1/instances/" + URLEncoder.encode(instance, StandardCharsets.UTF_8) + "/why?scope=local";
-        HttpRequest request = HttpRequest.newBuilder(peer.resolve(path)).timeout(timeout).GET().build();
+    public <T> Pending<T> ask(Collection<URI> peers, Function<URI, String> pathAndQuery, Class<T> type) {
+        Map<URI, CompletableFuture<Optional<T>>> requests = new LinkedHashMap<>();
+        for (URI peer : peers) {
+            requests.put(peer, get(peer, pathAndQuery.apply(peer), type));
+        }
+        return new Pending<>(requests, System.nanoTime() + timeouts.peerWait().toNanos());
+    }
+
+    /** Requests under way to the peers, answered within {@link FleetTimeouts#peerWait()} of their sending. */
+    public static final class Pending<T> {
+        private final Map<URI, CompletableFuture<Optional<T>>> requests;
+        private final long deadlineNanos;
+
+        private Pending(Map<URI, CompletableFuture<Optional<T>>> requests, long deadlineNanos) {
+            this.requests = requests;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /**
+         * Waits for the answers until the deadline; the peers not answered by then are named.
+         *
+         * @throws InterruptedException when interrupted while waiting; the requests under way are left to time out
+         */
+        public Answers<T> await() throws InterruptedException {
+            Map<URI, Optional<T>> answered = new LinkedHashMap<>();
+            List<Unanswered> unanswered = new ArrayList<>();
+            for (Map.Entry<URI, CompletableFuture<Optional<T>>> e : requests.entrySet()) {
+                try {
+                    answered.put(e.getKey(), e.getValue().get(Math.max(0, deadlineNanos - System.nanoTime()),
+                            TimeUnit.NANOSECONDS));
+                } catch (ExecutionException | TimeoutException failure) {
+                    Throwable cause = failure instanceof ExecutionException ? failure.getCause() : failure;
+                    unanswered.add(new Unanswered(e.getKey().toString(), cause.getMessage() == null
+                            ? cause.getClass().getSimpleName() : cause.getMessage()));
+                }
+            }
+            return new Answers<>(answered, unanswered);
+        }
+    }
+
+    /** One peer's answer: empty on 404, failed on any other answer but 200 or on a body that is no {@code type}. */
+    private <T> CompletableFuture<Optional<T>> get(URI peer, String pathAndQuery, Class<T> type) {
+        HttpRequest request = HttpRequest.newBuilder(peer.resolve(pathAndQuery)).timeout(timeouts.peerRequest())
+                .GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() == 404) {
                 return Optional.empty();
@@ -77,34 +129,13 @@ public final class FleetPeers {
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("answered " + response.statusCode());
             }
-            return Optional.of(response.body());
+            try {
+                // Fractional epoch seconds stay decimals, so they are passed on without an exponent.
+                return Optional.of(Json.mapper().readerFor(type)
+                        .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readValue(response.body()));
+            } catch (IOException e) {
+                throw new IllegalStateException("answered with unreadable JSON: " + e.getMessage(), e);
+            }
         });
-    }
-
-    /**
-     * The first {@code limit} instances of all pages in id order. An instance on two pages (its partition moved
-     * while the pages were read) is taken from the one that saw it last.
-     */
-    public static List<Map<String, Object>> merge(List<List<Map<String, Object>>> pages, int limit) {
-        Map<String, Map<String, Object>> byId = new TreeMap<>();
-        Comparator<Map<String, Object>> lastSeen = Comparator.comparingDouble(FleetPeers::lastSeen);
-        for (List<Map<String, Object>> page : pages) {
-            for (Map<String, Object> instance : page) {
-                byId.merge(String.valueOf(instance.get("instance")), instance,
-                        (a, b) -> lastSeen.compare(a, b) >= 0 ? a : b);
-            }
-        }
-        List<Map<String, Object>> merged = new ArrayList<>(Math.min(limit, byId.size()));
-        for (Map<String, Object> instance : byId.values()) {
-            if (merged.size() == limit) {
-                break;
-            }
-            merged.add(new LinkedHashMap<>(instance));
-        }
-        return merged;
-    }
-
-    private static double lastSeen(Map<String, Object> instance) {
-        return instance.get("last_seen") instanceof Number n ? n.doubleValue() : 0;
     }
 }

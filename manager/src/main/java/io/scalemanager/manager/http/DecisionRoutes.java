@@ -16,16 +16,14 @@ import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Rule;
 
-import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Why and why not: {@code GET /v1/instances/{instance}/why} (the latest outcome of every rule that applies to
@@ -36,7 +34,6 @@ public final class DecisionRoutes implements Routes {
     private static final int MAX_LIMIT = 10_000;
     /** An outcome older than its rule's {@code for} plus this has no fresh data behind it: shown as stale. */
     static final Duration STALE_AFTER = Duration.ofMinutes(2);
-    private static final long PEER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(8);
 
     private final LatestOutcomes latest;
     private final DecisionLog decisionLog;
@@ -76,9 +73,9 @@ public final class DecisionRoutes implements Routes {
             return;
         }
         if (!local && peers.isPresent()) {
-            Optional<String> answer = askPeers(instance);
+            Optional<Why> answer = askPeers(instance);
             if (answer.isPresent()) {
-                ctx.contentType("application/json").result(answer.get());
+                ctx.json(answer.get());
                 return;
             }
         }
@@ -117,31 +114,24 @@ public final class DecisionRoutes implements Routes {
     }
 
     /** The first peer that knows the instance answers for it. */
-    private Optional<String> askPeers(String instance) {
-        List<URI> others = peers.get().peers();
-        List<CompletableFuture<Optional<String>>> answers = new ArrayList<>(others.size());
-        for (URI peer : others) {
-            answers.add(peers.get().localWhy(peer, instance));
+    private Optional<Why> askPeers(String instance) {
+        FleetPeers.Answers<Why> answers;
+        try {
+            answers = peers.get().askAll("/v1/instances/" + URLEncoder.encode(instance, StandardCharsets.UTF_8)
+                    .replace("+", "%20") + "/why?scope=local", Why.class).await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while asking the other managers");
         }
-        long deadline = System.nanoTime() + PEER_TIMEOUT_NANOS;
-        List<String> unanswered = new ArrayList<>();
-        for (int i = 0; i < answers.size(); i++) {
-            try {
-                Optional<String> body = answers.get(i).get(Math.max(0, deadline - System.nanoTime()),
-                        TimeUnit.NANOSECONDS);
-                if (body.isPresent()) {
-                    return body;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(503, "interrupted while asking the other managers");
-            } catch (Exception e) {
-                unanswered.add(others.get(i).toString());
+        for (Optional<Why> answer : answers.answered().values()) {
+            if (answer.isPresent()) {
+                return answer;
             }
         }
-        if (!unanswered.isEmpty()) {
+        if (!answers.unanswered().isEmpty()) {
             throw new ApiException(503, "instance '" + instance + "' is not decided here and these managers did "
-                    + "not answer: " + String.join(", ", unanswered));
+                    + "not answer: " + String.join(", ", answers.unanswered().stream()
+                    .map(FleetPeers.Unanswered::manager).toList()));
         }
         return Optional.empty();
     }
@@ -190,19 +180,5 @@ public final class DecisionRoutes implements Routes {
 
     private static Optional<String> param(Context ctx, String name) {
         return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isEmpty());
-    }
-
-    /** The most pressing latest outcome of an instance, for the fleet listing; null when none. */
-    public static Map<String, Object> mostPressing(LatestOutcomes latest, String instance) {
-        LatestOutcomes.Entry e = latest.mostPressing(instance);
-        if (e == null) {
-            return null;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rule", e.outcome().rule().name());
-        m.put("outcome", e.outcome().kind().wireName());
-        m.put("reason", e.outcome().reason());
-        m.put("since", EpochSeconds.fromMillis(e.sinceMs()));
-        return m;
     }
 }

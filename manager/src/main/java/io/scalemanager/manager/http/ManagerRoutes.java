@@ -13,21 +13,13 @@ import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.ActionFinisher;
-import io.scalemanager.manager.command.InstanceApiClient;
-import io.scalemanager.manager.decision.LatestOutcomes;
-import io.scalemanager.manager.fleet.Fleet;
-import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.fleet.FleetListing;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The manager's read API: the ActionLog, the alerts, and the fleet with its sizes and each instance's most
@@ -35,39 +27,23 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ManagerRoutes implements Routes {
     private static final int MAX_LIMIT = 10_000;
-    /**
-     * A fleet listing waits this long for the other managers (each waits up to 5 s for the instance API's sizes);
-     * the listing names those that did not answer.
-     */
-    private static final long PEER_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(8);
 
     private final ActionLog actionLog;
     private final AlertLog alertLog;
-    private final Fleet fleet;
-    private final InstanceApiClient instanceApi;
-    private final Optional<FleetPeers> peers;
-    private final LatestOutcomes latest;
+    private final FleetListing fleet;
     private final Optional<ActionFinisher> finisher;
 
     /**
-     * @param peers the other managers, when several share the partitions (Kafka); each knows only its own
-     *              instances, so a fleet listing asks them too
+     * @param fleet    the fleet listing, asking the other managers too when several share the partitions
+     * @param finisher ends actions released by an operator ({@code POST /v1/actions/{id}/release}); without it the
+     *                 route is not served
      */
-    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
-                         Optional<FleetPeers> peers, LatestOutcomes latest) {
-        this(actionLog, alertLog, fleet, instanceApi, peers, latest, Optional.empty());
-    }
-
-    /** @param finisher ends actions released by an operator ({@code POST /v1/actions/{id}/release}) */
-    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, Fleet fleet, InstanceApiClient instanceApi,
-                         Optional<FleetPeers> peers, LatestOutcomes latest, Optional<ActionFinisher> finisher) {
-        this.latest = latest;
-        this.finisher = finisher;
+    public ManagerRoutes(ActionLog actionLog, AlertLog alertLog, FleetListing fleet,
+                         Optional<ActionFinisher> finisher) {
         this.actionLog = actionLog;
         this.alertLog = alertLog;
         this.fleet = fleet;
-        this.instanceApi = instanceApi;
-        this.peers = peers;
+        this.finisher = finisher;
     }
 
     @Override
@@ -156,81 +132,17 @@ public final class ManagerRoutes implements Routes {
     }
 
     private void instances(Context ctx) {
-        String after = ctx.queryParam("after");
-        int limit = limit(ctx, 1000);
         String scope = Optional.ofNullable(ctx.queryParam("scope")).orElse("fleet");
         if (!scope.equals("fleet") && !scope.equals("local")) {
             throw ApiException.badRequest("scope", "must be 'fleet' (every manager's instances) or 'local' "
                     + "(this manager's), got '" + scope + "'");
         }
-        if (peers.isEmpty() || scope.equals("local")) {
-            ctx.json(Map.of("instances", localInstances(after, limit)));
-            return;
-        }
-        // Ask the peers first, so their answers travel while this manager lists its own.
-        List<URI> others = peers.get().peers();
-        List<CompletableFuture<List<Map<String, Object>>>> pages = new ArrayList<>(others.size());
-        for (URI peer : others) {
-            pages.add(peers.get().localPage(peer, after, limit));
-        }
-        List<List<Map<String, Object>>> answered = new ArrayList<>();
-        answered.add(localInstances(after, limit));
-        List<Map<String, Object>> unanswered = new ArrayList<>();
-        long deadline = System.nanoTime() + PEER_TIMEOUT_NANOS;
-        for (int i = 0; i < others.size(); i++) {
-            try {
-                answered.add(pages.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ApiException(503, "interrupted while asking the other managers");
-            } catch (ExecutionException | TimeoutException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                unanswered.add(Map.of("manager", others.get(i).toString(), "error",
-                        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()));
-            }
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("instances", FleetPeers.merge(answered, limit));
-        body.put("managers", answered.size());
-        body.put("unanswered", unanswered);
-        ctx.json(body);
-    }
-
-    /** This manager's own instances, each with its size from the instance API. */
-    private List<Map<String, Object>> localInstances(String after, int limit) {
-        List<Fleet.InstanceView> views = fleet.list(after, limit);
-        List<CompletableFuture<Optional<InstanceApiClient.SourcedSize>>> sizes = new ArrayList<>(views.size());
-        for (Fleet.InstanceView v : views) {
-            sizes.add(instanceApi.sourcedSizeAsync(v.instance()));
-        }
-        List<Map<String, Object>> body = new ArrayList<>(views.size());
-        for (int i = 0; i < views.size(); i++) {
-            Fleet.InstanceView v = views.get(i);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("instance", v.instance());
-            m.put("last_seen", EpochSeconds.fromMillis(v.lastSeenMs()));
-            m.put("values", v.values());
-            Optional<InstanceApiClient.SourcedSize> size = awaitSize(sizes.get(i));
-            m.put("size", size.map(s -> (Object) Map.of("cpu", s.size().cpu(), "ram", s.size().ram(),
-                    "storage", s.size().storage())).orElse(null));
-            // which size is real: the simulator's made-up one beside an agent's ram_total_mb misleads otherwise
-            m.put("size_source", size.map(InstanceApiClient.SourcedSize::source).orElse(null));
-            m.put("outcome", DecisionRoutes.mostPressing(latest, v.instance()));
-            body.add(m);
-        }
-        return body;
-    }
-
-    private static Optional<InstanceApiClient.SourcedSize> awaitSize(
-            CompletableFuture<Optional<InstanceApiClient.SourcedSize>> f) {
+        int limit = limit(ctx, 1000);
         try {
-            return f.get(5, TimeUnit.SECONDS);
+            ctx.json(fleet.list(ctx.queryParam("after"), limit, scope.equals("fleet")));
         } catch (InterruptedException e) {
-            // Stopping: keep the interruption for the caller, leave the size out like an unanswered one.
             Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty();
+            throw new ApiException(503, "interrupted while listing the fleet");
         }
     }
 

@@ -35,6 +35,9 @@ import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetListing;
+import io.scalemanager.manager.fleet.FleetTimeouts;
+import io.scalemanager.manager.fleet.InstanceSizes;
 import io.scalemanager.manager.http.ManagerRoutes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -104,8 +107,9 @@ class ResizeVerifierTest {
                 new CommandSettings(Duration.ofMillis(20), Duration.ofMillis(20), 3, Duration.ofMinutes(15)),
                 Optional.of(verifier));
         managerApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
-                .add(new ManagerRoutes(actionLog, alerts, fleet, client, Optional.empty(), new LatestOutcomes(),
-                        Optional.of(finisher)))
+                .add(new ManagerRoutes(actionLog, alerts, new FleetListing(fleet,
+                        new InstanceSizes(client::sourcedSizeAsync, Duration.ZERO, 8, clock), new LatestOutcomes(),
+                        Optional.empty(), FleetTimeouts.DEFAULTS), Optional.of(finisher)))
                 .start();
     }
 

@@ -76,6 +76,9 @@ public final class ConfigKeys {
     public static final ConfigKey MANAGER_GUARD_MAX = ConfigKey.of("manager.guard_max", "85",
             "percent: a shrink whose projected p99 utilization at the new size is above this is not made "
                     + "(outcome guard; a rule may say guard: false)");
+    public static final ConfigKey MANAGER_SIZE_CACHE_TTL = ConfigKey.of("manager.size_cache_ttl", "30s",
+            "how long the fleet views show an instance's size before asking the instance API again (an action "
+                    + "ending on the instance forgets it at once; 0: ask every time)");
     public static final ConfigKey MANAGER_INSTANCE_API = ConfigKey.of("manager.instance_api.url", null,
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
@@ -146,7 +149,7 @@ public final class ConfigKeys {
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT,
-            MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP,
+            MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP, MANAGER_SIZE_CACHE_TTL,
             MANAGER_DRY_RUN, PROVIDERS, ALERTS, CLEANER_ENABLED,
             CLEANER_INTERVAL, CLEANER_EVENT_RETENTION, CLEANER_ACTION_RETENTION, CLEANER_CHUNK_ROWS, CLEANER_PAUSE,
             CLEANER_PAUSE_PERCENT, CLEANER_DOWNSAMPLE, CLEANER_STUCK_AFTER, CLEANER_ARCHIVE,

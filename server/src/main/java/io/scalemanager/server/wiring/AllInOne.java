@@ -139,7 +139,7 @@ public final class AllInOne implements AutoCloseable {
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the queue drained into the manager.
         started.stopBefore(db, manager.decisions);
-        operations.listener(new DirectResizeRecorder(manager.actionLog));
+        operations.listener(new DirectResizeRecorder(manager.actionLog, op -> manager.sizes.forget(op.instance())));
 
         // Alerts are delivered until just before the database closes, so the drain's alerts can still go out.
         started.stopBefore(db, manager.dispatcher);

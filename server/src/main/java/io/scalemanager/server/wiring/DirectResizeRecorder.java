@@ -9,6 +9,7 @@ import io.scalemanager.manager.command.CommandExecutor;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Records resizes asked of the instance API directly (not a manager's command) in the ActionLog as rule
@@ -19,9 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DirectResizeRecorder implements OperationListener {
     private final ActionLog actionLog;
     private final Map<String, Long> actionOfOperation = new ConcurrentHashMap<>();
+    private final Consumer<Operation> resized;
 
     DirectResizeRecorder(ActionLog actionLog) {
+        this(actionLog, op -> { });
+    }
+
+    /**
+     * @param resized told of every operation that ended, a manager's command or not (in the all-in-one: the
+     *                fleet views' cached size of the instance is out of date)
+     */
+    DirectResizeRecorder(ActionLog actionLog, Consumer<Operation> resized) {
         this.actionLog = actionLog;
+        this.resized = resized;
     }
 
     @Override
@@ -37,6 +48,7 @@ final class DirectResizeRecorder implements OperationListener {
 
     @Override
     public void finished(Operation op) {
+        resized.accept(op);
         Long id = actionOfOperation.remove(op.id());
         if (id != null) {
             actionLog.finish(id, op.status() == OperationStatus.SUCCEEDED ? ActionStatus.SUCCEEDED

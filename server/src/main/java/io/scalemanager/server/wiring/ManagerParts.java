@@ -30,7 +30,10 @@ import io.scalemanager.manager.decision.DecisionWriter;
 import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.decision.OutcomeRecorder;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetListing;
 import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.fleet.FleetTimeouts;
+import io.scalemanager.manager.fleet.InstanceSizes;
 import io.scalemanager.manager.fleet.ManagerRoster;
 import io.scalemanager.manager.guard.ShrinkGuard;
 import io.scalemanager.manager.guard.UsageHistory;
@@ -80,8 +83,6 @@ final class ManagerParts {
     /** How often schedules are looked at: an occurrence runs within this of its moment. */
     static final Duration VERIFY_INTERVAL = Duration.ofSeconds(5);
     static final Duration SCHEDULE_TICK = Duration.ofSeconds(10);
-    /** More than the 5 s a peer waits for the instance API's sizes. */
-    private static final Duration PEER_TIMEOUT = Duration.ofSeconds(7);
     /** Outcomes gather this long before they are written as one batch. */
     private static final Duration DECISION_BATCH_INTERVAL = Duration.ofMillis(250);
     private static final int DECISION_BACKLOG = 200_000;
@@ -94,7 +95,8 @@ final class ManagerParts {
     record Options(CommandSettings commands, Duration maxEventAge, Duration maxGap, Optional<URI> instanceApiUrl,
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
                    Duration forgetAfter, boolean dryRun, Duration verifyTimeout, Duration guardWindow,
-                   int guardMaxPercent, BacktestSettings backtest) {
+                   int guardMaxPercent, BacktestSettings backtest,
+                   Duration sizeCacheTtl) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -115,7 +117,8 @@ final class ManagerParts {
                     settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT),
                     settings.duration(ConfigKeys.MANAGER_GUARD_WINDOW),
                     settings.integer(ConfigKeys.MANAGER_GUARD_MAX, 1, 100),
-                    BacktestProcess.settings(settings));
+                    BacktestProcess.settings(settings),
+                    settings.duration(ConfigKeys.MANAGER_SIZE_CACHE_TTL));
         }
     }
 
@@ -131,6 +134,8 @@ final class ManagerParts {
     final ActionLocks locks = new ActionLocks();
     final Fleet fleet;
     final InstanceApiClient instanceApi;
+    /** The instances' sizes the fleet views show, cached and fetched a few at a time. */
+    final InstanceSizes sizes;
     /** How actions end, for the executor and for the cleaner's stuck actions of the all-in-one. */
     final ActionFinisher finisher;
     final CommandExecutor executor;
@@ -143,6 +148,8 @@ final class ManagerParts {
     /** Carries out the ruleset's schedules; started by the process once its windows are warm. */
     final Scheduler scheduler;
     private final Options options;
+    /** The other managers, when several share the partitions; set with the routes. */
+    private Optional<FleetPeers> peers = Optional.empty();
     private final Database db;
     private final Clock clock;
 
@@ -167,7 +174,11 @@ final class ManagerParts {
         Optional<URI> configured = options.instanceApiUrl();
         this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
                 options.instanceApiToken(), INSTANCE_API_TIMEOUT);
+        this.sizes = new InstanceSizes(instanceApi::sourcedSizeAsync, options.sizeCacheTtl(),
+                InstanceSizes.DEFAULT_MAX_IN_FLIGHT, clock);
         this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
+        // An action that ended may have changed the size the fleet views show.
+        finisher.onEnded(a -> sizes.forget(a.instance()));
         this.verifier = new ResizeVerifier(actionLog, finisher, alertLog,
                 instance -> fleet.get(instance).map(Fleet.InstanceView::values), instanceApi::size,
                 rule -> rulesets.get().rule(rule).map(r -> r.checks().verifyTimeoutOr(options.verifyTimeout()))
@@ -245,11 +256,12 @@ final class ManagerParts {
      *                         listing must ask them too
      */
     void addRoutesTo(ApiServer server, boolean sharesPartitions) {
-        Optional<FleetPeers> peers = sharesPartitions ? Optional.of(new FleetPeers(roster, PEER_TIMEOUT))
-                : Optional.empty();
+        this.peers = sharesPartitions ? Optional.of(new FleetPeers(roster, FleetTimeouts.DEFAULTS,
+                FleetPeers.plainClient(FleetTimeouts.DEFAULTS))) : Optional.empty();
         // Before the instance API's routes in the all-in-one: /v1/instances/{id}/why before /v1/instances/<id>.
         server.add(new DecisionRoutes(latest, decisionLog, rulesets, fleet, peers, clock));
-        server.add(new ManagerRoutes(actionLog, alertLog, fleet, instanceApi, peers, latest, Optional.of(finisher)))
+        server.add(new ManagerRoutes(actionLog, alertLog,
+                        new FleetListing(fleet, sizes, latest, peers, FleetTimeouts.DEFAULTS), Optional.of(finisher)))
                 .add(new SilenceRoutes(new Silences(db.dataSource(), clock), clock))
                 .add(new PauseRoutes(pauses, clock))
                 .add(new RulesRoutes(rulesets, reloader))
@@ -266,7 +278,8 @@ final class ManagerParts {
         Supplier<Ruleset> rules = rulesets;
         server.add(new DashboardRoutes(server.signInRequired(), server::signedIn))
                 .add(new DashboardApiRoutes(
-                        new FleetSummary(fleet, actionLog, rules, instanceApi::sizeAsync,
+                        new FleetSummary(fleet, actionLog, rules,
+                                instance -> sizes.get(instance).thenApply(s -> s.map(InstanceApiClient.SourcedSize::size)),
                                 options.alerts().stoppedReportingAfter(), clock),
                         new InstanceCharts(eventLog, fleet, actionLog, alertLog, rules),
                         new RuleActivity(actionLog, rules, clock), clock));
