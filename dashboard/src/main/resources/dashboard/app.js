@@ -225,7 +225,10 @@
           + (i.last_action.to ?? '?') + ' (' + i.last_action.rule + ') ', status(i.last_action.status)] : '—')));
       table.replaceChildren(el('thead', {}, head), el('tbody', {}, rows));
       const counts = Object.entries(data.statuses).filter(([, n]) => n > 0).map(([s, n]) => n + ' ' + s.replace(/_/g, ' '));
-      summary.textContent = data.total + ' instances match' + (counts.length ? ' · ' + counts.join(', ') : '');
+      const missing = (data.unanswered || []).map(u => u.manager);
+      summary.textContent = data.total + ' instances match' + (counts.length ? ' · ' + counts.join(', ') : '')
+        + (data.managers ? ' · from ' + data.managers + (data.managers === 1 ? ' manager' : ' managers') : '')
+        + (missing.length ? ' · not answering, their instances are missing: ' + missing.join(', ') : '');
       const pages = Math.max(1, Math.ceil(data.total / p.size));
       pager.replaceChildren(
         el('button', {type: 'button', disabled: p.page <= 0, onclick: () => go('fleet', {...p, page: p.page - 1})}, '‹ previous'),

@@ -1,114 +1,278 @@
 package io.scalemanager.dashboard.fleet;
 
-import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.command.InstanceApiClient.SourcedSize;
+import io.scalemanager.manager.decide.Outcome;
+import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetPeers;
+import io.scalemanager.manager.fleet.FleetTimeouts;
+import io.scalemanager.manager.fleet.InstanceSizes;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.Ruleset;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The fleet page's data: filters, sorts and pages the whole fleet in memory (10,000 instances in a few
- * milliseconds), and only for the rows of the page asks the ActionLog for the last action and the instance API for
- * the size. A status comes from what the manager knows now: the reports' ages, the actions that hold a lock.
+ * milliseconds), and only for the rows of the page reads the last action, the size (through the size cache) and
+ * the sparklines. An instance's status comes from what the manager knows now: the age of its reports, the actions
+ * holding a lock in the ActionLog, and the latest outcomes of its rules.
+ *
+ * <p>With several managers (Kafka) each knows only the instances of its partitions, so a page of the whole fleet
+ * is read in two steps: every manager gives its first {@code offset + size} matching rows, briefly (no size, last
+ * action or sparklines), in the page's order; the asking manager merges them and takes the page; then the managers
+ * owning rows of the page give those rows in full.
  */
 public final class FleetSummary {
-    private static final long SIZE_WAIT_MS = 2_000;
+    /** An outcome older than its rule's {@code for} plus this has no fresh data behind it and sets no status. */
+    private static final Duration OUTCOME_FRESH_FOR = Duration.ofMinutes(2);
 
     private final Fleet fleet;
     private final ActionLog actionLog;
+    private final LatestOutcomes latest;
     private final Supplier<Ruleset> ruleset;
-    private final Function<String, CompletableFuture<Optional<Size>>> sizes;
+    private final InstanceSizes sizes;
+    private final Optional<FleetPeers> peers;
+    private final FleetTimeouts timeouts;
     private final Duration stoppedReportingAfter;
     private final Clock clock;
 
     /**
-     * @param sizes                 an instance's size from the instance API
+     * @param latest                the latest outcome of each (instance, rule) this manager decided
+     * @param sizes                 the instances' sizes from the instance API, cached
+     * @param peers                 the other managers, when several share the partitions
      * @param stoppedReportingAfter an instance silent for longer is shown as {@code stopped_reporting}
      */
-    public FleetSummary(Fleet fleet, ActionLog actionLog, Supplier<Ruleset> ruleset,
-                        Function<String, CompletableFuture<Optional<Size>>> sizes, Duration stoppedReportingAfter,
-                        Clock clock) {
+    public FleetSummary(Fleet fleet, ActionLog actionLog, LatestOutcomes latest, Supplier<Ruleset> ruleset,
+                        InstanceSizes sizes, Optional<FleetPeers> peers, FleetTimeouts timeouts,
+                        Duration stoppedReportingAfter, Clock clock) {
         this.fleet = fleet;
         this.actionLog = actionLog;
+        this.latest = latest;
         this.ruleset = ruleset;
         this.sizes = sizes;
+        this.peers = peers;
+        this.timeouts = timeouts;
         this.stoppedReportingAfter = stoppedReportingAfter;
         this.clock = clock;
     }
 
-    public FleetPage page(FleetQuery q) {
+    /**
+     * The page as asked, of the whole fleet: with other managers, theirs included.
+     *
+     * @throws InterruptedException when interrupted while waiting for sizes or other managers
+     */
+    public FleetPage page(FleetQuery q) throws InterruptedException {
+        int offset = q.page() * q.size();
+        List<String> watched = List.copyOf(ruleset.get().types());
+        if (peers.isEmpty()) {
+            FleetShare own = share(q, offset, q.size(), false);
+            return new FleetPage(own.total(), q.page(), q.size(), own.statuses(), watched, own.instances(), null,
+                    null);
+        }
+        return fleetWide(q, offset, watched);
+    }
+
+    /**
+     * This manager's share of a page: its matching instances in the query's order, rows {@code offset} to
+     * {@code offset + limit}; brief rows leave out size, last action and sparklines.
+     */
+    public FleetShare share(FleetQuery q, int offset, int limit, boolean brief) throws InterruptedException {
         long now = clock.millis();
         Ruleset rules = ruleset.get();
-        Map<String, Status> lockHolders = lockHolders(rules, now);
-        List<Fleet.InstanceView> all = fleet.all();
+        Map<String, Status> holders = lockHolders(rules, now);
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (InstanceStatus s : InstanceStatus.values()) {
             counts.put(s.wireName(), 0);
         }
-        List<Fleet.InstanceView> matching = new ArrayList<>();
-        Map<String, Status> statusOf = new HashMap<>();
-        for (Fleet.InstanceView v : all) {
+        List<FleetRow> matching = new ArrayList<>();
+        for (Fleet.InstanceView v : fleet.all()) {
             if (!q.instances().matches(v.instance())) {
                 continue;
             }
-            Status s = status(v, lockHolders.get(v.instance()), now);
+            Status s = status(v, holders.get(v.instance()), now);
             counts.merge(s.status().wireName(), 1, Integer::sum);
             if (q.status().isEmpty() || q.status().get() == s.status()) {
-                matching.add(v);
-                statusOf.put(v.instance(), s);
+                matching.add(new FleetRow(v.instance(), EpochSeconds.fromMillis(v.lastSeenMs()), v.values(), null,
+                        s.status().wireName(), s.why(), null, null));
             }
         }
-        matching.sort(order(q, statusOf));
-        int from = Math.min(matching.size(), q.page() * q.size());
-        List<Fleet.InstanceView> page = matching.subList(from, Math.min(matching.size(), from + q.size()));
+        matching.sort(order(q));
+        int from = Math.min(matching.size(), offset);
+        List<FleetRow> rows = matching.subList(from, (int) Math.min(matching.size(), (long) from + limit));
+        return new FleetShare(matching.size(), counts, brief ? List.copyOf(rows) : complete(rows, now));
+    }
 
-        List<CompletableFuture<Optional<Size>>> pending = new ArrayList<>(page.size());
-        for (Fleet.InstanceView v : page) {
-            pending.add(sizes.apply(v.instance()));
+    private FleetPage fleetWide(FleetQuery q, int offset, List<String> watched) throws InterruptedException {
+        int end = offset + q.size();
+        FleetPeers.Pending<FleetShare> asked = peers.get().askAll(sharePath(q, 0, end, true), FleetShare.class);
+        FleetShare own = share(q, 0, end, true);
+        FleetPeers.Answers<FleetShare> answers = asked.await();
+
+        Map<String, Integer> counts = new LinkedHashMap<>(own.statuses());
+        int total = own.total();
+        Map<String, Owned> byId = new HashMap<>();
+        addAll(byId, own.instances(), null);
+        Set<String> unanswered = new LinkedHashSet<>();
+        List<FleetPeers.Unanswered> why = new ArrayList<>(answers.unanswered());
+        int managers = 1;
+        for (Map.Entry<URI, Optional<FleetShare>> a : answers.answered().entrySet()) {
+            if (a.getValue().isEmpty() || a.getValue().get().instances() == null) {
+                why.add(new FleetPeers.Unanswered(a.getKey().toString(), "answered without a fleet share"));
+                continue;
+            }
+            FleetShare share = a.getValue().get();
+            managers++;
+            total += share.total();
+            share.statuses().forEach((status, n) -> counts.merge(status, n, Integer::sum));
+            addAll(byId, share.instances(), a.getKey());
         }
+        List<Owned> merged = new ArrayList<>(byId.values());
+        Comparator<FleetRow> order = order(q);
+        merged.sort((x, y) -> order.compare(x.row(), y.row()));
+        List<Owned> page = merged.subList(Math.min(merged.size(), offset), Math.min(merged.size(), end));
+
+        // The rows of the page in full: this manager's from here, each other manager's range of its own order.
+        Map<URI, int[]> ranges = new LinkedHashMap<>();
+        List<FleetRow> ownRows = new ArrayList<>();
+        for (Owned o : page) {
+            if (o.owner() == null) {
+                ownRows.add(o.row());
+            } else {
+                ranges.merge(o.owner(), new int[]{o.index(), o.index()},
+                        (r, n) -> new int[]{Math.min(r[0], n[0]), Math.max(r[1], n[1])});
+            }
+        }
+        FleetPeers.Pending<FleetShare> details = peers.get().ask(ranges.keySet(),
+                peer -> sharePath(q, ranges.get(peer)[0], ranges.get(peer)[1] - ranges.get(peer)[0] + 1, false),
+                FleetShare.class);
+        Map<String, FleetRow> full = new HashMap<>();
+        for (FleetRow r : complete(ownRows, clock.millis())) {
+            full.put(r.instance(), r);
+        }
+        FleetPeers.Answers<FleetShare> detailed = details.await();
+        detailed.answered().values().forEach(share -> share.ifPresent(s -> s.instances()
+                .forEach(r -> full.put(r.instance(), r))));
+        why.addAll(detailed.unanswered());
         List<FleetRow> rows = new ArrayList<>(page.size());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SIZE_WAIT_MS);
-        for (int i = 0; i < page.size(); i++) {
-            Fleet.InstanceView v = page.get(i);
-            Status s = statusOf.get(v.instance());
-            rows.add(new FleetRow(v.instance(), EpochSeconds.fromMillis(v.lastSeenMs()), v.values(),
-                    size(pending.get(i), deadline), s.status().wireName(), s.why(), lastAction(v.instance()),
-                    sparklines(v.instance(), now)));
+        for (Owned o : page) {
+            // A row its manager no longer has (its partition moved meanwhile) is shown as briefly known.
+            rows.add(full.getOrDefault(o.row().instance(), o.row()));
         }
-        return new FleetPage(matching.size(), q.page(), q.size(), counts, List.copyOf(rules.types()), rows);
+        List<FleetPeers.Unanswered> named = new ArrayList<>();
+        for (FleetPeers.Unanswered u : why) {
+            if (unanswered.add(u.manager())) {
+                named.add(u);
+            }
+        }
+        return new FleetPage(total, q.page(), q.size(), counts, watched, rows, managers, named);
+    }
+
+    /** A row of a share, with the manager it came from (null: this one) and its index in that manager's order. */
+    private record Owned(FleetRow row, URI owner, int index) {
+    }
+
+    /** Adds the rows; an instance two managers know (its partition moved) is kept from the one that saw it last. */
+    private static void addAll(Map<String, Owned> byId, List<FleetRow> rows, URI owner) {
+        for (int i = 0; i < rows.size(); i++) {
+            FleetRow r = rows.get(i);
+            byId.merge(r.instance(), new Owned(r, owner, i),
+                    (a, b) -> lastSeenMs(a.row()) >= lastSeenMs(b.row()) ? a : b);
+        }
+    }
+
+    private static String sharePath(FleetQuery q, int offset, int limit, boolean brief) {
+        return "/v1/fleet?scope=local&instances=" + URLEncoder.encode(q.instances().text(), StandardCharsets.UTF_8)
+                + q.status().map(s -> "&status=" + s.wireName()).orElse("")
+                + "&sort=" + URLEncoder.encode(q.sort(), StandardCharsets.UTF_8)
+                + "&order=" + (q.descending() ? "desc" : "asc")
+                + "&offset=" + offset + "&limit=" + limit + "&brief=" + brief;
+    }
+
+    /** The rows with what the page shows beyond their status: size, last action, sparklines. */
+    private List<FleetRow> complete(List<FleetRow> rows, long now) throws InterruptedException {
+        List<CompletableFuture<Optional<SourcedSize>>> pending = new ArrayList<>(rows.size());
+        for (FleetRow r : rows) {
+            pending.add(sizes.get(r.instance()));
+        }
+        long deadline = System.nanoTime() + timeouts.size().toNanos();
+        List<FleetRow> full = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            FleetRow r = rows.get(i);
+            full.add(new FleetRow(r.instance(), r.lastSeen(), r.values(), size(pending.get(i), deadline), r.status(),
+                    r.statusWhy(), lastAction(r.instance()), sparklines(r.instance(), now)));
+        }
+        return full;
     }
 
     /** A status and the words behind it. */
     private record Status(InstanceStatus status, String why) {
-    }
-
-    private Status status(Fleet.InstanceView v, Status lock, long now) {
-        if (now - v.lastSeenMs() > stoppedReportingAfter.toMillis()) {
-            return new Status(InstanceStatus.STOPPED_REPORTING, "no report for "
-                    + (now - v.lastSeenMs()) / 1000 + " s");
+        Status morePressing(Status other) {
+            return other != null && other.status().compareTo(status) < 0 ? other : this;
         }
-        return lock != null ? lock : new Status(InstanceStatus.OK, "");
     }
 
     /**
-     * The instances whose actions hold a lock now: running or pending ones (firing), and finished ones within
-     * their cooldown. The longest cooldown of the ruleset bounds how far back the ActionLog is read.
+     * The most pressing of: stopped reporting; what the instance's actions say (needs restart, firing while one
+     * runs or awaits its size, cooling down after one); what its rules' latest outcomes say (fired, at limit,
+     * blocked, paused, dry run). Outcomes with no fresh data behind them say nothing.
+     */
+    private Status status(Fleet.InstanceView v, Status fromActions, long now) {
+        if (now - v.lastSeenMs() > stoppedReportingAfter.toMillis()) {
+            return new Status(InstanceStatus.STOPPED_REPORTING, "no report for " + (now - v.lastSeenMs()) / 1000
+                    + " s");
+        }
+        Status s = fromActions != null ? fromActions : new Status(InstanceStatus.OK, "");
+        for (LatestOutcomes.Entry e : latest.of(v.instance()).values()) {
+            Outcome o = e.outcome();
+            if (o.atMs() < now - o.rule().forDuration().toMillis() - OUTCOME_FRESH_FOR.toMillis()) {
+                continue;
+            }
+            InstanceStatus st = switch (o.kind()) {
+                case FIRED -> InstanceStatus.FIRING;
+                case AT_LIMIT -> InstanceStatus.AT_LIMIT;
+                case BLOCKED, BUDGET, GUARD -> InstanceStatus.BLOCKED;
+                case OUTSIDE_SCHEDULE -> o instanceof Outcome.OutsideSchedule out && out.held()
+                        ? InstanceStatus.BLOCKED : null;
+                case PAUSED -> InstanceStatus.PAUSED;
+                case WOULD_FIRE -> InstanceStatus.DRY_RUN;
+                case NOT_HELD, STALE, TOO_OLD -> null;
+            };
+            if (st != null) {
+                s = s.morePressing(new Status(st, o.rule().name() + ": " + o.reason()));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * What the actions holding a lock now say of their instances: needs restart (the provider stored the change
+     * for the next restart), firing (pending, running, or awaiting its size), cooling down (finished within its
+     * cooldown). The longest cooldown of the ruleset bounds how far back the ActionLog is read.
      */
     private Map<String, Status> lockHolders(Ruleset rules, long now) {
         long longestCooldown = 0;
@@ -118,40 +282,46 @@ public final class FleetSummary {
         Map<String, Status> holders = new HashMap<>();
         for (Action a : actionLog.unfinishedOrFinishedSince(now - longestCooldown)) {
             Status s;
-            if (a.finishedAtMs() == null) {
+            if (a.status() == ActionStatus.NEEDS_RESTART) {
+                s = new Status(InstanceStatus.NEEDS_RESTART, "action " + a.id() + " (" + a.rule() + ") changed "
+                        + a.change().component().wireName() + " for the next restart of the instance");
+            } else if (a.finishedAtMs() == null) {
                 s = new Status(InstanceStatus.FIRING, "action " + a.id() + " (" + a.rule() + ") is "
                         + a.status().wireName());
-            } else if (a.finishedAtMs() != null && a.finishedAtMs() + a.cooldownMs() > now) {
+            } else if (a.finishedAtMs() + a.cooldownMs() > now) {
                 s = new Status(InstanceStatus.COOLING_DOWN, a.change().component().wireName() + " cools down after "
                         + "action " + a.id() + " (" + a.rule() + ") until "
                         + EpochSeconds.fromMillis(a.finishedAtMs() + a.cooldownMs()).longValue());
             } else {
                 continue;
             }
-            holders.merge(a.instance(), s, (x, y) -> x.status().compareTo(y.status()) <= 0 ? x : y);
+            holders.merge(a.instance(), s, Status::morePressing);
         }
         return holders;
     }
 
-    private static Comparator<Fleet.InstanceView> order(FleetQuery q, Map<String, Status> statusOf) {
-        Comparator<Fleet.InstanceView> byId = Comparator.comparing(Fleet.InstanceView::instance);
-        Comparator<Fleet.InstanceView> key;
+    /** The page's order over rows: by the sort key, then by id; instances without a sorted value last. */
+    private static Comparator<FleetRow> order(FleetQuery q) {
+        Comparator<FleetRow> byId = Comparator.comparing(FleetRow::instance);
+        Comparator<FleetRow> key;
         if (q.sort().equals("last_seen")) {
-            key = Comparator.comparingLong(Fleet.InstanceView::lastSeenMs);
+            key = Comparator.comparingLong((ToLongFunction<FleetRow>) FleetSummary::lastSeenMs);
         } else if (q.sort().equals("status")) {
-            key = Comparator.comparing(v -> statusOf.get(v.instance()).status());
+            key = Comparator.comparing(r -> InstanceStatus.parse(r.status()).orElse(InstanceStatus.OK));
         } else if (q.sort().startsWith("value:")) {
             String type = q.sort().substring("value:".length());
-            // Instances without the type sort last in either direction.
             Comparator<Double> values = q.descending() ? Comparator.reverseOrder() : Comparator.naturalOrder();
-            Comparator<Fleet.InstanceView> byValue = Comparator.comparing(v -> v.values().get(type),
-                    Comparator.nullsLast(values));
-            return byValue.thenComparing(byId);
+            Function<FleetRow, Double> value = r -> r.values() == null ? null : r.values().get(type);
+            return Comparator.comparing(value, Comparator.nullsLast(values)).thenComparing(byId);
         } else {
             key = byId;
         }
-        Comparator<Fleet.InstanceView> c = key.thenComparing(byId);
+        Comparator<FleetRow> c = key.thenComparing(byId);
         return q.descending() ? c.reversed() : c;
+    }
+
+    private static long lastSeenMs(FleetRow r) {
+        return r.lastSeen() == null ? Long.MIN_VALUE : EpochSeconds.toMillis(r.lastSeen().doubleValue());
     }
 
     private FleetRow.LastAction lastAction(String instance) {
@@ -176,15 +346,13 @@ public final class FleetSummary {
         return out;
     }
 
-    private static Map<String, Long> size(CompletableFuture<Optional<Size>> f, long deadlineNanos) {
+    private static Map<String, Long> size(CompletableFuture<Optional<SourcedSize>> f, long deadlineNanos)
+            throws InterruptedException {
         try {
-            Optional<Size> s = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return s.map(size -> Map.of("cpu", size.cpu(), "ram", size.ram(), "storage", size.storage()))
-                    .orElse(null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
+            Optional<SourcedSize> s = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return s.map(size -> Map.of("cpu", size.size().cpu(), "ram", size.size().ram(), "storage",
+                    size.size().storage())).orElse(null);
+        } catch (ExecutionException | TimeoutException e) {
             return null;
         }
     }

@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public final class DashboardApiRoutes implements Routes {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_PAGE_SIZE = 500;
+    /** Rows one manager gives toward a page of the whole fleet: a deep page needs all rows before it. */
+    private static final int MAX_SHARE = 1_000_000;
     private static final int MAX_POINTS = 10_000;
     private static final Duration LONGEST_RANGE = Duration.ofDays(31);
 
@@ -48,13 +50,41 @@ public final class DashboardApiRoutes implements Routes {
 
     @Override
     public void addTo(RoutesConfig routes, HttpSettings http) {
-        routes.get("/v1/fleet", ctx -> ctx.json(fleet.page(fleetQuery(ctx))));
+        routes.get("/v1/fleet", this::fleet);
         routes.get("/v1/history/chart", this::chart);
         routes.get("/v1/rules/activity", ctx -> {
             Duration since = Optional.ofNullable(ctx.queryParam("since")).filter(s -> !s.isEmpty())
                     .map(s -> duration("since", s)).orElse(Duration.ofHours(24));
             ctx.json(rules.since(since));
         });
+    }
+
+    /**
+     * The fleet page; with {@code scope=local} this manager's share of one, as another manager asks for it
+     * ({@code offset}, {@code limit}, {@code brief}).
+     */
+    private void fleet(Context ctx) {
+        String scope = param(ctx, "scope").orElse("fleet");
+        if (!scope.equals("fleet") && !scope.equals("local")) {
+            throw ApiException.badRequest("scope", "must be 'fleet' (every manager's instances) or 'local' "
+                    + "(this manager's share), got '" + scope + "'");
+        }
+        FleetQuery q = fleetQuery(ctx);
+        try {
+            if (scope.equals("local")) {
+                String brief = param(ctx, "brief").orElse("false");
+                if (!brief.equals("true") && !brief.equals("false")) {
+                    throw ApiException.badRequest("brief", "must be true or false, got '" + brief + "'");
+                }
+                ctx.json(fleet.share(q, integer(ctx, "offset", 0, 0, MAX_SHARE), integer(ctx, "limit",
+                        q.size(), 1, MAX_SHARE), brief.equals("true")));
+            } else {
+                ctx.json(fleet.page(q));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "interrupted while reading the fleet");
+        }
     }
 
     static FleetQuery fleetQuery(Context ctx) {

@@ -42,6 +42,9 @@ import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.command.SizeCheck;
 import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
+import io.scalemanager.manager.fleet.FleetListing;
+import io.scalemanager.manager.fleet.FleetTimeouts;
+import io.scalemanager.manager.fleet.InstanceSizes;
 import io.scalemanager.manager.http.ManagerRoutes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,8 +121,9 @@ class NeedsRestartTest {
                 Optional.of(verifier),
                 rule -> rule.endsWith("-live-only") ? RestartPolicy.NEVER : RestartPolicy.ALLOWED);
         managerApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
-                .add(new ManagerRoutes(actionLog, alerts, fleet, client, Optional.empty(), new LatestOutcomes(),
-                        Optional.of(finisher)))
+                .add(new ManagerRoutes(actionLog, alerts, new FleetListing(fleet,
+                        new InstanceSizes(client::sourcedSizeAsync, Duration.ZERO, 8, clock), new LatestOutcomes(),
+                        Optional.empty(), FleetTimeouts.DEFAULTS), Optional.of(finisher)))
                 .access(new Credentials(Optional.empty(), "api.token", Optional.of(tokens())),
                         new AuditLog(database.dataSource(), clock))
                 .start();

@@ -278,8 +278,7 @@ final class ManagerParts {
         Supplier<Ruleset> rules = rulesets;
         server.add(new DashboardRoutes(server.signInRequired(), server::signedIn))
                 .add(new DashboardApiRoutes(
-                        new FleetSummary(fleet, actionLog, rules,
-                                instance -> sizes.get(instance).thenApply(s -> s.map(InstanceApiClient.SourcedSize::size)),
+                        new FleetSummary(fleet, actionLog, latest, rules, sizes, peers, FleetTimeouts.DEFAULTS,
                                 options.alerts().stoppedReportingAfter(), clock),
                         new InstanceCharts(eventLog, fleet, actionLog, alertLog, rules),
                         new RuleActivity(actionLog, rules, clock), clock));

@@ -1,6 +1,7 @@
 package io.scalemanager.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
 import com.sun.net.httpserver.HttpServer;
 import io.scalemanager.server.demo.SimulatedFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -12,12 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,6 +193,32 @@ class DashboardBrowserTest {
                 }
                 return true;
             });
+        }
+    }
+
+    @Test
+    void fleetPageShowsStatusesFromTheDecisionOutcomesAndFiltersByThem() throws Exception {
+        HttpResponse<String> created = server.send("POST", "/v1/pauses", "{\"instances\":\"web-3\",\"rule\":\"*\","
+                + "\"duration\":\"10m\",\"comment\":\"status check\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String pause = Json.mapper().readTree(created.body()).path("id").asText();
+        try {
+            browser.open(server.url("/"));
+            // The rules of web-3 decide "paused" on its next reports; the page refreshes by itself.
+            await().atMost(Duration.ofSeconds(60)).until(() -> text("#fleet tbody tr[data-instance='web-3'] td:nth-child(2)")
+                    .equals("paused"));
+            assertThat(attribute("#fleet tbody tr[data-instance='web-3'] td:nth-child(2)", "title"))
+                    .contains("status check");
+            assertThat(text("#fleet-summary")).contains("paused");
+
+            Select status = new Select(browser.one("#fleet-filter select[name=status]"));
+            status.selectByValue("paused");
+            browser.one("#fleet-filter button[type=submit]").click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#fleet tbody tr").size() == 1
+                    && !browser.all("#fleet tbody tr[data-instance='web-3']").isEmpty());
+            assertThat(text("#fleet-summary")).startsWith("1 instances match");
+        } finally {
+            assertThat(server.send("DELETE", "/v1/pauses/" + pause, null).statusCode()).isEqualTo(204);
         }
     }
 
