@@ -17,7 +17,8 @@ public record Block(Kind kind, Long actionId, String rule, long untilMs) {
     public String describe() {
         String action = actionId == null ? "an action" : "action " + actionId + (rule == null ? "" : " (" + rule + ")");
         return switch (kind) {
-            case RUNNING -> "blocked: " + action + " is pending or running";
+            // Also an action awaiting its new size (verifying, unverified, needs_restart): it holds the lock too.
+            case RUNNING -> "blocked: " + action + " is under way (pending, running or awaiting its new size)";
             case COOLDOWN -> "blocked: " + action + " cooling down until " + Reasons.time(untilMs);
             case SHADOW_COOLDOWN -> "blocked: the dry run of " + (rule == null ? "a rule" : "rule " + rule)
                     + " cooling down until " + Reasons.time(untilMs);

@@ -110,7 +110,7 @@ class OutcomeReasonsTest {
         world.blocks.put("web-3/cpu", new Block(Block.Kind.RUNNING, 813L, "cpu-up", Long.MAX_VALUE));
         Outcome o = decide(cpuUp("1m", false, true), window(0, 60, 6.5), load(60, 6.5));
 
-        assertThat(o.reason()).isEqualTo("blocked: action 813 (cpu-up) is pending or running");
+        assertThat(o.reason()).isEqualTo("blocked: action 813 (cpu-up) is under way (pending, running or awaiting its new size)");
         assertThat(o.untilMs()).isNull();
     }
 
