@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Who may do what (CONTRACT.md, "Access"), checked before every route: a token from {@code Authorization: Bearer}
- * (or a signed-in browser's cookie with its CSRF header, {@link SignInSession}) names a {@link Caller}; changing
- * requests need one
+ * (or a signed-in browser's cookie with its CSRF header, {@link SignInSession}, or a verified client certificate,
+ * {@link ClientCertificate}) names a {@link Caller}; changing requests need one
  * whenever any token is configured (the processes always configure one), reads need one when a tokens file is;
  * {@code /health} and {@code /ready} stay open. Checked in this order: 401 no or unknown token, 403 missing scope
  * or a foreign {@code Origin}, 415 a body that is not JSON. Refusals and changing requests go to the audit trail.
@@ -65,6 +65,10 @@ final class AccessFilter {
                 throw refuse(ctx, Caller.ANONYMOUS, 401, "unknown token", "invalid bearer token");
             }
             caller = known.get();
+        } else if (changing && ClientCertificate.caller(ctx).isPresent()) {
+            // An agent's verified certificate: ingest for the instance in its CN, and nothing else. Reads are
+            // left to tokens: a certificate could only ever be refused one.
+            caller = ClientCertificate.caller(ctx).get();
         } else if (changing && credentials.any()) {
             throw refuse(ctx, Caller.ANONYMOUS, 401, "no token",
                     "missing bearer token: send 'Authorization: Bearer <token>'");

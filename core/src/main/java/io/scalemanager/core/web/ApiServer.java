@@ -16,8 +16,11 @@ import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
 import org.eclipse.jetty.http.HttpException;
+import io.scalemanager.core.tls.ServerTlsContext;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private final Map<String, Supplier<Object>> readyDetails = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
     private volatile Javalin app;
+    private ServerTlsContext tls;
     private volatile boolean stopping;
 
     public ApiServer(HttpSettings settings, PrometheusMeterRegistry registry) {
@@ -101,9 +105,17 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public ApiServer start() {
+        tls = settings.tls().map(ServerTlsContext::start).orElse(null);
         app = Javalin.create(this::configure);
-        app.start();
-        log.info("Listening on http://{}:{}", settings.host(), port());
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            if (tls != null) {
+                tls.close();
+            }
+            throw e;
+        }
+        log.info("Listening on {}://{}:{}", settings.scheme(), settings.host(), port());
         return this;
     }
 
@@ -133,7 +145,16 @@ public final class ApiServer implements AutoCloseable {
             h.setRequestHeaderSize(limits.maxHeaderBytes());
         });
         config.jetty.addConnector((server, httpConfiguration) -> {
-            ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+            ServerConnector connector;
+            if (tls == null) {
+                connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration));
+            } else {
+                // Marks requests secure and hands the client's verified certificate to the access checks.
+                httpConfiguration.addCustomizer(new SecureRequestCustomizer());
+                HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration);
+                connector = new ServerConnector(server,
+                        new SslConnectionFactory(tls.factory(), http.getProtocol()), http);
+            }
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             connector.setIdleTimeout(limits.idleTimeout().toMillis());
@@ -337,6 +358,9 @@ public final class ApiServer implements AutoCloseable {
         stopping = true;
         if (app != null) {
             app.stop();
+        }
+        if (tls != null) {
+            tls.close();
         }
     }
 }

@@ -5,6 +5,7 @@ import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.tls.ClientTls;
 
 import java.io.IOException;
 import java.net.URI;
@@ -34,11 +35,17 @@ public final class InstanceApiClient {
     private final Duration timeout;
     private final HttpClient http;
 
+    /** Over plain HTTP, or HTTPS verified with the JDK's CAs. */
     public InstanceApiClient(Supplier<URI> base, Optional<String> token, Duration timeout) {
+        this(base, token, timeout, ClientTls.SYSTEM);
+    }
+
+    /** With {@code tls} deciding which certificates an {@code https} instance API may present. */
+    public InstanceApiClient(Supplier<URI> base, Optional<String> token, Duration timeout, ClientTls tls) {
         this.base = base;
         this.token = token;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        this.http = tls.httpClient(timeout).build();
     }
 
     /** The instance's current size, or empty when the instance API does not know it. */

@@ -44,6 +44,17 @@ public final class ConfigKeys {
             "a connection that sends and reads nothing for this long is closed");
     public static final ConfigKey HTTP_MIN_REQUEST_RATE = ConfigKey.of("http.min_request_bytes_per_second", "1024",
             "a request body arriving slower than this, on average, fails with 408 (0: no minimum)");
+    public static final ConfigKey TLS_CERT = ConfigKey.of("tls.cert", null,
+            "PEM certificate chain (own certificate first): serve HTTPS instead of HTTP, with tls.key; a replaced "
+                    + "file is served within 10 s");
+    public static final ConfigKey TLS_KEY = ConfigKey.of("tls.key", null,
+            "PEM private key of tls.cert (PKCS#8: BEGIN PRIVATE KEY)");
+    public static final ConfigKey TLS_CLIENT_CA = ConfigKey.of("tls.client_ca", null,
+            "PEM CA certificates: clients are asked for a certificate; an agent's (subject CN = its instance id) "
+                    + "stands for an ingest token for that instance");
+    public static final ConfigKey TLS_CA = ConfigKey.of("tls.ca", null,
+            "PEM CA certificates trusted when calling https:// URLs of ScaleManager (instance API, other managers); "
+                    + "default the JDK's");
     public static final ConfigKey API_TOKENS = ConfigKey.of("api.tokens", null,
             "YAML file of scoped tokens (ingest, read, operate, admin), stored as SHA-256; reads need a token when set");
     public static final ConfigKey COLLECTOR_MAX_STATES = ConfigKey.of("collector.max_states", "10000",
@@ -143,7 +154,8 @@ public final class ConfigKeys {
             DB_TIMEOUT, DB_QUERY_TIMEOUT, KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_GROUP,
             KAFKA_SEND_TIMEOUT, KAFKA_SESSION_TIMEOUT, KAFKA_CLIENT_CONFIG, QUEUE_PARTITIONS, QUEUE_CAPACITY, API_TOKEN,
             API_TOKENS,
-            HTTP_MAX_HEADER_BYTES, HTTP_IDLE_TIMEOUT, HTTP_MIN_REQUEST_RATE, COLLECTOR_MAX_STATES,
+            HTTP_MAX_HEADER_BYTES, HTTP_IDLE_TIMEOUT, HTTP_MIN_REQUEST_RATE, TLS_CERT, TLS_KEY, TLS_CLIENT_CA, TLS_CA,
+            COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,

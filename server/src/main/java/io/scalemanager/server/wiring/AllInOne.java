@@ -3,6 +3,7 @@ package io.scalemanager.server.wiring;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.cleaner.Cleaner;
 import io.scalemanager.cleaner.CleanerSettings;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseSettings;
@@ -62,6 +63,7 @@ public final class AllInOne implements AutoCloseable {
     private final StartedParts started = new StartedParts();
     private final HostPort listen;
     private ApiServer server;
+    private volatile String scheme = "http";
 
     private AllInOne(HostPort listen) {
         this.listen = listen;
@@ -117,6 +119,7 @@ public final class AllInOne implements AutoCloseable {
                       ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
+        scheme = collectorOptions.http().scheme();
 
         Database db = started.started(Database.open(dbSettings));
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
@@ -134,8 +137,11 @@ public final class AllInOne implements AutoCloseable {
         // Queue, manager.
         QueueWiring queue = started.started(kafka.isPresent() ? QueueWiring.kafka(kafka.get(), clock, registry)
                 : QueueWiring.embedded(partitions, capacity, db, eventLog, clock, registry));
+        // Without manager.instance_api.url the manager calls this process's own instance API, over TLS when it
+        // listens with TLS: trusting exactly its own certificate, whose names need not include the listen address.
         ManagerParts manager = new ManagerParts(rules, rulesets, managerOptions, db, eventLog, queue.partitions(),
-                () -> URI.create("http://" + address()), clock, registry);
+                () -> URI.create(scheme() + "://" + address()), collectorOptions.http().tls()
+                        .map(tls -> ClientTls.pinnedTo(tls.cert())).orElse(ClientTls.SYSTEM), clock, registry);
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the queue drained into the manager.
         started.stopBefore(db, manager.decisions);
@@ -178,8 +184,13 @@ public final class AllInOne implements AutoCloseable {
         cleanerSettings.ifPresent(cs -> started.started(new Cleaner(db, cs, clock,
                 CleanerProcess.stuckCheck(new StuckActions(manager.actionLog, manager.finisher, manager.instanceApi,
                         clock, cs.stuckAfter())), CleanerProcess.decidedEvents(db), registry).start(cs.interval())));
-        log.info("ScaleManager is running on http://{} (collector, history, queue, manager, instance API)",
-                address());
+        log.info("ScaleManager is running on {}://{} (collector, history, queue, manager, instance API)",
+                scheme(), address());
+    }
+
+    /** {@code https} when the process listens with TLS (tls.cert), else {@code http}. */
+    public String scheme() {
+        return scheme;
     }
 
     /** HOST:PORT the server answers on (the real port when 0 was configured). */

@@ -6,6 +6,8 @@ import io.scalemanager.cleaner.Cleaner;
 import io.scalemanager.cleaner.CleanerSettings;
 import io.scalemanager.cleaner.DecidedEvents;
 import io.scalemanager.cleaner.StuckActionCheck;
+import io.scalemanager.core.tls.ClientTls;
+import io.scalemanager.core.tls.ServerTls;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.alert.AlertLog;
@@ -67,10 +69,15 @@ public final class CleanerProcess implements AutoCloseable {
         CleanerSettings cleanerSettings = cleanerSettings(settings);
         var dbSettings = ServerSettings.database(settings);
         HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
-        URI instanceApiUrl = settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
-                .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u))
-                .orElseGet(() -> URI.create("http://" + (listen.host().contains(":") ? "[" + listen.host() + "]"
+        Optional<URI> configured = settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
+                .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u));
+        Optional<ServerTls> ownTls = ServerSettings.tls(settings);
+        URI instanceApiUrl = configured.orElseGet(() -> URI.create(ownTls.map(t -> "https").orElse("http") + "://"
+                        + (listen.host().contains(":") ? "[" + listen.host() + "]"
                         : listen.host()) + ":" + listen.port()));
+        // The local server's own certificate when the cleaner calls it on its listen address; else tls.ca.
+        ClientTls instanceApiTls = configured.isPresent() ? ServerSettings.clientTls(settings)
+                : ownTls.map(t -> ClientTls.pinnedTo(t.cert())).orElse(ClientTls.SYSTEM);
         Optional<String> token = settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
                 .or(() -> settings.optional(ConfigKeys.API_TOKEN));
         Clock clock = Clock.systemUTC();
@@ -80,7 +87,7 @@ public final class CleanerProcess implements AutoCloseable {
         // This process evaluates no rules, so no lock cache: the managers re-read the locks it finishes.
         StuckActions stuck = new StuckActions(actionLog, ActionFinisher.withoutLockCache(actionLog,
                 new AlertLog(db.dataSource(), clock), clock, registry),
-                new InstanceApiClient(() -> instanceApiUrl, token, Duration.ofSeconds(10)), clock,
+                new InstanceApiClient(() -> instanceApiUrl, token, Duration.ofSeconds(10), instanceApiTls), clock,
                 cleanerSettings.stuckAfter());
         Cleaner cleaner = new Cleaner(db, cleanerSettings, clock, stuckCheck(stuck),
                 decidedEvents(db), registry);

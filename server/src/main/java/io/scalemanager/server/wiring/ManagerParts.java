@@ -1,6 +1,7 @@
 package io.scalemanager.server.wiring;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.state.Event;
@@ -96,7 +97,7 @@ final class ManagerParts {
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
                    Duration forgetAfter, boolean dryRun, Duration verifyTimeout, Duration guardWindow,
                    int guardMaxPercent, BacktestSettings backtest,
-                   Duration sizeCacheTtl) {
+                   Duration sizeCacheTtl, ClientTls clientTls, String scheme) {
 
         static Options read(Settings settings) {
             return new Options(
@@ -118,7 +119,9 @@ final class ManagerParts {
                     settings.duration(ConfigKeys.MANAGER_GUARD_WINDOW),
                     settings.integer(ConfigKeys.MANAGER_GUARD_MAX, 1, 100),
                     BacktestProcess.settings(settings),
-                    settings.duration(ConfigKeys.MANAGER_SIZE_CACHE_TTL));
+                    settings.duration(ConfigKeys.MANAGER_SIZE_CACHE_TTL),
+                    ServerSettings.clientTls(settings),
+                    ServerSettings.tls(settings).isPresent() ? "https" : "http");
         }
     }
 
@@ -155,9 +158,11 @@ final class ManagerParts {
 
     /**
      * @param instanceApiFallback where the instance API is when manager.instance_api.url is not set
+     * @param fallbackTls         what that one may present over https (the all-in-one: its own certificate)
      */
     ManagerParts(RulesSource rules, CurrentRuleset rulesets, Options options, Database db, EventLog history,
-                 int partitions, Supplier<URI> instanceApiFallback, Clock clock, MeterRegistry registry) {
+                 int partitions, Supplier<URI> instanceApiFallback, ClientTls fallbackTls, Clock clock,
+                 MeterRegistry registry) {
         this.rulesets = rulesets;
         this.options = options;
         this.db = db;
@@ -173,7 +178,8 @@ final class ManagerParts {
                 ALERT_MAX_BACKOFF, registry);
         Optional<URI> configured = options.instanceApiUrl();
         this.instanceApi = new InstanceApiClient(() -> configured.orElseGet(instanceApiFallback),
-                options.instanceApiToken(), INSTANCE_API_TIMEOUT);
+                options.instanceApiToken(), INSTANCE_API_TIMEOUT,
+                configured.isPresent() ? options.clientTls() : fallbackTls);
         this.sizes = new InstanceSizes(instanceApi::sourcedSizeAsync, options.sizeCacheTtl(),
                 InstanceSizes.DEFAULT_MAX_IN_FLIGHT, clock);
         this.finisher = ActionFinisher.withLockCache(actionLog, alertLog, locks, clock, registry);
@@ -256,8 +262,9 @@ final class ManagerParts {
      *                         listing must ask them too
      */
     void addRoutesTo(ApiServer server, boolean sharesPartitions) {
+        // Peers are verified against tls.ca when they advertise https:// URLs.
         this.peers = sharesPartitions ? Optional.of(new FleetPeers(roster, FleetTimeouts.DEFAULTS,
-                FleetPeers.plainClient(FleetTimeouts.DEFAULTS))) : Optional.empty();
+                options.clientTls().httpClient(FleetTimeouts.DEFAULTS.peerRequest()).build())) : Optional.empty();
         // Before the instance API's routes in the all-in-one: /v1/instances/{id}/why before /v1/instances/<id>.
         server.add(new DecisionRoutes(latest, decisionLog, rulesets, fleet, peers, clock));
         server.add(new ManagerRoutes(actionLog, alertLog,
@@ -294,7 +301,7 @@ final class ManagerParts {
      * address it listens on (this host's name when that is a wildcard).
      */
     ManagerRoster joinRoster(HostPort listen, int port) {
-        return roster.join(options.advertiseUrl().orElseGet(() -> URI.create("http://" + advertisedHost(listen)
+        return roster.join(options.advertiseUrl().orElseGet(() -> URI.create(options.scheme() + "://" + advertisedHost(listen)
                 + ":" + port)));
     }
 

@@ -77,7 +77,7 @@ public final class ManagerServer implements AutoCloseable {
         int partitions = KafkaQueueConfig.ensureTopic(kafka);
         InstancePartitioner partitioner = new InstancePartitioner(partitions);
         ManagerParts manager = new ManagerParts(rules, rules.current(clock), options, db, eventLog, partitions,
-                () -> instanceApi, clock, registry);
+                () -> instanceApi, options.clientTls(), clock, registry);
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the consumer stopped.
         started.stopBefore(db, manager.decisions);

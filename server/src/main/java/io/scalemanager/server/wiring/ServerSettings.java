@@ -13,6 +13,9 @@ import io.scalemanager.core.access.Credentials;
 import io.scalemanager.core.access.TokenFile;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.tls.ClientTls;
+import io.scalemanager.core.tls.ServerTls;
+import io.scalemanager.core.tls.TlsFileException;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.yaml.YamlFileException;
 import io.scalemanager.core.db.DatabaseSettings;
@@ -21,6 +24,7 @@ import io.scalemanager.core.web.HttpLimits;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
+import io.scalemanager.server.config.ConfigKey;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.HostPort;
 import io.scalemanager.server.config.Settings;
@@ -59,7 +63,51 @@ final class ServerSettings {
                 settings.duration(ConfigKeys.HTTP_IDLE_TIMEOUT),
                 settings.longValue(ConfigKeys.HTTP_MIN_REQUEST_RATE, 0, Long.MAX_VALUE));
         return new HttpSettings(listen.host(), listen.port(), maxRequestBytes,
-                settings.optional(ConfigKeys.API_TOKEN), limits);
+                settings.optional(ConfigKeys.API_TOKEN), limits, tls(settings));
+    }
+
+    /**
+     * The listener's TLS files (tls.cert, tls.key, tls.client_ca), read and checked now so that a missing, unreadable
+     * or mismatched file stops start-up naming its key; empty without tls.cert: plain HTTP.
+     */
+    static Optional<ServerTls> tls(Settings settings) {
+        Optional<Path> cert = path(settings, ConfigKeys.TLS_CERT);
+        Optional<Path> key = path(settings, ConfigKeys.TLS_KEY);
+        Optional<Path> clientCa = path(settings, ConfigKeys.TLS_CLIENT_CA);
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw new StartupException("config key '" + (cert.isEmpty() ? ConfigKeys.TLS_CERT : ConfigKeys.TLS_KEY).key()
+                    + "': tls.cert and tls.key are set together (the certificate chain and its private key, PEM)");
+        }
+        if (cert.isEmpty()) {
+            if (clientCa.isPresent()) {
+                throw new StartupException("config key 'tls.client_ca': client certificates need TLS; set tls.cert "
+                        + "and tls.key too");
+            }
+            return Optional.empty();
+        }
+        ServerTls tls = new ServerTls(cert.get(), key.get(), clientCa);
+        try {
+            tls.check();
+        } catch (TlsFileException e) {
+            ConfigKey named = e.file().equals(cert.get()) ? ConfigKeys.TLS_CERT
+                    : e.file().equals(key.get()) ? ConfigKeys.TLS_KEY : ConfigKeys.TLS_CLIENT_CA;
+            throw new StartupException("config key '" + named.key() + "': " + e.getMessage());
+        }
+        return Optional.of(tls);
+    }
+
+    /** What this process's clients trust when they call https:// URLs of ScaleManager: tls.ca, or the JDK's CAs. */
+    static ClientTls clientTls(Settings settings) {
+        Optional<Path> ca = path(settings, ConfigKeys.TLS_CA);
+        try {
+            return ClientTls.of(ca);
+        } catch (TlsFileException e) {
+            throw new StartupException("config key 'tls.ca': " + e.getMessage());
+        }
+    }
+
+    private static Optional<Path> path(Settings settings, ConfigKey key) {
+        return settings.optional(key).filter(p -> !p.isBlank()).map(Path::of);
     }
 
     /** The database: db.url, or the H2 file in the data directory. */
