@@ -219,12 +219,13 @@ public final class FleetSummary {
         for (FleetRow r : rows) {
             pending.add(sizes.get(r.instance()));
         }
+        Map<String, Action> newest = actionLog.newestOf(rows.stream().map(FleetRow::instance).toList());
         long deadline = System.nanoTime() + timeouts.size().toNanos();
         List<FleetRow> full = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             FleetRow r = rows.get(i);
             full.add(new FleetRow(r.instance(), r.lastSeen(), r.values(), size(pending.get(i), deadline), r.status(),
-                    r.statusWhy(), lastAction(r.instance()), sparklines(r.instance(), now)));
+                    r.statusWhy(), lastAction(newest.get(r.instance())), sparklines(r.instance(), now)));
         }
         return full;
     }
@@ -324,12 +325,10 @@ public final class FleetSummary {
         return r.lastSeen() == null ? Long.MIN_VALUE : EpochSeconds.toMillis(r.lastSeen().doubleValue());
     }
 
-    private FleetRow.LastAction lastAction(String instance) {
-        List<Action> newest = actionLog.list(Optional.of(instance), Optional.empty(), 1);
-        if (newest.isEmpty()) {
+    private static FleetRow.LastAction lastAction(Action a) {
+        if (a == null) {
             return null;
         }
-        Action a = newest.get(0);
         return new FleetRow.LastAction(a.id(), a.rule(), a.change().component().wireName(), a.fromValue(),
                 a.toValue(), a.status().wireName(), EpochSeconds.fromMillis(a.createdAtMs()));
     }

@@ -243,6 +243,9 @@ class FleetAcrossManagersTest {
         JsonNode fromA = get(members.get(0).uri("/v1/fleet?size=50"));
         assertThat(fromA.path("instances").get(3).path("last_action").path("status").asText())
                 .isEqualTo("needs_restart");
+        assertThat(fromA.path("instances").get(2).path("last_action").path("status").asText())
+                .isEqualTo("succeeded");
+        assertThat(fromA.path("instances").get(0).path("last_action").isNull()).isTrue();
         assertThat(fromA.path("instances").get(4).path("status_why").asText())
                 .contains("cpu-up").contains("action 77");
         assertThat(fromA.path("instances").get(5).path("status_why").asText()).contains("maintenance");

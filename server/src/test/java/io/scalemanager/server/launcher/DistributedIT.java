@@ -145,6 +145,17 @@ class DistributedIT {
             fleet.path("instances").forEach(i -> listed.add(i.path("instance").asText()));
             assertThat(listed).as("%s's fleet listing", manager.fileName)
                     .containsExactlyInAnyOrderElementsOf(instances).isSorted();
+            // The dashboard's fleet page too: either manager shows every instance in full, the other's included.
+            JsonNode page = getJson(deployment.uri(manager), "/v1/fleet?instances=" + prefix + "*&size=500");
+            assertThat(page.path("total").asInt()).as("%s's fleet page", manager.fileName).isEqualTo(instances.size());
+            assertThat(page.path("managers").asInt()).isEqualTo(2);
+            List<String> paged = new ArrayList<>();
+            page.path("instances").forEach(i -> {
+                paged.add(i.path("instance").asText());
+                assertThat(i.path("size").path("cpu").asInt()).as("cpu of %s on %s's fleet page",
+                        i.path("instance").asText(), manager.fileName).isEqualTo(3);
+            });
+            assertThat(paged).containsExactlyInAnyOrderElementsOf(instances).isSorted();
             JsonNode local = getJson(deployment.uri(manager), "/v1/instances?scope=local&limit=10000");
             local.path("instances").forEach(i -> localUnion.add(i.path("instance").asText()));
         }
