@@ -3,11 +3,11 @@ package io.scalemanager.agent;
 import io.scalemanager.agent.buffer.DiskBuffer;
 import io.scalemanager.agent.config.AgentConfig;
 import io.scalemanager.agent.sample.Sampler;
-import io.scalemanager.agent.ship.Backoff;
 import io.scalemanager.agent.ship.Collectors;
 import io.scalemanager.agent.ship.Outcome;
 import io.scalemanager.agent.ship.StateJson;
 import io.scalemanager.agent.ship.Tls;
+import io.scalemanager.retry.Backoff;
 
 import java.io.IOException;
 import java.time.Clock;
@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -32,6 +33,8 @@ import java.util.logging.Logger;
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Agent.class.getName());
+    /** Agents that lost the same collector spread their retries, so they do not come back in step. */
+    private static final DoubleSupplier JITTER = () -> ThreadLocalRandom.current().nextDouble();
     /** Draining after an outage: many reports per request, far below the collector's 10,000 states and 8 MiB. */
     static final int MAX_REPORTS_PER_REQUEST = 200;
     static final long MAX_CHARS_PER_REQUEST = 2 << 20;
@@ -70,8 +73,7 @@ public final class Agent implements AutoCloseable {
                 config.caFile().isPresent() ? Optional.of(Tls.trusting(config.caFile().get())) : Optional.empty(),
                 config.timeout());
         this.backoff = new Backoff(Duration.ofSeconds(1).compareTo(config.interval()) < 0
-                ? Duration.ofSeconds(1) : config.interval(), config.backoffMax(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                ? Duration.ofSeconds(1) : config.interval(), config.backoffMax());
         this.sampling = Executors.newSingleThreadScheduledExecutor(daemon("scalemanager-agent-sample"));
         this.shipping = daemon("scalemanager-agent-ship").newThread(this::shipLoop);
     }
@@ -130,7 +132,7 @@ public final class Agent implements AutoCloseable {
                                 e));
                         return;
                     }
-                    Duration wait = backoff.delay(failures - 1);
+                    Duration wait = backoff.jittered(failures - 1, JITTER);
                     LOG.log(Level.WARNING, "shipping failed (" + failures + " in a row), retry in " + wait.toMillis()
                             + "ms: " + e, e);
                     buffer.release();
@@ -180,7 +182,7 @@ public final class Agent implements AutoCloseable {
                 }
             } else if (outcome instanceof Outcome.Retry retry) {
                 buffer.release();
-                Duration wait = backoff.delay(attempt);
+                Duration wait = backoff.jittered(attempt, JITTER);
                 if (retry.retryAfter().isPresent() && retry.retryAfter().get().compareTo(wait) > 0) {
                     wait = retry.retryAfter().get();
                 }

@@ -12,6 +12,7 @@ import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.RuleAlertThrottle;
 import io.scalemanager.manager.alert.Severity;
@@ -213,7 +214,7 @@ public final class Manager implements EventHandler {
         outcomes.record(d.event().instance(), new Outcome.OverBudget(d.rule(), d.atMs(), over.reason(),
                 over.untilMs()));
         if (over.alert()) {
-            alerts.raise(Severity.WARNING, d.event().instance(), d.rule().name(), "budget", over.reason()
+            alerts.raise(Severity.WARNING, d.event().instance(), d.rule().name(), AlertKind.BUDGET, over.reason()
                     + "; rules that hold on its instances wait (first held: rule " + d.rule().name() + " on "
                     + d.event().instance() + ", " + d.reason() + ")");
         }
@@ -221,7 +222,7 @@ public final class Manager implements EventHandler {
 
     private void resolveRuleAlert(String instance, String rule) {
         try {
-            alerts.resolve(instance, rule, "rule");
+            alerts.resolve(instance, rule, AlertKind.RULE);
         } catch (RuntimeException e) {
             log.warn("Could not resolve the alert of rule {} on {}: {}", rule, instance, e.getMessage());
         }
@@ -267,7 +268,7 @@ public final class Manager implements EventHandler {
         } else if (alertThrottle.tryRaise(instance, rule.name(), now, rule.cooldown().toMillis())) {
             fired.increment();
             outcomes.record(instance, new Outcome.Fired(rule, held.atMs(), "alert: " + held.reason(), null));
-            alerts.raise(Severity.WARNING, instance, rule.name(), "rule",
+            alerts.raise(Severity.WARNING, instance, rule.name(), AlertKind.RULE,
                     instance + ": rule " + rule.name() + " fired: " + held.reason());
         } else {
             outcomes.record(instance, new Outcome.Blocked(rule, held.atMs(), new Block(Block.Kind.ALERT_QUIET, null,

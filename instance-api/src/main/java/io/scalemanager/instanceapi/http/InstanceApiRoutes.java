@@ -15,7 +15,7 @@ import io.scalemanager.core.web.Routes;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.operation.Operation;
 import io.scalemanager.instanceapi.operation.OperationService;
-import io.scalemanager.instanceapi.operation.OperationStatus;
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.instanceapi.operation.ResizeRequest;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.operation;
 
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.ChangeMode;

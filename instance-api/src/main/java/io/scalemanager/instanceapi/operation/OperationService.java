@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.operation;
 
+import io.scalemanager.core.operation.OperationStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.operation;
 
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.sizing.ChangeMode;

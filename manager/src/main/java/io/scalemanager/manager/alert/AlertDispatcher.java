@@ -7,6 +7,7 @@ import io.scalemanager.core.web.ReadinessCheck;
 import io.scalemanager.manager.alert.channel.DeliveryException;
 import io.scalemanager.manager.alert.channel.Notification;
 import io.scalemanager.manager.alert.channel.Notifier;
+import io.scalemanager.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +45,7 @@ public final class AlertDispatcher implements AutoCloseable {
 
     private final DataSource dataSource;
     private final Clock clock;
-    private final Duration firstBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final ChannelLease lease;
     private ScheduledExecutorService scheduler;
@@ -70,8 +70,7 @@ public final class AlertDispatcher implements AutoCloseable {
                            Duration maxBackoff, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.clock = clock;
-        this.firstBackoff = firstBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(firstBackoff, maxBackoff);
         this.lease = new ChannelLease(dataSource, clock, LEASE);
         for (Notifier n : notifiers) {
             Channel ch = new Channel(n,
@@ -181,11 +180,11 @@ public final class AlertDispatcher implements AutoCloseable {
                 String error = String.valueOf(e.getMessage());
                 ch.failed++;
                 ch.failures.increment();
-                long backoff = Math.min(maxBackoff.toMillis(), firstBackoff.toMillis() << Math.min(ch.failed - 1, 20));
-                ch.retryAtMs = now + backoff;
+                long waitMs = backoff.delay(ch.failed - 1).toMillis();
+                ch.retryAtMs = now + waitMs;
                 if (!error.equals(ch.lastError)) {
                     log.warn("Alert channel {} did not take {} alert(s): {}; trying again in {} s", name, ids.size(),
-                            error, backoff / 1000);
+                            error, waitMs / 1000);
                 }
                 ch.lastError = error;
                 markFailed(ids, error);

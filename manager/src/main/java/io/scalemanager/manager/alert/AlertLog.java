@@ -39,9 +39,9 @@ public final class AlertLog {
     }
 
     /** The problem has cleared: channels that were told of it get a "resolved" message. */
-    public void resolve(String instance, String rule, String kind) {
+    public void resolve(String instance, String rule, AlertKind kind) {
         if (outbox != null) {
-            outbox.resolve(instance, rule, kind);
+            outbox.resolve(instance, rule, kind.wireName());
         }
     }
 
@@ -52,15 +52,15 @@ public final class AlertLog {
         }
     }
 
-    public Alert raise(Severity severity, String instance, String rule, String kind, String message) {
+    public Alert raise(Severity severity, String instance, String rule, AlertKind kind, String message) {
         long now = clock.millis();
         log.warn("ALERT [{}] {}", severity.wireName(), message);
         try {
-            return record(now, severity, instance, rule, kind, message);
+            return record(now, severity, instance, rule, kind.wireName(), message);
         } catch (DuplicateStateException e) {
             // The same problem raised at the same moment on another thread created its dedup row first: the
             // second try finds that row and is deduplicated against it.
-            return record(now, severity, instance, rule, kind, message);
+            return record(now, severity, instance, rule, kind.wireName(), message);
         }
     }
 

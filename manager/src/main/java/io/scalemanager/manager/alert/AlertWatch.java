@@ -23,8 +23,6 @@ import java.util.function.LongSupplier;
  */
 public final class AlertWatch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertWatch.class);
-    public static final String STOPPED_REPORTING = "stopped_reporting";
-    public static final String MANAGER_BEHIND = "manager_behind";
 
     private final AlertLog alerts;
     private final Fleet fleet;
@@ -74,28 +72,28 @@ public final class AlertWatch implements AutoCloseable {
             if (silentMs > stoppedAfter.toMillis()) {
                 Long raised = stoppedRaisedAt.get(v.instance());
                 if (raised == null || now - raised >= repeat.toMillis()) {
-                    alerts.raise(Severity.WARNING, v.instance(), null, STOPPED_REPORTING, String.format(
+                    alerts.raise(Severity.WARNING, v.instance(), null, AlertKind.STOPPED_REPORTING, String.format(
                             "%s has not reported for %s (last report at %s)", v.instance(),
                             human(silentMs),
                             Instant.ofEpochMilli(v.lastSeenMs())));
                     stoppedRaisedAt.put(v.instance(), now);
                 }
             } else if (stoppedRaisedAt.remove(v.instance()) != null) {
-                alerts.resolve(v.instance(), null, STOPPED_REPORTING);
+                alerts.resolve(v.instance(), null, AlertKind.STOPPED_REPORTING);
             }
         }
         stoppedRaisedAt.keySet().retainAll(seen);
         long lag = lagMillis.getAsLong();
         if (lag > maxLag.toMillis()) {
             if (behindRaisedAt == null || now - behindRaisedAt >= repeat.toMillis()) {
-                alerts.raise(Severity.CRITICAL, null, null, MANAGER_BEHIND, String.format(
+                alerts.raise(Severity.CRITICAL, null, null, AlertKind.MANAGER_BEHIND, String.format(
                         "the manager is %s behind the queue (more than %s); decisions are late",
                         human(lag), human(maxLag.toMillis())));
                 behindRaisedAt = now;
             }
         } else if (behindRaisedAt != null) {
             behindRaisedAt = null;
-            alerts.resolve(null, null, MANAGER_BEHIND);
+            alerts.resolve(null, null, AlertKind.MANAGER_BEHIND);
         }
     }
 

@@ -6,6 +6,7 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLocks;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.rules.Condition;
@@ -28,8 +29,8 @@ import java.util.function.Consumer;
 public final class ActionFinisher {
     private static final Logger log = LoggerFactory.getLogger(ActionFinisher.class);
     /** The alerts a success clears: whatever kept the rule from working on this instance. */
-    private static final String[] CLEARED_BY_SUCCESS = {"command_failed", "limit_reached", "nothing_to_change",
-        "unverified", "needs_restart"};
+    private static final List<AlertKind> CLEARED_BY_SUCCESS = List.of(AlertKind.COMMAND_FAILED,
+            AlertKind.LIMIT_REACHED, AlertKind.NOTHING_TO_CHANGE, AlertKind.UNVERIFIED, AlertKind.NEEDS_RESTART);
 
     private final ActionLog actionLog;
     private final AlertLog alerts;
@@ -108,7 +109,7 @@ public final class ActionFinisher {
                 Action done = actionLog.get(a.id()).orElse(a);
                 log.info("{}: {} {} → {} (rule {}: {})", a.instance(), a.change().component(), done.fromValue(),
                         done.toValue(), a.rule(), a.reason());
-                for (String kind : CLEARED_BY_SUCCESS) {
+                for (AlertKind kind : CLEARED_BY_SUCCESS) {
                     alerts.resolve(a.instance(), a.rule(), kind);
                 }
             } catch (RuntimeException e) {
@@ -122,10 +123,10 @@ public final class ActionFinisher {
      * Finishes the action as failed with {@code error} and raises an alert of {@code kind} ({@code command_failed}
      * is critical, the others warnings). Empty when it was already finished; a database error is thrown.
      */
-    public Optional<Long> failed(Action a, String error, String kind) {
+    public Optional<Long> failed(Action a, String error, AlertKind kind) {
         Optional<Long> until = finish(a, ActionStatus.FAILED, error);
         until.ifPresent(u -> {
-            Severity severity = "command_failed".equals(kind) ? Severity.CRITICAL : Severity.WARNING;
+            Severity severity = kind == AlertKind.COMMAND_FAILED ? Severity.CRITICAL : Severity.WARNING;
             // The triggering event is named, so people can find the report that led here in the history.
             String message = String.format("%s: %s (rule %s: %s; triggered by event %d, %s %s at %s) was not "
                     + "carried out: %s", a.instance(), a.change().describe(), a.rule(), a.reason(), a.event().seq(),

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.command;
 
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.sizing.Component;
@@ -8,10 +9,13 @@ import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.alert.AlertKind;
+import io.scalemanager.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -36,7 +40,7 @@ public final class CommandExecutor implements AutoCloseable {
     public static final String IDEMPOTENCY_KEY_PREFIX = "action-";
 
     private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
-    private static final long MAX_BACKOFF_MS = 30_000;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final ActionLog actionLog;
     private final ActionFinisher finisher;
@@ -44,6 +48,7 @@ public final class CommandExecutor implements AutoCloseable {
     private final Supplier<Limits> limits;
     private final Clock clock;
     private final CommandSettings settings;
+    private final Backoff backoff;
     private final ScheduledExecutorService scheduler;
     private volatile BiConsumer<Action, ResizePlan.Unchanged> unchangedListener = (a, plan) -> {
     };
@@ -100,6 +105,7 @@ public final class CommandExecutor implements AutoCloseable {
         this.limits = limits;
         this.clock = clock;
         this.settings = settings;
+        this.backoff = new Backoff(settings.retryBackoff(), MAX_BACKOFF);
         this.scheduler = Executors.newScheduledThreadPool(4, r -> {
             Thread t = new Thread(r, "command-executor");
             t.setDaemon(true);
@@ -190,13 +196,13 @@ public final class CommandExecutor implements AutoCloseable {
             } else {
                 Optional<Size> size = client.size(a.instance());
                 if (size.isEmpty()) {
-                    fail(a, "the instance API does not know instance " + a.instance(), "command_failed");
+                    fail(a, "the instance API does not know instance " + a.instance(), AlertKind.COMMAND_FAILED);
                     return;
                 }
                 ResizePlan plan = ResizePlan.of(a.change(), size.get(),
                         limits.get().boundsFor(a.instance(), component));
                 if (plan instanceof ResizePlan.Unchanged unchanged) {
-                    fail(a, unchanged.describe(), unchanged.atLimit() ? "limit_reached" : "nothing_to_change");
+                    fail(a, unchanged.describe(), unchanged.atLimit() ? AlertKind.LIMIT_REACHED : AlertKind.NOTHING_TO_CHANGE);
                     tellUnchanged(a, unchanged);
                     return;
                 }
@@ -226,7 +232,7 @@ public final class CommandExecutor implements AutoCloseable {
                 }
                 schedule(() -> send(id, attempt + 1), backoff);
             } else {
-                fail(a, "the instance API refused the command: " + e.getMessage(), "command_failed");
+                fail(a, "the instance API refused the command: " + e.getMessage(), AlertKind.COMMAND_FAILED);
             }
         } catch (RuntimeException e) {
             log.warn("Action {}: {}; trying again", id, e.getMessage());
@@ -243,22 +249,22 @@ public final class CommandExecutor implements AutoCloseable {
         boolean timedOut = clock.millis() - a.createdAtMs() > settings.actionTimeout().toMillis();
         try {
             InstanceApiClient.OperationState state = client.operation(operation);
-            if ("succeeded".equals(state.status()) && state.needsRestart() && sizeCheck.isPresent()) {
+            if (state.status() == OperationStatus.SUCCEEDED && state.needsRestart() && sizeCheck.isPresent()) {
                 finishOrRetry(a.id(), () -> sizeCheck.get().needsRestart(a, state.note()),
                         () -> poll(id, operation));
-            } else if ("succeeded".equals(state.status())) {
+            } else if (state.status() == OperationStatus.SUCCEEDED) {
                 succeed(a);
-            } else if ("failed".equals(state.status())) {
-                fail(a, "operation " + operation + " failed: " + state.error(), "command_failed");
+            } else if (state.status() == OperationStatus.FAILED) {
+                fail(a, "operation " + operation + " failed: " + state.error(), AlertKind.COMMAND_FAILED);
             } else if (timedOut) {
                 fail(a, "operation " + operation + " still " + state.status() + " after "
-                        + settings.actionTimeout().toMinutes() + " minutes", "command_failed");
+                        + settings.actionTimeout().toMinutes() + " minutes", AlertKind.COMMAND_FAILED);
             } else {
                 schedule(() -> poll(id, operation), settings.pollInterval().toMillis());
             }
         } catch (RuntimeException e) {
             if (timedOut) {
-                fail(a, "no result for operation " + operation + ": " + e.getMessage(), "command_failed");
+                fail(a, "no result for operation " + operation + ": " + e.getMessage(), AlertKind.COMMAND_FAILED);
             } else {
                 schedule(() -> poll(id, operation), backoffMs(2));
             }
@@ -285,7 +291,7 @@ public final class CommandExecutor implements AutoCloseable {
         }), () -> guarded(a, figures));
     }
 
-    private void fail(Action a, String error, String kind) {
+    private void fail(Action a, String error, AlertKind kind) {
         finishOrRetry(a.id(), () -> finisher.failed(a, error, kind), () -> fail(a, error, kind));
     }
 
@@ -309,9 +315,9 @@ public final class CommandExecutor implements AutoCloseable {
         }
     }
 
+    /** Attempts count from 1: the wait after the first failure is the configured retry backoff. */
     private long backoffMs(int attempt) {
-        long base = settings.retryBackoff().toMillis();
-        return Math.min(MAX_BACKOFF_MS, base << Math.min(attempt - 1, 10));
+        return backoff.delay(Math.max(0, attempt - 1)).toMillis();
     }
 
     private void schedule(Runnable task, long delayMs) {

@@ -2,6 +2,7 @@ package io.scalemanager.manager.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -120,7 +121,10 @@ public final class InstanceApiClient {
     public OperationState operation(String id) {
         HttpResponse<String> response = send(request("/v1/operations/" + encode(id)).GET().build());
         JsonNode body = expect(response, 200);
-        return new OperationState(body.path("status").asText(), body.path("error").isNull()
+        String status = body.path("status").asText();
+        return new OperationState(OperationStatus.parse(status).orElseThrow(() -> new CommandException(true, 0,
+                "instance API answered operation " + id + " with an unknown status '" + status + "'")),
+                body.path("error").isNull()
                 ? null : body.path("error").asText(null), body.path("needs_restart").asBoolean(false),
                 body.path("note").isNull() ? null : body.path("note").asText(null));
     }
@@ -129,9 +133,9 @@ public final class InstanceApiClient {
      * Status and error of an operation as the instance API reports it; needsRestart when the provider stored the
      * change for the instance's next restart (its note says how).
      */
-    public record OperationState(String status, String error, boolean needsRestart, String note) {
+    public record OperationState(OperationStatus status, String error, boolean needsRestart, String note) {
         public boolean finished() {
-            return "succeeded".equals(status) || "failed".equals(status);
+            return status.isFinished();
         }
     }
 

@@ -2,6 +2,7 @@ package io.scalemanager.manager.command;
 
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.alert.AlertKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,15 +78,16 @@ public final class StuckActions {
             return "left: instance API did not answer";
         }
         return switch (op.status()) {
-            case "succeeded" -> dryRun ? "succeeded" : outcome(a, "succeeded", finisher.succeeded(a));
-            case "failed" -> failed(a, op.error() == null ? "operation failed" : op.error(), dryRun);
-            default -> "left: operation " + a.operation() + " is still " + op.status();
+            case SUCCEEDED -> dryRun ? "succeeded" : outcome(a, "succeeded", finisher.succeeded(a));
+            case FAILED -> failed(a, op.error() == null ? "operation failed" : op.error(), dryRun);
+            case PENDING, RUNNING -> "left: operation " + a.operation() + " is still " + op.status();
         };
     }
 
     private String failed(Action a, String error, boolean dryRun) {
         String outcome = "failed: " + error;
-        return dryRun ? outcome : outcome(a, outcome, finisher.failed(a, error + FOUND_BY, "command_failed"));
+        return dryRun ? outcome
+                : outcome(a, outcome, finisher.failed(a, error + FOUND_BY, AlertKind.COMMAND_FAILED));
     }
 
     private static String outcome(Action a, String outcome, Optional<Long> finished) {

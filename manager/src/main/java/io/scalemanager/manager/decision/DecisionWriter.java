@@ -2,6 +2,7 @@ package io.scalemanager.manager.decision;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,9 @@ public final class DecisionWriter implements AutoCloseable {
 
     private void run() {
         List<Decision> batch = new ArrayList<>();
-        long backoffMs = interval.toMillis();
+        // After a failed write: the interval, doubling up to 30 s while the database stays away.
+        Backoff retry = new Backoff(interval, Duration.ofSeconds(30));
+        int failures = 0;
         while (!closing || !pending.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
@@ -76,7 +79,7 @@ public final class DecisionWriter implements AutoCloseable {
                 decisionLog.append(batch);
                 written.increment(batch.size());
                 batch.clear();
-                backoffMs = interval.toMillis();
+                failures = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -88,12 +91,11 @@ public final class DecisionWriter implements AutoCloseable {
                 }
                 log.warn("Could not write {} decisions, trying again: {}", batch.size(), e.getMessage());
                 try {
-                    Thread.sleep(backoffMs);
+                    Thread.sleep(retry.delay(failures++).toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     return;
                 }
-                backoffMs = Math.min(backoffMs * 2, 30_000);
             }
         }
     }

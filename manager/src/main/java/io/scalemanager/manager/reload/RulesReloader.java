@@ -3,6 +3,7 @@ package io.scalemanager.manager.reload;
 import io.micrometer.core.instrument.Gauge;
 import io.scalemanager.core.yaml.YamlError;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.rules.CurrentRuleset;
@@ -28,8 +29,6 @@ import java.util.Optional;
  */
 public final class RulesReloader {
     private static final Logger log = LoggerFactory.getLogger(RulesReloader.class);
-    /** The alert kind of a refused rules file. */
-    public static final String INVALID_KIND = "ruleset_invalid";
 
     /** What a reload came to. */
     public sealed interface Result {
@@ -87,7 +86,7 @@ public final class RulesReloader {
         publish(loaded.hash());
         log.info("Reloaded {}: {} rules, hash {}", path, ruleset.rules().size(), loaded.hash());
         try {
-            alerts.resolve(null, null, INVALID_KIND);
+            alerts.resolve(null, null, AlertKind.RULESET_INVALID);
         } catch (RuntimeException e) {
             log.warn("Could not resolve the alert of the refused rules file: {}", e.getMessage());
         }
@@ -98,7 +97,7 @@ public final class RulesReloader {
         registry.counter("scalemanager_ruleset_reloads", "result", "invalid").increment();
         log.error("Rules reload refused: {}", message);
         try {
-            alerts.raise(Severity.CRITICAL, null, null, INVALID_KIND, "rules reload refused: " + message);
+            alerts.raise(Severity.CRITICAL, null, null, AlertKind.RULESET_INVALID, "rules reload refused: " + message);
         } catch (RuntimeException e) {
             log.warn("Could not raise the alert of the refused rules file: {}", e.getMessage());
         }

@@ -6,6 +6,7 @@ import io.scalemanager.core.sizing.Size;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.command.ActionFinisher;
@@ -105,7 +106,7 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
                 component.unit(), note, component.wireName(), a.id());
         log.warn(message);
         SizeCheck.count(registry, "needs_restart");
-        alerts.raise(Severity.WARNING, a.instance(), a.rule(), "needs_restart", message);
+        alerts.raise(Severity.WARNING, a.instance(), a.rule(), AlertKind.NEEDS_RESTART, message);
     }
 
     private void checkAllSafely() {
@@ -154,7 +155,7 @@ public final class ResizeVerifier implements SizeCheck, AutoCloseable {
             if (actionLog.unverified(a.id(), "not verified: " + message)) {
                 log.warn(message);
                 SizeCheck.count(registry, "unverified");
-                alerts.raise(Severity.WARNING, a.instance(), a.rule(), "unverified", message);
+                alerts.raise(Severity.WARNING, a.instance(), a.rule(), AlertKind.UNVERIFIED, message);
             }
         }
     }

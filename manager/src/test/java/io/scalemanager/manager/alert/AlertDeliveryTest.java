@@ -64,7 +64,7 @@ class AlertDeliveryTest {
     }
 
     private Alert failed(String instance) {
-        return alerts.raise(Severity.CRITICAL, instance, "ram-up", "command_failed", instance + ": ram +1024 failed");
+        return alerts.raise(Severity.CRITICAL, instance, "ram-up", AlertKind.COMMAND_FAILED, instance + ": ram +1024 failed");
     }
 
     private void after(Duration d) {
@@ -94,7 +94,7 @@ class AlertDeliveryTest {
         clock.advance(Duration.ofSeconds(10));
         failed("web-2");
         clock.advance(Duration.ofSeconds(10));
-        alerts.raise(Severity.WARNING, "web-3", null, "stopped_reporting", "web-3 has not reported for 6m");
+        alerts.raise(Severity.WARNING, "web-3", null, AlertKind.STOPPED_REPORTING, "web-3 has not reported for 6m");
 
         after(Duration.ofSeconds(10));
 
@@ -133,8 +133,8 @@ class AlertDeliveryTest {
         open(List.of(), mail);
         failed("web-1");
         failed("web-2");
-        alerts.raise(Severity.CRITICAL, "web-1", "cpu-up", "command_failed", "web-1: cpu failed");
-        alerts.raise(Severity.WARNING, "web-1", "ram-up", "limit_reached", "web-1: ram at its limit");
+        alerts.raise(Severity.CRITICAL, "web-1", "cpu-up", AlertKind.COMMAND_FAILED, "web-1: cpu failed");
+        alerts.raise(Severity.WARNING, "web-1", "ram-up", AlertKind.LIMIT_REACHED, "web-1: ram at its limit");
 
         after(GROUP);
 
@@ -154,7 +154,7 @@ class AlertDeliveryTest {
         after(GROUP);
 
         successor.learnOpenProblems(); // what PartitionHandover does when it gains web-1's partition
-        successor.resolve("web-1", "ram-up", "command_failed");
+        successor.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED);
         after(GROUP);
 
         assertThat(mail.sent).hasSize(2);
@@ -169,8 +169,8 @@ class AlertDeliveryTest {
         after(GROUP);
 
         clock.advance(Duration.ofMinutes(5));
-        alerts.resolve("web-1", "ram-up", "command_failed");
-        alerts.resolve("web-1", "ram-up", "command_failed"); // a second clearing is no news
+        alerts.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED);
+        alerts.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED); // a second clearing is no news
         after(GROUP);
 
         assertThat(mail.sent).hasSize(2);
@@ -190,7 +190,7 @@ class AlertDeliveryTest {
         RecordingNotifier mail = new RecordingNotifier("mail");
         open(List.of(), mail);
 
-        alerts.resolve("web-1", "ram-up", "command_failed");
+        alerts.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED);
         after(GROUP);
 
         assertThat(mail.sent).isEmpty();
@@ -228,7 +228,7 @@ class AlertDeliveryTest {
                 clock.millis() + Duration.ofHours(1).toMillis());
 
         failed("web-1");
-        alerts.raise(Severity.WARNING, "web-1", "ram-up", "limit_reached", "web-1: at limit");
+        alerts.raise(Severity.WARNING, "web-1", "ram-up", AlertKind.LIMIT_REACHED, "web-1: at limit");
         after(GROUP);
         assertThat(mail.lines()).containsExactly("[WARNING] web-1: at limit");
 
@@ -247,7 +247,7 @@ class AlertDeliveryTest {
         after(GROUP);
         silences.create("web-1", null, null, "", clock.millis() + Duration.ofHours(1).toMillis());
 
-        alerts.resolve("web-1", "ram-up", "command_failed");
+        alerts.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED);
         after(GROUP);
 
         assertThat(mail.sent).hasSize(1);
@@ -264,8 +264,8 @@ class AlertDeliveryTest {
 
         failed("db-1");
         failed("web-1");
-        alerts.raise(Severity.WARNING, "db-2", null, "stopped_reporting", "db-2 silent");
-        alerts.raise(Severity.INFO, "web-2", null, "rule", "web-2 info");
+        alerts.raise(Severity.WARNING, "db-2", null, AlertKind.STOPPED_REPORTING, "db-2 silent");
+        alerts.raise(Severity.INFO, "web-2", null, AlertKind.RULE, "web-2 info");
         after(GROUP);
 
         assertThat(pager.lines()).containsExactly("[CRITICAL] db-1: ram +1024 failed");
@@ -332,7 +332,7 @@ class AlertDeliveryTest {
         assertThat(before.sent).isEmpty();
         assertThat(after.lines()).containsExactly("[CRITICAL] web-1: ram +1024 failed");
         // The problem is still known to be open after the restart, so clearing it is news.
-        alerts.resolve("web-1", "ram-up", "command_failed");
+        alerts.resolve("web-1", "ram-up", AlertKind.COMMAND_FAILED);
         after(GROUP);
         assertThat(after.sent).hasSize(2);
     }

@@ -37,7 +37,7 @@ class AlertLogTest {
 
     @Test
     void raisedAlertIsStoredWithItsTimeAndKind() {
-        Alert raised = alerts.raise(Severity.CRITICAL, "web-1", "ram-up", "command_failed", "it broke");
+        Alert raised = alerts.raise(Severity.CRITICAL, "web-1", "ram-up", AlertKind.COMMAND_FAILED, "it broke");
 
         assertThat(raised.timeMs()).isEqualTo(START.toEpochMilli());
         assertThat(alerts.list(Optional.empty(), 10)).containsExactly(raised);
@@ -45,11 +45,11 @@ class AlertLogTest {
 
     @Test
     void listIsNewestFirstFilteredByInstanceWithinTheLimit() {
-        Alert a = alerts.raise(Severity.WARNING, "web-1", "ram-up", "limit_reached", "a");
+        Alert a = alerts.raise(Severity.WARNING, "web-1", "ram-up", AlertKind.LIMIT_REACHED, "a");
         clock.advance(Duration.ofSeconds(1));
-        Alert b = alerts.raise(Severity.CRITICAL, "web-2", "ram-up", "command_failed", "b");
+        Alert b = alerts.raise(Severity.CRITICAL, "web-2", "ram-up", AlertKind.COMMAND_FAILED, "b");
         clock.advance(Duration.ofSeconds(1));
-        Alert c = alerts.raise(Severity.INFO, "web-1", "load-alert", "rule", "c");
+        Alert c = alerts.raise(Severity.INFO, "web-1", "load-alert", AlertKind.RULE, "c");
 
         assertThat(alerts.list(Optional.empty(), 10)).containsExactly(c, b, a);
         assertThat(alerts.list(Optional.of("web-1"), 10)).containsExactly(c, a);
@@ -58,14 +58,14 @@ class AlertLogTest {
 
     @Test
     void alertWithoutInstanceOrRuleIsStored() {
-        Alert raised = alerts.raise(Severity.INFO, null, null, "rule", "fleet-wide");
+        Alert raised = alerts.raise(Severity.INFO, null, null, AlertKind.RULE, "fleet-wide");
 
         assertThat(alerts.list(Optional.empty(), 10)).containsExactly(raised);
     }
 
     @Test
     void longMessageIsTruncatedInStorage() {
-        alerts.raise(Severity.CRITICAL, "web-1", "ram-up", "command_failed", "x".repeat(10_000));
+        alerts.raise(Severity.CRITICAL, "web-1", "ram-up", AlertKind.COMMAND_FAILED, "x".repeat(10_000));
 
         assertThat(alerts.list(Optional.empty(), 1).get(0).message()).hasSize(4000).endsWith("…");
     }

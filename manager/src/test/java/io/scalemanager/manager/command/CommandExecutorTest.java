@@ -1,5 +1,6 @@
 package io.scalemanager.manager.command;
 
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.core.time.MutableClock;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -539,7 +540,7 @@ class CommandExecutorTest {
         await().atMost(WAIT).until(() -> simulator.resizesInProgress() == 1);
 
         executor.resumeUnfinished();
-        await().atMost(WAIT).until(() -> "running".equals(directClient().operation(operation).status()));
+        await().atMost(WAIT).until(() -> directClient().operation(operation).status() == OperationStatus.RUNNING);
         assertThat(actionLog.get(a.id()).orElseThrow().status()).isEqualTo(ActionStatus.RUNNING);
         simulator.finishResizesInProgress();
 

@@ -8,6 +8,7 @@ import io.scalemanager.queue.EventHandler;
 import io.scalemanager.queue.EventQueue;
 import io.scalemanager.queue.QueueUnavailableException;
 import io.scalemanager.queue.ReplaySource;
+import io.scalemanager.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EmbeddedQueue implements EventQueue {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedQueue.class);
+
+    /** A handler that throws is offered the event again, after 100 ms doubling up to 5 s: nothing is skipped. */
+    private static final Backoff HANDLER_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
     private final List<Partition> partitions = new ArrayList<>();
     private final OffsetStore offsets;
@@ -239,20 +243,19 @@ public final class EmbeddedQueue implements EventQueue {
 
         /** Offers the event until the handler takes it; false only when interrupted. */
         private boolean deliver(EventHandler handler, Event e) {
-            long backoffMs = 100;
-            while (true) {
+            for (int failures = 0; ; failures++) {
                 try {
                     handler.handle(number, e);
                     return true;
                 } catch (RuntimeException ex) {
+                    long waitMs = HANDLER_RETRY.delay(failures).toMillis();
                     log.warn("Handling event {} of {} failed, retrying in {} ms: {}",
-                            e.seq(), e.instance(), backoffMs, ex.getMessage());
+                            e.seq(), e.instance(), waitMs, ex.getMessage());
                     try {
-                        Thread.sleep(backoffMs);
+                        Thread.sleep(waitMs);
                     } catch (InterruptedException ie) {
                         return false;
                     }
-                    backoffMs = Math.min(5000, backoffMs * 2);
                 }
             }
         }

@@ -3,7 +3,10 @@ package io.scalemanager.server.config;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** An address to listen on or connect to. */
+/**
+ * An address to listen on or connect to. {@link #toString} is the one place a HOST:PORT is written, an IPv6 host
+ * in brackets ({@code [::1]:8080}), as URLs and log lines need it.
+ */
 public record HostPort(String host, int port) {
 
     static HostPort parse(String text) {

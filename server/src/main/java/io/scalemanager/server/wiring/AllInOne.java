@@ -18,6 +18,7 @@ import io.scalemanager.instanceapi.operation.OperationStore;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertWatch;
 import io.scalemanager.manager.alert.config.AlertsConfig;
 import io.scalemanager.manager.alert.config.AlertsConfigException;
@@ -156,7 +157,7 @@ public final class AllInOne implements AutoCloseable {
         CollectorParts collector = started.started(new CollectorParts(collectorOptions, eventLog,
                 queue.afterCommit(), clock, registry));
         ApiServer server = collector.server(clock, registry, message ->
-                        manager.alertLog.raise(Severity.CRITICAL, null, null, "instance_limit", message))
+                        manager.alertLog.raise(Severity.CRITICAL, null, null, AlertKind.INSTANCE_LIMIT, message))
                 .add(new HistoryRoutes(eventLog, clock));
         // The manager's routes come before the instance API's: /v1/instances/{id}/why before /v1/instances/<id>.
         manager.addRoutesTo(server, kafka.isPresent());
@@ -196,7 +197,7 @@ public final class AllInOne implements AutoCloseable {
     /** HOST:PORT the server answers on (the real port when 0 was configured). */
     public String address() {
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + started.port();
+        return new HostPort(host, started.port()).toString();
     }
 
     /** Every route this process serves. */

@@ -73,8 +73,7 @@ public final class CleanerProcess implements AutoCloseable {
                 .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u));
         Optional<ServerTls> ownTls = ServerSettings.tls(settings);
         URI instanceApiUrl = configured.orElseGet(() -> URI.create(ownTls.map(t -> "https").orElse("http") + "://"
-                        + (listen.host().contains(":") ? "[" + listen.host() + "]"
-                        : listen.host()) + ":" + listen.port()));
+                + listen));
         // The local server's own certificate when the cleaner calls it on its listen address; else tls.ca.
         ClientTls instanceApiTls = configured.isPresent() ? ServerSettings.clientTls(settings)
                 : ownTls.map(t -> ClientTls.pinnedTo(t.cert())).orElse(ClientTls.SYSTEM);

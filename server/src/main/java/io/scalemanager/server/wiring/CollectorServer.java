@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.core.audit.AuditLog;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.history.jdbc.JdbcEventLog;
@@ -61,7 +62,7 @@ public final class CollectorServer implements AutoCloseable {
         // Recorded and logged (GET /v1/alerts on the managers); the managers' channels do not see it.
         AlertLog alerts = new AlertLog(db.dataSource(), clock);
         parts.serve(collector.server(clock, registry, message ->
-                        alerts.raise(Severity.CRITICAL, null, null, "instance_limit", message))
+                        alerts.raise(Severity.CRITICAL, null, null, AlertKind.INSTANCE_LIMIT, message))
                 .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                 .addReadinessCheck(ServerSettings.readiness("kafka", publisher::available))
                 .access(options.credentials(), new AuditLog(db.dataSource(), clock)));

@@ -2,7 +2,7 @@ package io.scalemanager.server.wiring;
 
 import io.scalemanager.instanceapi.operation.Operation;
 import io.scalemanager.instanceapi.operation.OperationListener;
-import io.scalemanager.instanceapi.operation.OperationStatus;
+import io.scalemanager.core.operation.OperationStatus;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
 import io.scalemanager.manager.command.CommandExecutor;

@@ -41,7 +41,7 @@ final class ListenCheck {
         String why = reason == null ? "" : reason;
         if (why.contains("in use")) {
             return "cannot listen on " + listen + ": the port is already in use (another scalemanager?). Stop what "
-                    + "uses it, or choose another port: --listen " + listen.host() + ":" + (listen.port() + 1);
+                    + "uses it, or choose another port: --listen " + new HostPort(listen.host(), listen.port() + 1);
         }
         if (why.contains("ermission denied")) {
             return "cannot listen on " + listen + ": ports below 1024 need root or CAP_NET_BIND_SERVICE. "

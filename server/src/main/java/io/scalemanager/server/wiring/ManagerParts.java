@@ -301,8 +301,8 @@ final class ManagerParts {
      * address it listens on (this host's name when that is a wildcard).
      */
     ManagerRoster joinRoster(HostPort listen, int port) {
-        return roster.join(options.advertiseUrl().orElseGet(() -> URI.create(options.scheme() + "://" + advertisedHost(listen)
-                + ":" + port)));
+        return roster.join(options.advertiseUrl().orElseGet(() -> URI.create(options.scheme() + "://"
+                + new HostPort(advertisedHost(listen), port))));
     }
 
     private static String advertisedHost(HostPort listen) {
@@ -315,6 +315,6 @@ final class ManagerParts {
                         + " and this host has no name to tell the other managers; set it");
             }
         }
-        return host.contains(":") ? "[" + host + "]" : host;
+        return host;
     }
 }

@@ -12,6 +12,7 @@ import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import io.scalemanager.instanceapi.provider.http.HttpProviderSettings.Auth;
+import io.scalemanager.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class HttpProvider implements Provider {
     }
 
     private final HttpProviderSettings settings;
+    private final Backoff backoff;
     private final HttpClient client;
     private final Clock clock;
     private final Sleeper sleeper;
@@ -64,6 +66,7 @@ public final class HttpProvider implements Provider {
 
     HttpProvider(HttpProviderSettings settings, Clock clock, Sleeper sleeper) {
         this.settings = settings;
+        this.backoff = new Backoff(settings.backoff(), settings.maxBackoff());
         this.clock = clock;
         this.sleeper = sleeper;
         this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
@@ -209,7 +212,7 @@ public final class HttpProvider implements Provider {
             throw new ProviderException(problem + (settings.retries() == 0 ? ""
                     : " (gave up after " + (attempt + 1) + " attempts)"));
         }
-        Duration wait = retryAfter(response).orElseGet(() -> backoff(attempt));
+        Duration wait = retryAfter(response).orElseGet(() -> backoff.delay(attempt));
         log.info("{}; retrying in {} ms", problem, wait.toMillis());
         try {
             sleeper.sleep(wait);
@@ -217,11 +220,6 @@ public final class HttpProvider implements Provider {
             Thread.currentThread().interrupt();
             throw new ProviderException(problem + "; interrupted while waiting to retry", e);
         }
-    }
-
-    private Duration backoff(int attempt) {
-        Duration d = settings.backoff().multipliedBy(1L << Math.min(attempt, 20));
-        return d.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : d;
     }
 
     private Optional<Duration> retryAfter(HttpResponse<String> response) {
