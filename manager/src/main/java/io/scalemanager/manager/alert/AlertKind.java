@@ -28,7 +28,9 @@ public enum AlertKind {
     /** A rules reload was refused: the file is invalid. */
     RULESET_INVALID,
     /** The collector refused a new instance: collector.max_instances is reached. */
-    INSTANCE_LIMIT;
+    INSTANCE_LIMIT,
+    /** A rule's rollback condition held after its resize: the instance is resized back. */
+    ROLLBACK;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

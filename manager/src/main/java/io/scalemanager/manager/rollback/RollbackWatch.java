@@ -11,6 +11,7 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.alert.AlertKind;
 import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.command.SizeCheck;
@@ -139,7 +140,7 @@ public final class RollbackWatch implements AutoCloseable {
         log.warn(message);
         SizeCheck.count(registry, "rolled_back");
         try {
-            alerts.raise(Severity.WARNING, a.instance(), a.rule(), "rollback", message);
+            alerts.raise(Severity.WARNING, a.instance(), a.rule(), AlertKind.ROLLBACK, message);
         } catch (RuntimeException e) {
             log.error("Could not record alert: {}", message, e);
         }
