@@ -60,7 +60,7 @@ public final class ProvidersFile {
             "none", Set.of("type"));
     private static final Set<String> FIND = Set.of("path", "items", "match", "id");
     private static final Set<String> SIZE = Set.of("path", "cpu", "ram", "storage");
-    private static final Set<String> RESIZE = Set.of("method", "path", "body");
+    private static final Set<String> RESIZE = Set.of("method", "path", "body", "needs_restart");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH");
     private static final Set<String> PATH_PLACEHOLDERS = Set.of("instance", "id");
     private static final Set<String> BODY_PLACEHOLDERS = Set.of("instance", "id", "cpu", "ram", "storage",
@@ -210,7 +210,9 @@ public final class ProvidersFile {
             }
             JsonNode body = r.has("body") ? body(r.get("body"), r.subject())
                     : JsonNodeFactory.instance.objectNode();
-            resize = new HttpProviderSettings.Resize(method, path(r, "path", PATH_PLACEHOLDERS), body);
+            Optional<String> needsRestart = r.textOrEmpty("needs_restart", POINTER)
+                    .map(p -> pointer(r, "needs_restart", p)).filter(p -> !p.isEmpty());
+            resize = new HttpProviderSettings.Resize(method, path(r, "path", PATH_PLACEHOLDERS), body, needsRestart);
         }
         int retries = keys.whole("retries", 3, 0, 20);
         Duration timeout = keys.positiveDuration("timeout", Duration.ofSeconds(10));

@@ -84,7 +84,6 @@ public final class HttpProvider implements Provider {
 
     @Override
     public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
-        // A hoster's success is taken as applied; whether it is, the manager verifies from the VM's reports.
         Located at = locate(instance).orElseThrow(() ->
                 new ProviderException("the hoster does not know instance '" + instance + "'"));
         Size current = readSize(instance, at).orElseThrow(() ->
@@ -99,6 +98,17 @@ public final class HttpProvider implements Provider {
         if (response.statusCode() == 404) {
             throw new ProviderException("the hoster answered 404 to " + r.method() + " " + path(r.path(), values)
                     + ": instance '" + instance + "' is gone" + excerpt(response.body()));
+        }
+        // Otherwise a success is taken as applied (the manager verifies it from the VM's reports), unless the
+        // hoster's answer says, where its API documents it, that the change waits for the next restart.
+        if (r.needsRestart().isPresent()
+                && json(response, r.method() + " " + path(r.path(), values)).at(r.needsRestart().get()).asBoolean()) {
+            if (restart == RestartPolicy.NEVER) {
+                throw new ProviderException("the hoster stored " + component.wireName() + " " + newValue + " for the "
+                        + "next restart of '" + instance + "' (" + r.needsRestart().get() + " is true), which the rule "
+                        + "does not allow (restart: never); the change is pending at the hoster, undo it there");
+            }
+            return Provider.needsRestartNote("the hoster applies it at the next restart");
         }
         return null;
     }

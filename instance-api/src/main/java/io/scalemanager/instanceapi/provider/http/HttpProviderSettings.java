@@ -76,6 +76,17 @@ public record HttpProviderSettings(URI baseUrl, Auth auth, Optional<Find> find, 
     }
 
     /** How to send a new size: {@code method path} with a JSON body made from {@code body}. */
-    public record Resize(String method, String path, JsonNode body) {
+    /**
+     * How a new size is sent.
+     *
+     * @param needsRestart a JSON pointer into the hoster's answer to the resize that is {@code true} when the
+     *                     hoster stored the change for the instance's next restart (as its API documents it);
+     *                     empty when the hoster applies every change at once
+     */
+    public record Resize(String method, String path, JsonNode body, Optional<String> needsRestart) {
+        /** A hoster whose answer never says "at the next restart". */
+        public Resize(String method, String path, JsonNode body) {
+            this(method, path, body, Optional.empty());
+        }
     }
 }

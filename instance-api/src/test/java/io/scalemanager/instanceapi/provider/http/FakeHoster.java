@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /v1/servers} → {@code {"servers": [{"id", "ip", "cpu", "ram_mb", "disk_gb"}]}};</li>
  *   <li>{@code GET /v1/servers/{id}} → one server, 404 when unknown;</li>
  *   <li>{@code PUT /v1/servers/{id}} with {@code {"cpu", "ram_mb", "disk_gb"}} → 200 {@code {"status": "done"}},
- *       422 when a field is missing.</li>
+ *       422 when a field is missing; more than 8 cpus are kept for the next reboot: 200
+ *       {@code {"status": "done", "pending_reboot": true}}, the server unchanged until then.</li>
  * </ul>
  * Every API request needs a valid bearer token (401 otherwise). Answers can be injected per "METHOD path", and
  * every request is recorded as "METHOD path [Authorization] body".
@@ -140,6 +141,10 @@ final class FakeHoster implements AutoCloseable {
                 JsonNode req = Json.mapper().readTree(body);
                 if (!req.path("cpu").isNumber() || !req.path("ram_mb").isNumber() || !req.path("disk_gb").isNumber()) {
                     answer(ex, 422, "{\"error\":\"cpu, ram_mb and disk_gb are required numbers\"}");
+                    return;
+                }
+                if (req.get("cpu").asLong() > 8) {
+                    answer(ex, 200, "{\"status\":\"done\",\"pending_reboot\":true}");
                     return;
                 }
                 s.put("cpu", req.get("cpu").asLong()).put("ram_mb", req.get("ram_mb").asLong())

@@ -3,6 +3,7 @@ package io.scalemanager.instanceapi.provider.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -85,6 +86,21 @@ class HttpProviderTest {
                 "PUT /v1/servers/srv-1 [Bearer tok-1] {\"cpu\":2,\"ram_mb\":8192,\"disk_gb\":50}");
         assertThat(p.currentSize("10.0.0.5")).contains(new Size(2, 8192, 50));
         assertThat(hoster.servers.get("srv-1").get("ram_mb").asLong()).isEqualTo(8192);
+    }
+
+    @Test
+    void aHosterThatSaysTheChangeWaitsForARebootGivesANeedsRestartNoteOrAFailureUnderRestartNever() {
+        HttpProviderSettings s = original();
+        HttpProvider p = provider(new HttpProviderSettings(s.baseUrl(), s.auth(), s.find(), s.size(),
+                new HttpProviderSettings.Resize("PUT", "/servers/{id}", s.resize().body(),
+                        Optional.of("/pending_reboot")), s.timeout(), s.retries(), s.backoff(), s.maxBackoff()));
+        assertThat(p.resize("10.0.0.5", Component.CPU, 4)).isNull();
+        assertThat(p.resize("10.0.0.5", Component.CPU, 12))
+                .isEqualTo("config only, needs a restart: the hoster applies it at the next restart");
+        assertThat(p.currentSize("10.0.0.5")).map(Size::cpu).contains(4L);
+        assertThatThrownBy(() -> p.resize("10.0.0.5", Component.CPU, 12, RestartPolicy.NEVER))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("/pending_reboot is true), which the rule does not allow (restart: never)");
     }
 
     @Test
