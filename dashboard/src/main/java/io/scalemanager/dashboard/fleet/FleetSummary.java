@@ -50,6 +50,8 @@ import java.util.function.ToLongFunction;
 public final class FleetSummary {
     /** An outcome older than its rule's {@code for} plus this has no fresh data behind it and sets no status. */
     private static final Duration OUTCOME_FRESH_FOR = Duration.ofMinutes(2);
+    /** The most rows one manager gives toward a page of the whole fleet ({@code scope=local}'s limit). */
+    public static final int MAX_SHARE = 1_000_000;
 
     private final Fleet fleet;
     private final ActionLog actionLog;
@@ -128,7 +130,8 @@ public final class FleetSummary {
     }
 
     private FleetPage fleetWide(FleetQuery q, int offset, List<String> watched) throws InterruptedException {
-        int end = offset + q.size();
+        // A page beyond the most rows a manager gives is empty, as a page beyond the fleet is.
+        int end = (int) Math.min((long) offset + q.size(), MAX_SHARE);
         FleetPeers.Pending<FleetShare> asked = peers.get().askAll(sharePath(q, 0, end, true), FleetShare.class);
         FleetShare own = share(q, 0, end, true);
         FleetPeers.Answers<FleetShare> answers = asked.await();
@@ -154,7 +157,8 @@ public final class FleetSummary {
         List<Owned> merged = new ArrayList<>(byId.values());
         Comparator<FleetRow> order = order(q);
         merged.sort((x, y) -> order.compare(x.row(), y.row()));
-        List<Owned> page = merged.subList(Math.min(merged.size(), offset), Math.min(merged.size(), end));
+        int from = Math.min(merged.size(), offset);
+        List<Owned> page = merged.subList(from, Math.max(from, Math.min(merged.size(), end)));
 
         // The rows of the page in full: this manager's from here, each other manager's range of its own order.
         Map<URI, int[]> ranges = new LinkedHashMap<>();

@@ -32,7 +32,7 @@ public final class DashboardApiRoutes implements Routes {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_PAGE_SIZE = 500;
     /** Rows one manager gives toward a page of the whole fleet: a deep page needs all rows before it. */
-    private static final int MAX_SHARE = 1_000_000;
+    private static final int MAX_SHARE = FleetSummary.MAX_SHARE;
     private static final int MAX_POINTS = 10_000;
     private static final Duration LONGEST_RANGE = Duration.ofDays(31);
 

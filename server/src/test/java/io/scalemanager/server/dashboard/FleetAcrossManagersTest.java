@@ -267,6 +267,10 @@ class FleetAcrossManagersTest {
             assertThat(paused.path("total").asInt()).isEqualTo(1);
             assertThat(paused.path("statuses").path("paused").asInt()).isEqualTo(1);
             assertThat(statuses(get(m.uri("/v1/fleet?instances=vm-1*"))).keySet()).containsExactly("vm-10");
+            JsonNode last = get(m.uri("/v1/fleet?page=4294967&size=500"));
+            assertThat(last.path("instances")).as("the deepest page there can be").isEmpty();
+            assertThat(last.path("total").asInt()).isEqualTo(10);
+            assertThat(last.path("unanswered")).isEmpty();
         }
     }
 
