@@ -70,7 +70,9 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.buffer = new DiskBuffer(config.stateDir(), config.bufferMaxBytes());
         this.collectors = new Collectors(config.collectors(), config.token(),
-                config.caFile().isPresent() ? Optional.of(Tls.trusting(config.caFile().get())) : Optional.empty(),
+                config.caFile().isPresent() || config.tlsCert().isPresent()
+                        ? Optional.of(Tls.context(config.caFile(), config.tlsCert(), config.tlsKey()))
+                        : Optional.empty(),
                 config.timeout());
         this.backoff = new Backoff(Duration.ofSeconds(1).compareTo(config.interval()) < 0
                 ? Duration.ofSeconds(1) : config.interval(), config.backoffMax());

@@ -19,5 +19,15 @@ public record AgentConfig(
         Path stateDir,
         long bufferMaxBytes,
         Map<String, Path> filesystems,
-        List<CustomMetric> metrics) {
+        List<CustomMetric> metrics,
+        Optional<Path> tlsCert,
+        Optional<Path> tlsKey) {
+
+    /** Without a client certificate. */
+    public AgentConfig(String instance, List<URI> collectors, Optional<String> token, Optional<Path> caFile,
+                       Duration interval, Duration timeout, Duration backoffMax, Path stateDir, long bufferMaxBytes,
+                       Map<String, Path> filesystems, List<CustomMetric> metrics) {
+        this(instance, collectors, token, caFile, interval, timeout, backoffMax, stateDir, bufferMaxBytes,
+                filesystems, metrics, Optional.empty(), Optional.empty());
+    }
 }

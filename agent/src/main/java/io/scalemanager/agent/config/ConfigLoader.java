@@ -52,6 +52,9 @@ public final class ConfigLoader {
             new Option("collectors", "http://127.0.0.1:8080", "collector base URLs, comma-separated; tried in order, failing over"),
             new Option("token", null, "bearer token for the collector"),
             new Option("ca_file", null, "PEM file of the CA(s) to trust for https collectors, instead of the system's"),
+            new Option("tls_cert", null, "PEM client certificate for collectors with tls.client_ca (its subject CN "
+                    + "must be this instance's id); stands for an ingest token, with tls_key"),
+            new Option("tls_key", null, "PEM PKCS#8 private key of tls_cert"),
             new Option("interval", "10s", "how often a sample set is taken and sent"),
             new Option("timeout", "5s", "connect and request timeout towards a collector"),
             new Option("backoff_max", "60s", "longest wait between retries while no collector takes a report"),
@@ -159,7 +162,21 @@ public final class ConfigLoader {
                 Path.of(text(raw, "state_dir")),
                 size(raw, "buffer_max"),
                 filesystems(raw),
-                metrics(raw));
+                metrics(raw),
+                clientFile(raw, "tls_cert", "tls_key"),
+                clientFile(raw, "tls_key", "tls_cert"));
+    }
+
+    /** tls_cert and tls_key come together: one without the other is an error naming the missing one. */
+    private static Optional<Path> clientFile(Map<String, Raw> raw, String key, String partner) {
+        if (!raw.containsKey(key)) {
+            if (raw.containsKey(partner)) {
+                throw new ConfigException("config key '" + key + "': required with " + partner
+                        + " (a client certificate and its private key, PEM)");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(existingFile(raw, key));
     }
 
     private static String text(Map<String, Raw> raw, String key) {
