@@ -126,7 +126,7 @@ public final class Backtest {
                 tallies.put(rules.get(i), new Tally());
                 index.put(rules.get(i), i);
             }
-            this.world = new SimulatedWorld(ruleset.limits(), settings.verifyTimeout().toMillis(),
+            this.world = new SimulatedWorld(ruleset.limits(), settings.verifyTimeout(),
                     settings.defaultSize(), rules.size());
         }
 

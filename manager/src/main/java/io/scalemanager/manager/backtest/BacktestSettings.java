@@ -9,7 +9,8 @@ import java.time.Duration;
  *
  * @param maxEventAge   manager.max_event_age: older events fill windows but decide nothing
  * @param maxGap        manager.max_gap: the default gap that breaks a run
- * @param verifyTimeout manager.verify_timeout: the longest a simulated action waits for its new size to show
+ * @param verifyTimeout manager.verify_timeout: the longest a simulated action of a rule without its own
+ *                      {@code verify_timeout} waits for its new size to show
  * @param defaultSize   the size of an instance nothing else tells (the simulator's default)
  */
 public record BacktestSettings(Duration maxEventAge, Duration maxGap, Duration verifyTimeout, Size defaultSize) {

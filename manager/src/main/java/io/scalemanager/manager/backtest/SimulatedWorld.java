@@ -15,6 +15,7 @@ import io.scalemanager.manager.rules.Budget;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.verify.SizeReports;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,7 @@ import java.util.Map;
  * A backtest's world, answering the {@link io.scalemanager.manager.decide.Decider} as the live manager's does: a
  * simulated ActionLog (a lock per instance and component held while an action runs, then per-direction
  * cooldowns as {@code action_lock} keeps them; change budgets) and simulated sizes. An action runs, as a live
- * one does, until the instance's own reports show its new size (at most {@code verifyTimeoutMs}); an instance
+ * one does, until the instance's own reports show its new size (at most its rule's {@code verify_timeout}, else manager.verify_timeout); an instance
  * that does not report the component's size finishes it at once. Sizes start from what was recorded: the
  * ActionLog's latest size before the range when the instance's reports agree with it, else the reported size,
  * else the default. Not thread-safe: one replay owns it.
@@ -76,16 +77,16 @@ final class SimulatedWorld implements Circumstances {
     }
 
     private final Limits limits;
-    private final long verifyTimeoutMs;
+    private final Duration verifyTimeout;
     private final Size defaultSize;
     private final int ruleCount;
     private final Map<String, Instance> instances = new HashMap<>();
     private final Map<String, BudgetState> budgets = new HashMap<>();
     private long nextActionId = 1;
 
-    SimulatedWorld(Limits limits, long verifyTimeoutMs, Size defaultSize, int ruleCount) {
+    SimulatedWorld(Limits limits, Duration verifyTimeout, Size defaultSize, int ruleCount) {
         this.limits = limits;
-        this.verifyTimeoutMs = verifyTimeoutMs;
+        this.verifyTimeout = verifyTimeout;
         this.defaultSize = defaultSize;
         this.ruleCount = ruleCount;
     }
@@ -176,7 +177,7 @@ final class SimulatedWorld implements Circumstances {
         lock.toValue = plan.to();
         lock.cooldownMs = rule.cooldown().toMillis();
         lock.running = true;
-        lock.runningUntilMs = nowMs + verifyTimeoutMs;
+        lock.runningUntilMs = nowMs + rule.checks().verifyTimeoutOr(verifyTimeout).toMillis();
         lock.budgets = actionBudgets;
         Lock before = inst.locks[c];
         if (before != null) {

@@ -91,6 +91,26 @@ abstract class ActionLogTest {
     }
 
     @Test
+    void latestPerComponentBeforeGivesWhereABacktestStarts() {
+        Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        log.plan(first.id(), 4096, 5120);
+        log.finish(first.id(), ActionStatus.SUCCEEDED, null);
+        clock.advance(COOLDOWN.plusMinutes(1));
+        Action second = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        log.plan(second.id(), 5120, 6144);
+        Action cpu = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+        Action other = started(log.start(action("ram-up", "web-2", RAM_UP)));
+        long between = clock.millis() + 1;
+        clock.advance(Duration.ofMinutes(1));
+        started(log.start(action("ram-up", "web-3", RAM_UP)));
+
+        assertThat(log.latestPerComponentBefore(between)).extracting(Action::id)
+                .containsExactly(second.id(), cpu.id(), other.id());
+        assertThat(log.latestPerComponentBefore(between).get(0).toValue()).isEqualTo(6144);
+        assertThat(log.latestPerComponentBefore(first.createdAtMs())).isEmpty();
+    }
+
+    @Test
     void startWritesAPendingActionAndTakesTheLock() {
         NewAction wanted = action("ram-up", "web-1", RAM_UP);
 

@@ -56,7 +56,14 @@ class PausesAndReloadTest {
                     + "\"duration\": \"1h\", \"comment\": \"release 4.2\"}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             long pause = a.json(created).path("id").asLong();
-            await().atMost(WAIT).until(() -> b.getJson("/v1/pauses").path("pauses").size() == 1);
+            assertThat(b.getJson("/v1/pauses").path("pauses").size()).isEqualTo(1);
+            // Each manager refreshes the shared pauses every 2 s: a probe's sample says when both know it.
+            for (TestServer manager : List.of(a, b)) {
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    manager.report("web-probe", "ram", now(), 50);
+                    return outcome(manager, "web-probe", "ram-up").equals("paused");
+                });
+            }
 
             // Each manager decides for the states it is given: both find ram-up paused, neither acts.
             long t = now();
