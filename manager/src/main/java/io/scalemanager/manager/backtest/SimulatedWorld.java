@@ -26,9 +26,9 @@ import java.util.Map;
  * simulated ActionLog (a lock per instance and component held while an action runs, then per-direction
  * cooldowns as {@code action_lock} keeps them; change budgets) and simulated sizes. An action runs, as a live
  * one does, until the instance's own reports show its new size (at most its rule's {@code verify_timeout},
- * else manager.verify_timeout); an instance that does not report the component's size finishes it at once. Sizes start from what was recorded: the
- * ActionLog's latest size before the range when the instance's reports agree with it, else the reported size,
- * else the default. Not thread-safe: one replay owns it.
+ * else manager.verify_timeout); an instance that does not report the component's size finishes it at once.
+ * Sizes start from what was recorded: the ActionLog's latest size before the range when the instance's reports
+ * agree with it, else the reported size, else the default. Not thread-safe: one replay owns it.
  */
 final class SimulatedWorld implements Circumstances {
     private static final Component[] COMPONENTS = Component.values();
