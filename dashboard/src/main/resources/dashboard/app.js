@@ -106,7 +106,8 @@
 
   function describeError(e) {
     if (!(e instanceof ApiError)) return String(e.message || e);
-    const details = (e.body && e.body.details || []).map(d => (d.field || d.rule || '') + ': ' + d.message);
+    const details = (e.body && e.body.details || []).map(d => (d.line ? 'line ' + d.line + ' ' : '')
+      + (d.field || d.rule || '') + ': ' + d.message);
     const who = e.status === 401 ? ' (sign in with a token)' : e.status === 403 ? ' (this token may not do that)' : '';
     return e.message + who + (details.length ? ' — ' + details.join('; ') : '');
   }
@@ -505,10 +506,12 @@
     view.replaceChildren(el('h1', {}, 'Rules'), head, box);
     async function load() {
       const [loaded, activity] = await Promise.all([optional('/v1/rules'), api('GET', '/v1/rules/activity')]);
-      const byName = new Map(((loaded && loaded.rules) || []).map(x => [x.name || x.rule, x]));
       head.replaceChildren(loaded
-        ? el('p', {}, 'Ruleset ', el('code', {id: 'ruleset-hash'}, loaded.hash), ' loaded ' + time(loaded.loaded_at))
+        ? el('p', {}, 'Ruleset ', el('code', {id: 'ruleset-hash'}, loaded.hash), ' loaded ',
+          el('span', {id: 'ruleset-loaded', title: time(loaded.loaded_at)}, time(loaded.loaded_at)))
         : el('p', {class: 'muted'}, 'This server does not report the ruleset\'s hash yet.'),
+      activity.dry_run_all ? el('p', {id: 'dry-run-all'}, status('dry_run'),
+        ' manager.dry_run is on: no rule sends anything, each records what it would do.') : null,
       loaded ? el('button', {type: 'button', id: 'reload', onclick: async () => {
         const r = await change('POST', '/v1/rules/reload', undefined, 'Ruleset reloaded');
         if (r) notice('Reloaded: ' + r.rules + ' rules, hash ' + r.hash);
@@ -517,12 +520,10 @@
       box.replaceChildren(el('table', {id: 'rules'}, el('thead', {}, el('tr', {}, el('th', {}, 'rule'),
         el('th', {}, 'instances'), el('th', {}, 'definition'), el('th', {}, 'fired (24h)'), el('th', {}, 'dry run'),
         el('th', {}, 'line'))),
-      el('tbody', {}, activity.rules.map(x => {
-        const more = byName.get(x.rule) || {};
-        return el('tr', {'data-rule': x.rule}, el('td', {}, x.rule), el('td', {}, x.instances),
-          el('td', {class: 'wrap'}, x.description), el('td', {}, x.fired),
-          el('td', {}, more.dry_run === undefined ? '—' : more.dry_run ? 'yes' : 'no'), el('td', {}, x.line));
-      }))));
+      el('tbody', {}, activity.rules.map(x => el('tr', {'data-rule': x.rule}, el('td', {}, x.rule),
+        el('td', {}, x.instances), el('td', {class: 'wrap'}, x.description, x.enabled ? '' : ' (disabled)'),
+        el('td', {class: 'fired'}, x.fired), el('td', {class: 'dry-run'}, x.dry_run ? 'yes' : 'no'),
+        el('td', {}, x.line))))));
     }
     await load();
     return load;

@@ -22,6 +22,13 @@ public interface EventLog {
     /** Samples of one (instance, type) with timestamps in [fromMs, toMs], oldest first, at most limit. */
     List<Sample> samples(String instance, String type, long fromMs, long toMs, int limit);
 
+    /**
+     * The samples of one (instance, type) with timestamps in [fromMs, toMs], reduced per step of {@code stepMs}
+     * from {@code fromMs} (count, average, minimum, maximum), oldest first; a step without samples is left out. A
+     * chart of a day of 10 s samples gets a thousand steps, and no sample is kept in memory on the way.
+     */
+    List<SampleStep> steps(String instance, String type, long fromMs, long toMs, long stepMs);
+
     /** Statistics of the samples in [fromMs, toMs] against a condition: the original EventLog query. */
     ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs);
 

@@ -25,6 +25,13 @@ final class AccessFilter {
     private static final String AUDITED = "scalemanager.audited";
     private static final Set<HandlerType> READS = Set.of(HandlerType.GET, HandlerType.HEAD, HandlerType.OPTIONS);
     private static final Set<String> OPEN = Set.of("/health", "/ready");
+    /**
+     * The dashboard's sign-in form, its page (which sends a browser that is not signed in to the form itself) and
+     * its script and style files hold no data, and a browser needs them before it has a token: open even where
+     * reads need a token (a tokens file), or nobody could sign in.
+     */
+    private static final Set<String> DASHBOARD_SHELL = Set.of("/", "/login");
+    private static final String DASHBOARD_FILES = "/ui/";
     private static final Set<String> INGEST = Set.of("/v1/states", "/v1/state");
 
     private final Credentials credentials;
@@ -46,10 +53,10 @@ final class AccessFilter {
 
     void before(Context ctx) {
         String path = ctx.path();
-        if (OPEN.contains(path)) {
+        boolean changing = changing(ctx);
+        if (OPEN.contains(path) || !changing && (DASHBOARD_SHELL.contains(path) || path.startsWith(DASHBOARD_FILES))) {
             return;
         }
-        boolean changing = changing(ctx);
         if (path.equals(ApiServer.SESSION_PATH)) {
             // Signing in checks the token itself; only its origin is checked here.
             if (changing) {

@@ -18,8 +18,8 @@ public record InstanceChart(String instance, Number from, Number to, long step, 
                             Map<String, List<double[]>> sizes, @JsonProperty("last_seen") Number lastSeen) {
 
     /**
-     * One type over the range: {@code points[i] = [time, avg, min, max]} of the samples in step i (a single
-     * sample when step is 0).
+     * One type over the range: {@code points[i] = [time, avg, min, max]} of the samples in step i, at the step's
+     * start; a step that holds a single sample is that sample at its own time (every point is, when step is 0).
      */
     public record Series(String type, List<double[]> points) {
     }

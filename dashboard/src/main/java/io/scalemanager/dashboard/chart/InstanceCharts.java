@@ -2,7 +2,7 @@ package io.scalemanager.dashboard.chart;
 
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.history.EventLog;
-import io.scalemanager.history.Sample;
+import io.scalemanager.history.SampleStep;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
@@ -23,13 +23,11 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Builds an {@link InstanceChart}: reads every sample of each type in the range from the EventLog and reduces it
- * to at most {@code points} steps (average, minimum and maximum per step), so a week of 10 s samples travels as a
- * few kilobytes and draws at once.
+ * Builds an {@link InstanceChart}: each type in the range reduced to at most {@code points} steps while it is read
+ * (average, minimum and maximum per step, {@link EventLog#steps}), so a day of 10 s samples of 11 types travels as
+ * about 11,000 points and draws at once; a spike stays visible as its step's maximum.
  */
 public final class InstanceCharts {
-    /** More samples than this per type in one range are not read (a week of 10 s samples is 60,480). */
-    private static final int MAX_SAMPLES_PER_TYPE = 500_000;
     private static final int MARKERS = 1000;
 
     private final EventLog eventLog;
@@ -65,11 +63,19 @@ public final class InstanceCharts {
         }
         long step = Math.max(1, (toMs - fromMs) / Math.max(1, points));
         long samples = 0;
+        boolean reduced = false;
         List<InstanceChart.Series> series = new ArrayList<>();
         for (String type : charted) {
-            List<Sample> raw = eventLog.samples(instance, type, fromMs, toMs, MAX_SAMPLES_PER_TYPE);
-            samples += raw.size();
-            series.add(new InstanceChart.Series(type, raw.size() <= points ? each(raw) : reduce(raw, fromMs, step)));
+            List<SampleStep> steps = eventLog.steps(instance, type, fromMs, toMs, step);
+            List<double[]> out = new ArrayList<>(steps.size());
+            for (SampleStep s : steps) {
+                samples += s.count();
+                reduced |= s.count() > 1;
+                // A step of one sample is that sample, at its own time; a step of several is drawn at its start.
+                double t = (s.count() == 1 ? s.firstMs() : s.startMs()) / 1000.0;
+                out.add(new double[]{t, s.avg(), s.min(), s.max()});
+            }
+            series.add(new InstanceChart.Series(type, out));
         }
         List<InstanceChart.Threshold> thresholds = new ArrayList<>();
         for (Rule r : rules.rules()) {
@@ -86,49 +92,9 @@ public final class InstanceCharts {
         }
         List<Action> actions = actionsBetween(instance, fromMs, toMs);
         return new InstanceChart(instance, EpochSeconds.fromMillis(fromMs), EpochSeconds.fromMillis(toMs),
-                samples <= (long) points * Math.max(1, series.size()) ? 0 : step / 1000, samples, series,
+                reduced ? Math.max(1, step / 1000) : 0, samples, series,
                 thresholds, actionMarkers(actions), alertMarkers(instance, fromMs, toMs), sizes(actions, toMs),
                 view.map(v -> EpochSeconds.fromMillis(v.lastSeenMs())).orElse(null));
-    }
-
-    private static List<double[]> each(List<Sample> raw) {
-        List<double[]> out = new ArrayList<>(raw.size());
-        for (Sample s : raw) {
-            double t = s.timestampMs() / 1000.0;
-            out.add(new double[]{t, s.value(), s.value(), s.value()});
-        }
-        return out;
-    }
-
-    /** Average, minimum and maximum per step; a step without samples is left out (a gap in the line). */
-    private static List<double[]> reduce(List<Sample> raw, long fromMs, long stepMs) {
-        List<double[]> out = new ArrayList<>();
-        long bucket = Long.MIN_VALUE;
-        double sum = 0;
-        double min = 0;
-        double max = 0;
-        int n = 0;
-        for (Sample s : raw) {
-            long b = (s.timestampMs() - fromMs) / stepMs;
-            if (b != bucket) {
-                if (n > 0) {
-                    out.add(new double[]{(fromMs + bucket * stepMs) / 1000.0, sum / n, min, max});
-                }
-                bucket = b;
-                sum = 0;
-                n = 0;
-                min = Double.POSITIVE_INFINITY;
-                max = Double.NEGATIVE_INFINITY;
-            }
-            sum += s.value();
-            min = Math.min(min, s.value());
-            max = Math.max(max, s.value());
-            n++;
-        }
-        if (n > 0) {
-            out.add(new double[]{(fromMs + bucket * stepMs) / 1000.0, sum / n, min, max});
-        }
-        return out;
     }
 
     private List<Action> actionsBetween(String instance, long fromMs, long toMs) {

@@ -16,26 +16,35 @@ import java.util.function.Supplier;
 /** The rules page's counts: how often each loaded rule started an action since a moment (the last 24h). */
 public final class RuleActivity {
 
-    /** The loaded rules with their counts; {@code since} in epoch seconds. */
-    public record Report(Number since, List<RuleCount> rules) {
+    /**
+     * The loaded rules with their counts; {@code since} in epoch seconds.
+     *
+     * @param dryRunAll {@code manager.dry_run}: every rule only records what it would do
+     */
+    public record Report(Number since, @JsonProperty("dry_run_all") boolean dryRunAll, List<RuleCount> rules) {
     }
 
     /**
      * One rule as loaded, and how many actions it started.
      *
      * @param description the rule in one line ({@code cpu-up: load > 4 for 20s -> cpu +1})
+     * @param dryRun      whether it only records what it would do: its own {@code dry_run} or
+     *                    {@code manager.dry_run}
      */
     public record RuleCount(String rule, String instances, String description, @JsonProperty("fired") long fired,
-                            int line) {
+                            @JsonProperty("dry_run") boolean dryRun, boolean enabled, int line) {
     }
 
     private final ActionLog actionLog;
     private final Supplier<Ruleset> ruleset;
+    private final boolean dryRunAll;
     private final Clock clock;
 
-    public RuleActivity(ActionLog actionLog, Supplier<Ruleset> ruleset, Clock clock) {
+    /** @param dryRunAll {@code manager.dry_run} */
+    public RuleActivity(ActionLog actionLog, Supplier<Ruleset> ruleset, boolean dryRunAll, Clock clock) {
         this.actionLog = actionLog;
         this.ruleset = ruleset;
+        this.dryRunAll = dryRunAll;
         this.clock = clock;
     }
 
@@ -45,8 +54,8 @@ public final class RuleActivity {
         List<RuleCount> rules = new ArrayList<>();
         for (Rule r : ruleset.get().rules()) {
             rules.add(new RuleCount(r.name(), r.instances().text(), r.describe(), started.getOrDefault(r.name(), 0L),
-                    r.line()));
+                    dryRunAll || r.dryRun(), r.enabled(), r.line()));
         }
-        return new Report(EpochSeconds.fromMillis(since), rules);
+        return new Report(EpochSeconds.fromMillis(since), dryRunAll, rules);
     }
 }

@@ -10,6 +10,7 @@ import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
+import io.scalemanager.history.SampleStep;
 import io.scalemanager.core.condition.ConditionStats;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import org.junit.jupiter.api.AfterEach;
@@ -399,6 +400,11 @@ class GroupCommitWriterTest {
         @Override
         public List<Sample> samples(String instance, String type, long fromMs, long toMs, int limit) {
             return delegate.samples(instance, type, fromMs, toMs, limit);
+        }
+
+        @Override
+        public List<SampleStep> steps(String instance, String type, long fromMs, long toMs, long stepMs) {
+            return delegate.steps(instance, type, fromMs, toMs, stepMs);
         }
 
         @Override

@@ -51,6 +51,20 @@ class JdbcEventLogOnMariaDbTest extends JdbcEventLogTest {
                     assertThat(rs.getString("key")).isEqualTo("event_log_instance_type_ts");
                 }
             }
+            // The chart's steps and the History API: the same range scan, in time order.
+            try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + JdbcEventLog.SAMPLES_SQL)) {
+                ps.setString(1, "vm-7");
+                ps.setString(2, "cpu");
+                ps.setLong(3, 1_764_067_200_000L);
+                ps.setLong(4, 1_764_067_200_000L + 300_000);
+                ps.setInt(5, 1000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString("type")).isEqualTo("range");
+                    assertThat(rs.getString("key")).isEqualTo("event_log_instance_type_ts");
+                    assertThat(rs.getString("Extra")).doesNotContain("filesort");
+                }
+            }
         }
     }
 }

@@ -6,8 +6,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.scalemanager.server.demo.SimulatedFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -41,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  * README's pictures: {@code docs/images}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @EnabledIf("io.scalemanager.core.process.Installed#chromium")
 class DashboardBrowserTest {
     /** Free text (a silence's comment) that is markup: it must show as text. */
@@ -95,6 +99,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @Order(1) // first: the other tests add instances to the demo's 20 (and the screenshot shows the demo's)
     void demoFleetAppearsAndAnInstancePageShowsThresholdActionMarkerAndWhy() throws Exception {
         browser.open(server.url("/"));
         await().atMost(Duration.ofSeconds(30)).until(() -> browser.all("#fleet tbody tr").size() == 20);
@@ -165,35 +170,101 @@ class DashboardBrowserTest {
             }
             return true;
         });
+    }
 
-        if (server.serves("/v1/pauses")) {
-            WebElement pause = browser.one("#pause-create");
-            WebElement glob = pause.findElement(By.name("instances"));
-            glob.clear();
-            glob.sendKeys("web-2");
-            pause.findElement(By.name("comment")).sendKeys("paused from the page");
-            pause.findElement(By.cssSelector("button[type=submit]")).click();
-            JsonNode p = await().atMost(Duration.ofSeconds(20)).until(() -> {
-                for (JsonNode x : server.getJson("/v1/pauses").path("pauses")) {
-                    if (x.path("comment").asText().equals("paused from the page")) {
-                        return x;
-                    }
-                }
-                return null;
-            }, x -> x != null);
-            String pid = p.path("id").asText();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all("#pauses tr[data-pause='" + pid + "']")
-                    .isEmpty());
-            browser.one("#pauses tr[data-pause='" + pid + "'] button.expire").click();
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                for (JsonNode x : server.getJson("/v1/pauses").path("pauses")) {
-                    if (x.path("id").asText().equals(pid)) {
-                        return false;
-                    }
-                }
-                return true;
-            });
+    @Test
+    void pausesCreatedAndExpiredFromThePagesChangeWhatTheApiReturns() throws Exception {
+        // From the instance page: "pause this instance".
+        browser.open(server.url("/#/instance/web-2"));
+        WebElement form = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#pause-form"),
+                WebElement::isDisplayed);
+        WebElement duration = form.findElement(By.name("duration"));
+        duration.clear();
+        duration.sendKeys("30m");
+        form.findElement(By.name("comment")).sendKeys("paused on its page");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        JsonNode fromInstancePage = await().atMost(Duration.ofSeconds(20)).until(
+                () -> pause("paused on its page"), p -> p != null);
+        assertThat(fromInstancePage.path("instances").asText()).isEqualTo("web-2");
+        assertThat(fromInstancePage.path("rule").asText()).isEqualTo("*");
+        assertThat(fromInstancePage.path("until").asDouble() - Instant.now().getEpochSecond()).isBetween(1700.0,
+                1810.0);
+
+        // From the pauses page: a glob and a rule, then both expired there.
+        browser.open(server.url("/#/silences"));
+        WebElement create = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#pause-create"),
+                WebElement::isDisplayed);
+        WebElement glob = create.findElement(By.name("instances"));
+        glob.clear();
+        glob.sendKeys("web-1*");
+        WebElement rule = create.findElement(By.name("rule"));
+        rule.clear();
+        rule.sendKeys("ram-up");
+        create.findElement(By.name("comment")).sendKeys("paused from the list");
+        create.findElement(By.cssSelector("button[type=submit]")).click();
+        JsonNode fromList = await().atMost(Duration.ofSeconds(20)).until(() -> pause("paused from the list"),
+                p -> p != null);
+        assertThat(fromList.path("instances").asText()).isEqualTo("web-1*");
+        assertThat(fromList.path("rule").asText()).isEqualTo("ram-up");
+
+        for (JsonNode p : List.of(fromInstancePage, fromList)) {
+            String id = p.path("id").asText();
+            String row = "#pauses tr[data-pause='" + id + "']";
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all(row).isEmpty());
+            assertThat(text(row)).contains(p.path("comment").asText());
+            browser.one(row + " button.expire").click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> pause(p.path("comment").asText()) == null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.all(row).isEmpty());
         }
+        assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
+    }
+
+    @Test
+    void whyPanelShowsTheActionThatBlocksARule() throws Exception {
+        // why-1 reports a load above cpu-up's threshold (from the test, so nothing else moves it): cpu-up resizes
+        // it once, and from then on its cooldown's action blocks the rule.
+        long start = Instant.now().getEpochSecond();
+        StringBuilder states = new StringBuilder("[");
+        for (long t = start - 30; t <= start; t += 5) {
+            states.append(states.length() > 1 ? "," : "").append("{\"instance\":\"why-1\",\"type\":\"load\",")
+                    .append("\"value\":9,\"timestamp\":").append(t).append('}');
+        }
+        server.postStates(states.append(']').toString());
+        JsonNode action = await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (JsonNode a : server.getJson("/v1/actions?instance=why-1").path("actions")) {
+                if (a.path("rule").asText().equals("cpu-up")) {
+                    return a;
+                }
+            }
+            return null;
+        }, a -> a != null);
+        long actionId = action.path("id").asLong();
+        JsonNode blocked = await().atMost(Duration.ofSeconds(60)).until(() -> {
+            server.postStates("[{\"instance\":\"why-1\",\"type\":\"load\",\"value\":9,\"timestamp\":"
+                    + Instant.now().getEpochSecond() + "}]");
+            for (JsonNode r : server.getJson("/v1/instances/why-1/why").path("rules")) {
+                if (r.path("rule").asText().equals("cpu-up") && r.path("outcome").asText().equals("blocked")) {
+                    return r;
+                }
+            }
+            return null;
+        }, r -> r != null);
+        assertThat(blocked.path("action").asLong()).isEqualTo(actionId);
+
+        browser.open(server.url("/#/instance/why-1"));
+        String row = "#why-table tr[data-rule='cpu-up']";
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(row).contains("blocked"));
+        assertThat(text(row)).contains("(action " + actionId + ")").contains(blocked.path("reason").asText());
+        assertThat(text("#instance-actions tr[data-action='" + actionId + "']")).contains("cpu-up");
+    }
+
+    private JsonNode pause(String comment) throws Exception {
+        for (JsonNode p : server.getJson("/v1/pauses").path("pauses")) {
+            if (p.path("comment").asText().equals(comment)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     @Test

@@ -8,9 +8,13 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebElement;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +81,51 @@ class DashboardSignInTest {
             assertThat(browser.driver.manage().getCookieNamed("sm_token")).isNull();
             browser.open(server.url("/"));
             assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
+        }
+    }
+
+    @Test
+    void aReadTokenSignedInCannotPause(@TempDir Path dir) throws Exception {
+        String reader = "dashboard-reader-token-51c0";
+        Path tokens = Files.writeString(Files.createDirectories(dir).resolve("tokens.yaml"), """
+                tokens:
+                  - {name: wallboard, sha256: %s, scopes: [read]}
+                """.formatted(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(reader.getBytes(StandardCharsets.UTF_8)))));
+        try (DashboardServer server = DashboardServer.start(dir.resolve("server"), "rules: []\n",
+                Map.of("SCALEMANAGER_API_TOKEN", TOKEN, "SCALEMANAGER_API_TOKENS", tokens.toString()));
+             Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            server.postStates("[{\"instance\":\"web-1\",\"type\":\"cpu\",\"value\":5,\"timestamp\":"
+                    + Instant.now().getEpochSecond() + "}]");
+            // Reads need a token here (a tokens file), but the sign-in form and the page's files do not.
+            assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    server.base.resolve("/v1/fleet")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(401);
+            browser.open(server.url("/"));
+            assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
+            signIn(browser, reader);
+            // The read token shows the pages ...
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#fleet tbody tr").size() == 1);
+
+            // ... but its pause from the instance page is refused by the server, and the page says why.
+            browser.open(server.url("/#/instance/web-1"));
+            WebElement form = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#pause-form"),
+                    WebElement::isDisplayed);
+            form.findElement(By.name("comment")).sendKeys("from a wallboard");
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#notice").isDisplayed()
+                    && browser.one("#notice").getText().contains("this token may not do that"));
+            assertThat(browser.one("#notice").getAttribute("class")).contains("error");
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
+
+            // The refusal is the server's: the same request from the page, with the CSRF header, gets 403.
+            Object status = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "const csrf = document.cookie.match(/sm_csrf=([^;]+)/)[1];"
+                    + "fetch('/v1/pauses', {method: 'POST', headers: {'Content-Type': 'application/json',"
+                    + " 'X-CSRF-Token': csrf}, body: JSON.stringify({instances: 'web-1', rule: '*', duration: '1h'})})"
+                    + ".then(r => done(r.status), e => done(String(e)))");
+            assertThat(status).isEqualTo(403L);
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
         }
     }
 

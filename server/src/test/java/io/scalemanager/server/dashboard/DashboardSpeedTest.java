@@ -1,6 +1,11 @@
 package io.scalemanager.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.db.Database;
+import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.history.Sample;
+import io.scalemanager.history.SampleStep;
+import io.scalemanager.history.jdbc.JdbcEventLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -112,6 +117,42 @@ class DashboardSpeedTest {
                 JsonNode c = server.getJson(chart);
                 chartMs[i] = (System.nanoTime() - t0) / 1e6;
                 assertThat(c.path("samples").asLong()).isEqualTo(95_040);
+                assertThat(c.path("series").get(0).path("points").size()).isBetween(990, 1001);
+            }
+
+            // The chart's read before and after EventLog.steps, alternating in one run on the server's own
+            // database: every row of the 11 types handed over as Samples, then reduced (as the chart did until
+            // then), against the steps of 86.4 s reduced while the rows are read.
+            double[] rowsMs = new double[6];
+            double[] stepsMs = new double[6];
+            try (Database db = TestDatabases.h2File(dir.resolve("server").resolve("data"))) {
+                JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
+                long fromMs = (now - 86_400) * 1000;
+                long toMs = now * 1000;
+                long stepMs = (toMs - fromMs) / 1000;
+                for (int i = -1; i < rowsMs.length; i++) {
+                    long t0 = System.nanoTime();
+                    long read = 0;
+                    for (String type : TYPES) {
+                        List<Sample> rows = eventLog.samples("big-1", type, fromMs, toMs, 500_000);
+                        read += rows.size();
+                        assertThat(reduce(rows, fromMs, stepMs)).hasSizeBetween(990, 1001);
+                    }
+                    long t1 = System.nanoTime();
+                    long counted = 0;
+                    for (String type : TYPES) {
+                        for (SampleStep step : eventLog.steps("big-1", type, fromMs, toMs, stepMs)) {
+                            counted += step.count();
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    assertThat(read).isEqualTo(95_040);
+                    assertThat(counted).isEqualTo(95_040);
+                    if (i >= 0) { // the first round warms both up
+                        rowsMs[i] = (t1 - t0) / 1e6;
+                        stepsMs[i] = (t2 - t1) / 1e6;
+                    }
+                }
             }
 
             // The browser: a fresh page of the fleet, then the instance page over 24 h.
@@ -138,13 +179,16 @@ class DashboardSpeedTest {
                     the same without the size cache (manager.size_cache_ttl=0): median %.1f ms, p95 %.1f ms, max %.1f ms
                     fleet page in Chromium: first contentful paint %.0f ms, table filled %.0f ms after navigation
                     instance over 24 h, %d points of 11 types (server, HTTP on loopback): median %.0f ms, max %.0f ms
+                    its read, alternating: rows handed over then reduced median %.0f ms (max %.0f),
+                      EventLog.steps median %.0f ms (max %.0f)
                     instance page in Chromium: data %.0f ms, charts drawn %.0f ms
                     """, Instant.now(), Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     INSTANCES + 1, percentile(fleetMs, 50), percentile(fleetMs, 95), percentile(fleetMs, 100),
                     percentile(uncachedMs, 50), percentile(uncachedMs, 95), percentile(uncachedMs, 100),
-                    firstPaint, fleetShown, points, percentile(chartMs, 50), percentile(chartMs, 100), chartFetch,
-                    chartDraw);
+                    firstPaint, fleetShown, points, percentile(chartMs, 50), percentile(chartMs, 100),
+                    percentile(rowsMs, 50), percentile(rowsMs, 100), percentile(stepsMs, 50),
+                    percentile(stepsMs, 100), chartFetch, chartDraw);
             System.out.print(report);
             Files.writeString(Path.of("target", "dashboard-speed.txt"), report);
 
@@ -178,6 +222,37 @@ class DashboardSpeedTest {
         double ms = (System.nanoTime() - t0) / 1e6;
         assertThat(body.path("instances").size()).isPositive();
         return ms;
+    }
+
+    /** The chart's reduction before EventLog.steps, over Samples read first: average, minimum, maximum per step. */
+    private static List<double[]> reduce(List<Sample> rows, long fromMs, long stepMs) {
+        List<double[]> out = new ArrayList<>();
+        long bucket = Long.MIN_VALUE;
+        double sum = 0;
+        double min = 0;
+        double max = 0;
+        int n = 0;
+        for (Sample s : rows) {
+            long b = (s.timestampMs() - fromMs) / stepMs;
+            if (b != bucket) {
+                if (n > 0) {
+                    out.add(new double[]{(fromMs + bucket * stepMs) / 1000.0, sum / n, min, max});
+                }
+                bucket = b;
+                sum = 0;
+                n = 0;
+                min = Double.POSITIVE_INFINITY;
+                max = Double.NEGATIVE_INFINITY;
+            }
+            sum += s.value();
+            min = Math.min(min, s.value());
+            max = Math.max(max, s.value());
+            n++;
+        }
+        if (n > 0) {
+            out.add(new double[]{(fromMs + bucket * stepMs) / 1000.0, sum / n, min, max});
+        }
+        return out;
     }
 
     private static double number(Object o) {
