@@ -503,7 +503,7 @@
   async function rulesView() {
     const head = el('div', {class: 'card', id: 'ruleset'});
     const box = el('div');
-    view.replaceChildren(el('h1', {}, 'Rules'), head, box);
+    view.replaceChildren(el('h1', {}, 'Rules'), head, box, backtestForm());
     async function load() {
       const [loaded, activity] = await Promise.all([optional('/v1/rules'), api('GET', '/v1/rules/activity')]);
       head.replaceChildren(loaded
@@ -527,6 +527,63 @@
     }
     await load();
     return load;
+  }
+
+  /**
+   * Backtest: a pasted ruleset replayed over a range of the EventLog by the server (POST /v1/rules/backtest), its
+   * answer shown as the contract's result table (per rule: fired, instances, up, down, flaps, at limit, alerts) and
+   * the would-be actions. Every rule name and instance id is put in as text.
+   */
+  function backtestForm() {
+    const local = s => { const d = new Date(s * 1000); return new Date(d - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16); };
+    const now = Date.now() / 1000;
+    const rules = el('textarea', {name: 'rules', rows: 10, cols: 80, spellcheck: 'false',
+      placeholder: 'rules:\n  - name: cpu-up\n    when: cpu > 80\n    for: 5m\n    then: cpu +1'});
+    const from = el('input', {type: 'datetime-local', name: 'from', value: local(now - 86400)});
+    const to = el('input', {type: 'datetime-local', name: 'to', value: local(now + 60)});
+    const instances = el('input', {name: 'instances', value: '*', size: 14});
+    const result = el('div', {id: 'backtest-result'});
+    const run = el('button', {type: 'submit', class: 'primary'}, 'Backtest');
+    const form = el('form', {class: 'card', id: 'backtest-form', onsubmit: async e => {
+      e.preventDefault();
+      const a = Date.parse(from.value) / 1000;
+      const b = Date.parse(to.value) / 1000;
+      if (!(a < b)) { notice('choose a start before the end', true); return; }
+      run.disabled = true;
+      result.replaceChildren(el('p', {class: 'muted'}, 'Replaying…'));
+      try {
+        const r = await api('POST', '/v1/rules/backtest', {rules: rules.value, from: Math.floor(a), to: Math.ceil(b),
+          instances: instances.value.trim() || '*'});
+        result.replaceChildren(backtestResult(r));
+      } catch (err) {
+        result.replaceChildren(el('p', {class: 'error'}, describeError(err)));
+      } finally {
+        run.disabled = false;
+      }
+    }}, el('label', {}, 'ruleset (YAML, as in a rules file)', rules),
+    el('div', {class: 'inline filters'}, el('label', {}, 'from', from), el('label', {}, 'to', to),
+      el('label', {}, 'instances (glob)', instances), run));
+    return el('section', {id: 'backtest'}, el('h1', {}, 'Backtest'), el('p', {class: 'muted'}, 'What a ruleset would '
+      + 'have done over the events stored for a range (at most 7 days here; longer ones with scalemanager rules '
+      + 'backtest). Nothing is sent.'), form, result);
+  }
+
+  const BACKTEST_SHOWN_ACTIONS = 500;
+
+  function backtestResult(r) {
+    const shown = r.actions.slice(0, BACKTEST_SHOWN_ACTIONS);
+    return el('div', {}, el('p', {id: 'backtest-summary'}, r.events + ' events replayed · ' + r.actions.length
+      + ' would-be actions' + (r.actions.length > shown.length ? ' (the first ' + shown.length + ' below)' : '')),
+    el('table', {id: 'backtest-rules'}, el('thead', {}, el('tr', {}, ['rule', 'fired', 'instances', 'up', 'down',
+      'flaps', 'at limit', 'alerts'].map(h => el('th', {}, h)))),
+    el('tbody', {}, r.rules.map(x => el('tr', {'data-rule': x.rule}, el('td', {}, x.rule), el('td', {class: 'fired'}, x.fired),
+      el('td', {}, x.instances), el('td', {}, x.up), el('td', {}, x.down), el('td', {}, x.flaps),
+      el('td', {}, x.at_limit), el('td', {}, x.alerts))))),
+    el('h2', {}, 'Would-be actions'),
+    el('table', {id: 'backtest-actions'}, el('thead', {}, el('tr', {}, ['time', 'instance', 'rule', 'change']
+      .map(h => el('th', {}, h)))),
+    el('tbody', {}, shown.map(a => el('tr', {}, el('td', {}, time(a.time)), el('td', {}, instanceLink(a.instance)),
+      el('td', {}, a.rule), el('td', {}, a.component + ' ' + a.from + ' → ' + a.to))))));
   }
 
   // ---- start ------------------------------------------------------------------------------------------------------

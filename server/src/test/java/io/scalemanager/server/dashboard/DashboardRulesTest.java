@@ -1,6 +1,7 @@
 package io.scalemanager.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.json.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The rules page in a real browser: the loaded ruleset's hash and load time, each rule's actions in the last 24 h
- * and its dry-run state, and the reload button (a changed file is loaded, a broken one is refused and named).
+ * and its dry-run state, the reload button (a changed file is loaded, a broken one is refused and named), and the
+ * backtest form (a pasted ruleset over a range: the same result table as {@code POST /v1/rules/backtest}).
  */
 @EnabledIf("io.scalemanager.core.process.Installed#chromium")
 class DashboardRulesTest {
@@ -82,6 +84,67 @@ class DashboardRulesTest {
             assertThat(browser.one("#notice").getAttribute("class")).contains("error");
             assertThat(server.getJson("/v1/rules").path("hash").asText()).isEqualTo(reloaded);
             assertThat(browser.all("#rules tbody tr")).hasSize(3);
+        }
+    }
+
+    @Test
+    void backtestFormShowsTheResultTableOfAPastedRuleset(@TempDir Path dir) throws Exception {
+        try (DashboardServer server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
+             Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            String odd = "web-9/eu:1@dc-2.example";
+            long now = Instant.now().getEpochSecond();
+            StringBuilder json = new StringBuilder("[");
+            for (long t = now - 600; t <= now; t += 10) {
+                for (String id : new String[]{"web-1", odd}) {
+                    json.append(json.length() > 1 ? "," : "").append("{\"instance\":\"").append(id)
+                            .append("\",\"type\":\"load\",\"value\":9,\"timestamp\":").append(t).append('}');
+                }
+            }
+            server.postStates(json.append(']').toString());
+            String ruleset = """
+                    rules:
+                      - name: bt-up.v2
+                        when: load > 4
+                        for: 30s
+                        then: cpu +1
+                        cooldown: 5m
+                    """;
+            // Whole minutes, as the form's fields hold them: the page and the API replay the same range.
+            long from = (now / 60 - 60) * 60;
+            long to = (now / 60 + 5) * 60;
+            JsonNode expected = Json.mapper().readTree(server.send("POST", "/v1/rules/backtest",
+                    Json.mapper().writeValueAsString(Map.of("rules", ruleset, "from", from, "to", to))).body());
+            assertThat(expected.path("rules").get(0).path("fired").asInt()).isPositive();
+
+            browser.open(server.url("/#/rules"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !browser.all("#backtest-form").isEmpty());
+            browser.js("const f = document.getElementById('backtest-form');"
+                    + "const local = s => new Date((s - new Date(s * 1000).getTimezoneOffset() * 60) * 1000)"
+                    + ".toISOString().slice(0, 16);"
+                    + "f.elements.rules.value = arguments[0]; f.elements.from.value = local(arguments[1]);"
+                    + "f.elements.to.value = local(arguments[2]);", ruleset, from, to);
+            browser.one("#backtest-form button[type=submit]").click();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !browser.all("#backtest-rules tbody tr").isEmpty());
+
+            JsonNode rule = expected.path("rules").get(0);
+            String row = "#backtest-rules tr[data-rule='bt-up.v2']";
+            assertThat(text(browser, row + " td")).isEqualTo("bt-up.v2");
+            assertThat(text(browser, row + " td.fired")).isEqualTo(rule.path("fired").asText());
+            assertThat(text(browser, row)).contains(rule.path("up").asText(), rule.path("flaps").asText());
+            assertThat(browser.all("#backtest-actions tbody tr")).hasSize(expected.path("actions").size());
+            assertThat(text(browser, "#backtest-summary")).startsWith(expected.path("events").asText()
+                    + " events replayed");
+            // The instance id is shown as the text it is, linking to its page.
+            assertThat(browser.all("#backtest-actions tbody a.instance").stream().map(a -> a.getText()))
+                    .contains(odd, "web-1");
+
+            // A broken ruleset: the server's errors, with their line, instead of a table.
+            browser.js("document.getElementById('backtest-form').elements.rules.value = arguments[0];",
+                    "rules:\n  - name: bt-broken\n    when: load >> 4\n    then: alert\n");
+            browser.one("#backtest-form button[type=submit]").click();
+            await().atMost(Duration.ofSeconds(30)).until(() -> text(browser, "#backtest-result").contains("bt-broken"));
+            assertThat(text(browser, "#backtest-result")).contains("line 3");
+            assertThat(browser.all("#backtest-rules")).isEmpty();
         }
     }
 
