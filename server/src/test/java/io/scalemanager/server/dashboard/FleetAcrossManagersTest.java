@@ -143,7 +143,7 @@ class FleetAcrossManagersTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .add(new DashboardApiRoutes(summary, new InstanceCharts(new JdbcEventLog(database.dataSource()),
                         fleet, actionLog, new AlertLog(database.dataSource(), clock), CurrentRuleset.of(rules)),
-                        new RuleActivity(actionLog, CurrentRuleset.of(rules), clock), clock))
+                        new RuleActivity(actionLog, CurrentRuleset.of(rules), false, clock), clock))
                 .start();
         toClose.add(server);
         toClose.add(roster);
