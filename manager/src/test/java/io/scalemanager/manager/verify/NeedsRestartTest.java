@@ -218,7 +218,9 @@ class NeedsRestartTest {
         JsonNode listed = actionOverHttp(a.id());
         assertThat(listed.get("status").asText()).isEqualTo("needs_restart");
         assertThat(listed.get("error").asText()).contains("needs a restart", "live maximum of 2 vcpus");
-        assertThat(checks("needs_restart")).isEqualTo(1);
+        // The alert and the counter follow the status: wait for them rather than read them at once.
+        await().atMost(WAIT).until(() -> checks("needs_restart") == 1
+                && !alerts.list(Optional.of("test"), 10).isEmpty());
 
         List<Alert> raised = alerts.list(Optional.of("test"), 10);
         assertThat(raised).hasSize(1);
@@ -254,6 +256,8 @@ class NeedsRestartTest {
         assertThat(actionLog.get(a.id()).orElseThrow().error()).contains("would need a restart", "restart: never");
         // Not even the config: a restart later would not bring the change in behind the rule's back.
         assertThat(TestDomains.configVcpus(libvirt, "test")).isEqualTo(2);
+        // The failure alert is raised just after the action is finished: wait for it, then check it is the only one.
+        await().atMost(WAIT).until(() -> !alerts.list(Optional.of("test"), 10).isEmpty());
         List<Alert> raised = alerts.list(Optional.of("test"), 10);
         assertThat(raised).extracting(Alert::kind).containsExactly("command_failed");
         assertThat(checks("needs_restart")).isZero();
