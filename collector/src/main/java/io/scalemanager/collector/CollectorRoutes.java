@@ -5,7 +5,9 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.state.State;
 import io.scalemanager.core.access.Caller;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.DomainErrors;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
@@ -74,6 +76,9 @@ public final class CollectorRoutes implements Routes {
             ctx.status(202).json(Map.of("accepted", states.size()));
         } catch (ApiException e) {
             metrics.rejected(e.status());
+            throw e;
+        } catch (DomainException e) {
+            metrics.rejected(DomainErrors.status(e));
             throw e;
         }
     }

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import io.scalemanager.core.state.State;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.FieldError;
 
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Reads and validates request bodies into states with a streaming parser, one pass, no tree. Any problem
- * becomes an {@link ApiException} (400 invalid or malformed, 413 too many states); a returned list is valid
+ * becomes a {@link DomainException} (malformed, or too large for too many states); a returned list is valid
  * whole.
  */
 final class StateReader {
@@ -49,7 +49,7 @@ final class StateReader {
             } else if (first == JsonToken.START_OBJECT) {
                 states = readWrapped(p);
             } else {
-                throw new ApiException(400, (first == null ? "empty body; " : "wrong body; ") + BATCH_SHAPE,
+                throw new DomainException.Malformed((first == null ? "empty body; " : "wrong body; ") + BATCH_SHAPE,
                         List.of(FieldError.of("states", "missing")));
             }
             requireEnd(p);
@@ -64,7 +64,7 @@ final class StateReader {
         try (JsonParser p = JSON.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
-                throw new ApiException(400, (first == null ? "empty body" : "wrong body")
+                throw new DomainException.Malformed((first == null ? "empty body" : "wrong body")
                         + "; expected one state object such as "
                         + "{\"instance\": \"web-1\", \"type\": \"ram\", \"value\": 81.5, \"timestamp\": 1764067200}");
             }
@@ -88,15 +88,15 @@ final class StateReader {
             if (!"states".equals(name)) {
                 p.skipChildren();
             } else if (states != null) {
-                throw ApiException.badRequest("states", "appears twice");
+                throw DomainException.Malformed.field("states", "appears twice");
             } else if (token != JsonToken.START_ARRAY) {
-                throw ApiException.badRequest("states", "must be an array of states, got " + kind(token).description);
+                throw DomainException.Malformed.field("states", "must be an array of states, got " + kind(token).description);
             } else {
                 states = readArray(p);
             }
         }
         if (states == null) {
-            throw new ApiException(400, "no \"states\" field; " + BATCH_SHAPE,
+            throw new DomainException.Malformed("no \"states\" field; " + BATCH_SHAPE,
                     List.of(FieldError.of("states", "is required")));
         }
         return states;
@@ -111,7 +111,7 @@ final class StateReader {
         int index = 0;
         for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken(), index++) {
             if (index == maxStates) {
-                throw new ApiException(413, "too many states: more than " + maxStates
+                throw new DomainException.TooLarge("too many states: more than " + maxStates
                         + " in one request; send smaller batches",
                         List.of(FieldError.of("states", "at most " + maxStates + " states per request")));
             }
@@ -128,7 +128,7 @@ final class StateReader {
             }
         }
         if (index == 0) {
-            throw ApiException.badRequest("states", "must contain at least one state");
+            throw DomainException.Malformed.field("states", "must contain at least one state");
         }
         errors.throwIfAny(index);
         return states;
@@ -168,14 +168,14 @@ final class StateReader {
     private static void requireEnd(JsonParser p) throws IOException {
         if (p.nextToken() != null) {
             JsonLocation at = p.currentTokenLocation();
-            throw new ApiException(400, "malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr()
+            throw new DomainException.Malformed("malformed JSON at line " + at.getLineNr() + ", column " + at.getColumnNr()
                     + ": unexpected content after the end of the body");
         }
     }
 
-    private static ApiException malformed(JsonProcessingException e) {
+    private static DomainException malformed(JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-        return new ApiException(400, "malformed JSON" + where + ": " + e.getOriginalMessage());
+        return new DomainException.Malformed("malformed JSON" + where + ": " + e.getOriginalMessage());
     }
 }

@@ -15,6 +15,7 @@ import io.scalemanager.core.access.Credentials;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.problem.DomainException;
 import org.eclipse.jetty.http.HttpException;
 import io.scalemanager.core.tls.ServerTlsContext;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -185,6 +186,8 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+        config.routes.exception(DomainException.class, (e, ctx) ->
+                ctx.status(DomainErrors.status(e)).json(DomainErrors.body(e)));
         config.routes.exception(DatabaseException.class, (e, ctx) -> {
             log.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
             ctx.status(503).header("Retry-After", "1")

@@ -9,7 +9,9 @@ import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiError;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.DomainErrors;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.core.state.Identifier;
@@ -69,9 +71,9 @@ public final class InstanceApiRoutes implements Routes {
         Size size;
         try {
             size = Optional.of(instance).filter(Identifier.INSTANCE::isValid).flatMap(provider::currentSize)
-                    .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+                    .orElseThrow(() -> new DomainException.NotFound("unknown instance '" + instance + "'"));
         } catch (ProviderException e) {
-            throw new ApiException(503, "cannot read the size of '" + instance + "' now: " + e.getMessage());
+            throw new DomainException.Unavailable("cannot read the size of '" + instance + "' now: " + e.getMessage());
         }
         ctx.json(new InstanceSize(instance, size.cpu(), size.ram(), size.storage(), provider.sizeSource(instance)));
     }
@@ -104,7 +106,7 @@ public final class InstanceApiRoutes implements Routes {
 
     private void operation(Context ctx) {
         String id = ctx.pathParam("id");
-        Operation op = operations.find(id).orElseThrow(() -> ApiException.notFound("unknown operation '" + id + "'"));
+        Operation op = operations.find(id).orElseThrow(() -> new DomainException.NotFound("unknown operation '" + id + "'"));
         ctx.json(OperationView.of(op));
     }
 
@@ -115,7 +117,8 @@ public final class InstanceApiRoutes implements Routes {
             op = operations.submit(param(ctx, "instance"),
                     new ResizeRequest(param(ctx, "component"), param(ctx, "type"), param(ctx, "value")),
                     Optional.empty());
-        } catch (ApiException e) {
+        } catch (DomainException e) {
+            // The original endpoint's contract: every refusal is a 406, whatever its kind.
             throw new ApiException(406, e.getMessage(), e.details());
         }
         ctx.future(() -> operations.whenFinished(op.id())
@@ -132,7 +135,7 @@ public final class InstanceApiRoutes implements Routes {
             // Still under way: not refused, so not a 406; the operation can be followed by its id.
             ctx.status(202).json(OperationView.of(operations.find(submitted.id()).orElse(submitted)));
         } else if (cause != null) {
-            ctx.status(cause instanceof ApiException api ? api.status() : 500)
+            ctx.status(cause instanceof DomainException refused ? DomainErrors.status(refused) : 500)
                     .json(new ApiError("resize " + submitted.id() + " did not finish: " + cause.getMessage(),
                             List.of()));
         } else if (finished.status() == OperationStatus.SUCCEEDED) {

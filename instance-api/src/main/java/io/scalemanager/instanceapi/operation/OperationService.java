@@ -10,8 +10,8 @@ import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.RestartPolicy;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.sizing.Size;
-import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.provider.Provider;
@@ -145,13 +145,13 @@ public final class OperationService implements AutoCloseable {
      * change are the same, and is refused with 422 otherwise. Requests refused with an error do not keep their
      * key, so they can be retried with it.
      *
-     * @throws ApiException 422 for an invalid request or one crossing the instance's limits, 404 for an instance
-     *                      the provider does not know, 409 while another operation is pending or running on it,
-     *                      503 when the provider cannot be asked
+     * @throws DomainException invalid for an invalid request or one crossing the instance's limits, 404 for an instance
+     *                      the provider does not know, a conflict while another operation is pending or running on it,
+     *                      unavailable when the provider cannot be asked
      */
     public Operation submit(String instance, ResizeRequest request, Optional<String> idempotencyKey) {
         if (!Identifier.INSTANCE.isValid(instance)) {
-            throw new ApiException(422, "invalid instance id '" + instance + "'",
+            throw new DomainException.Invalid("invalid instance id '" + instance + "'",
                     List.of(FieldError.of("instance", "must be 1-255 characters of A-Z a-z 0-9 . _ : / @ -")));
         }
         Change change = request.toChange();
@@ -222,7 +222,7 @@ public final class OperationService implements AutoCloseable {
         }
         Optional<Operation> op = store.find(id);
         if (op.isEmpty()) {
-            return CompletableFuture.failedFuture(ApiException.notFound("unknown operation '" + id + "'"));
+            return CompletableFuture.failedFuture(new DomainException.NotFound("unknown operation '" + id + "'"));
         }
         return op.get().status().isFinished() ? CompletableFuture.completedFuture(op.get()) : new CompletableFuture<>();
     }
@@ -230,23 +230,23 @@ public final class OperationService implements AutoCloseable {
     private Size currentSize(String instance) {
         try {
             return provider.currentSize(instance)
-                    .orElseThrow(() -> ApiException.notFound("unknown instance '" + instance + "'"));
+                    .orElseThrow(() -> new DomainException.NotFound("unknown instance '" + instance + "'"));
         } catch (ProviderException e) {
-            throw new ApiException(503, "cannot read the size of '" + instance + "' now: "
+            throw new DomainException.Unavailable("cannot read the size of '" + instance + "' now: "
                     + Secrets.redact(e.getMessage(), MAX_SHOWN));
         }
     }
 
     private static void requireValidKey(String key) {
         if (key.isBlank() || key.length() > MAX_KEY_CHARS) {
-            throw new ApiException(422, "invalid Idempotency-Key: use 1-255 characters",
+            throw new DomainException.Invalid("invalid Idempotency-Key: use 1-255 characters",
                     List.of(FieldError.of("Idempotency-Key", "must be 1-255 characters")));
         }
     }
 
     private static Operation replay(Operation earlier, String instance, Change change) {
         if (!earlier.isFor(instance, change)) {
-            throw new ApiException(422, "Idempotency-Key '" + earlier.idempotencyKey() + "' was already used for "
+            throw new DomainException.Invalid("Idempotency-Key '" + earlier.idempotencyKey() + "' was already used for "
                     + "another request (" + earlier.change().describe() + " on '" + earlier.instance()
                     + "'); use a new key for a different request",
                     List.of(FieldError.of("Idempotency-Key", "already used for another request")));
@@ -254,10 +254,10 @@ public final class OperationService implements AutoCloseable {
         return earlier;
     }
 
-    private static ApiException busy(String instance, Operation active) {
+    private static DomainException busy(String instance, Operation active) {
         String which = active == null ? "another operation" : "operation " + active.id() + " ("
                 + active.change().describe() + ", " + active.status() + ")";
-        return new ApiException(409, which + " is in progress on instance '" + instance
+        return new DomainException.Conflict(which + " is in progress on instance '" + instance
                 + "'; retry once it has finished");
     }
 
@@ -275,7 +275,7 @@ public final class OperationService implements AutoCloseable {
                         + "the rules file to change them)");
         String message = component + " would become " + target + " " + component.unit() + ", "
                 + (above ? "above the " : "below the ") + bound + " set by " + source;
-        throw new ApiException(422, "out of bounds: " + message, List.of(FieldError.of("value", message)));
+        throw new DomainException.Invalid("out of bounds: " + message, List.of(FieldError.of("value", message)));
     }
 
     private static Optional<InstancePattern> patternOf(Limits limits, String instance, Component component) {
@@ -295,7 +295,7 @@ public final class OperationService implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // Shutting down: the operation stays pending in the database and is resumed on the next start.
             inFlight.remove(op.id());
-            done.completeExceptionally(new ApiException(503, "shutting down; operation " + op.id()
+            done.completeExceptionally(new DomainException.Unavailable("shutting down; operation " + op.id()
                     + " runs after the next start"));
         }
     }
@@ -315,7 +315,7 @@ public final class OperationService implements AutoCloseable {
                 if (Thread.currentThread().isInterrupted()) {
                     log.info("Operation {} on '{}' interrupted by shutdown; it resumes on the next start",
                             op.id(), op.instance());
-                    done.completeExceptionally(new ApiException(503, "shutting down; operation " + op.id()
+                    done.completeExceptionally(new DomainException.Unavailable("shutting down; operation " + op.id()
                             + " resumes after the next start"));
                     return;
                 }
@@ -357,7 +357,7 @@ public final class OperationService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (CompletableFuture<Operation> waiting : inFlight.values()) {
-            waiting.completeExceptionally(new ApiException(503, "shutting down"));
+            waiting.completeExceptionally(new DomainException.Unavailable("shutting down"));
         }
     }
 }

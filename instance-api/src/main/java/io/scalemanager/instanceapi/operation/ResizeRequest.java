@@ -3,8 +3,8 @@ package io.scalemanager.instanceapi.operation;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.sizing.RestartPolicy;
-import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.FieldError;
 
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ public record ResizeRequest(String component, String mode, String value, String 
         if (restart == null) {
             return RestartPolicy.ALLOWED;
         }
-        return RestartPolicy.parse(restart).orElseThrow(() -> new ApiException(422, "invalid resize request: "
+        return RestartPolicy.parse(restart).orElseThrow(() -> new DomainException.Invalid("invalid resize request: "
                 + "restart '" + restart + "' is not valid; use never or allowed",
                 List.of(FieldError.of("restart", "'" + restart + "' is not valid; use never or allowed"))));
     }
@@ -55,7 +55,7 @@ public record ResizeRequest(String component, String mode, String value, String 
             errors.add(FieldError.of("value", "a change of 0 changes nothing; send a value other than 0"));
         }
         if (!errors.isEmpty()) {
-            throw new ApiException(422, "invalid resize request: " + summary(errors), errors);
+            throw new DomainException.Invalid("invalid resize request: " + summary(errors), errors);
         }
         return new Change(c.get(), m.get(), v);
     }

@@ -8,7 +8,8 @@ import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
 import io.scalemanager.core.sizing.Size;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
+import io.scalemanager.core.web.DomainErrors;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import org.junit.jupiter.api.AfterEach;
@@ -72,8 +73,8 @@ class OperationServiceTest {
                         service.submit("web-1", new ResizeRequest("cpu", "abs", Integer.toString(3 + n)),
                                 Optional.empty());
                         return 202;
-                    } catch (ApiException e) {
-                        return e.status();
+                    } catch (DomainException e) {
+                        return DomainErrors.status(e);
                     }
                 }));
             }
