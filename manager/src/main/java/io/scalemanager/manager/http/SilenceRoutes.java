@@ -1,10 +1,9 @@
 package io.scalemanager.manager.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.scalemanager.core.json.Json;
-import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
 import io.scalemanager.core.web.ApiException;
@@ -13,13 +12,8 @@ import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.alert.Silence;
 import io.scalemanager.manager.alert.Silences;
 
-import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +22,6 @@ import java.util.regex.Pattern;
  */
 public final class SilenceRoutes implements Routes {
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9._-]{1,128}");
-    private static final Duration LONGEST = Duration.ofDays(366);
 
     private final Silences silences;
     private final Clock clock;
@@ -41,45 +34,20 @@ public final class SilenceRoutes implements Routes {
     @Override
     public void addTo(RoutesConfig routes, HttpSettings http) {
         routes.post("/v1/silences", this::create);
-        routes.get("/v1/silences", ctx -> {
-            List<Map<String, Object>> body = new ArrayList<>();
-            for (Silence s : silences.active()) {
-                body.add(toJson(s));
-            }
-            ctx.json(Map.of("silences", body));
-        });
-        routes.delete("/v1/silences/{id}", ctx -> {
-            long id;
-            try {
-                id = Long.parseLong(ctx.pathParam("id"));
-            } catch (NumberFormatException e) {
-                throw ApiException.notFound("no silence " + ctx.pathParam("id"));
-            }
-            if (!silences.delete(id)) {
-                throw ApiException.notFound("no silence " + id);
-            }
-            ctx.status(204);
-        });
+        routes.get("/v1/silences", ctx ->
+                ctx.json(new SilenceList(silences.active().stream().map(SilenceView::of).toList())));
+        ExpiringRuleRoutes.deleteById(routes, "/v1/silences", "silence", silences::delete);
     }
 
     private void create(Context ctx) {
-        JsonNode body;
-        try {
-            body = Json.mapper().readTree(ctx.bodyInputStream());
-        } catch (IOException e) {
-            throw new ApiException(400, "the body must be a JSON object like {\"instances\": \"web-*\", "
-                    + "\"duration\": \"2h\", \"comment\": \"maintenance\"}");
-        }
-        if (body == null || !body.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object");
-        }
-        String instances = glob(body);
-        String rule = text(body, "rule", WORD, "a rule name");
-        String kind = text(body, "kind", WORD, "an alert kind like command_failed");
-        String comment = body.path("comment").isTextual() ? body.get("comment").asText() : "";
-        if (comment.length() > 1000) {
-            throw ApiException.badRequest("comment", "at most 1000 characters");
-        }
+        JsonNode body = ExpiringRuleRoutes.objectBody(ctx, "the body must be a JSON object like "
+                + "{\"instances\": \"web-*\", \"duration\": \"2h\", \"comment\": \"maintenance\"}",
+                "the body must be a JSON object");
+        String instances = ExpiringRuleRoutes.glob(body);
+        String rule = ExpiringRuleRoutes.text(body, "rule", WORD, "a rule name");
+        String kind = ExpiringRuleRoutes.text(body, "kind", WORD, "an alert kind like command_failed");
+        String comment = ExpiringRuleRoutes.checkedComment(
+                body.path("comment").isTextual() ? body.get("comment").asText() : "");
         long now = clock.millis();
         long endsAt;
         if (body.hasNonNull("ends_at")) {
@@ -96,45 +64,20 @@ public final class SilenceRoutes implements Routes {
         } else {
             throw ApiException.badRequest("duration", "give 'duration' (like \"2h\") or 'ends_at' (epoch seconds)");
         }
-        if (endsAt <= now || endsAt - now > LONGEST.toMillis()) {
-            throw ApiException.badRequest("duration", "a silence must end in the future, within 366 days");
-        }
+        ExpiringRuleRoutes.endsWithinLongest(endsAt, now, "duration", "silence");
         Silence s = silences.create(instances == null ? "*" : instances, rule, kind, comment, endsAt);
-        ctx.status(201).json(toJson(s));
+        ctx.status(201).json(SilenceView.of(s));
     }
 
-    private static String glob(JsonNode body) {
-        JsonNode n = body.get("instances");
-        if (n == null || n.isNull()) {
-            return null;
-        }
-        try {
-            return InstancePattern.parse(n.isTextual() ? n.asText() : null).text();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("instances", "must be " + InstancePattern.FORM);
-        }
+    record SilenceList(List<SilenceView> silences) {
     }
 
-    private static String text(JsonNode body, String field, Pattern form, String expected) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            return null;
+    /** A silence as the API shows it. */
+    record SilenceView(long id, String instances, String rule, String kind, String comment,
+                       @JsonProperty("created_at") Number createdAt, @JsonProperty("ends_at") Number endsAt) {
+        static SilenceView of(Silence s) {
+            return new SilenceView(s.id(), s.instances(), s.rule(), s.kind(), s.comment(),
+                    EpochSeconds.fromMillis(s.createdAtMs()), EpochSeconds.fromMillis(s.endsAtMs()));
         }
-        if (!n.isTextual() || !form.matcher(n.asText()).matches()) {
-            throw ApiException.badRequest(field, "must be " + expected);
-        }
-        return n.asText();
-    }
-
-    private static Map<String, Object> toJson(Silence s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("instances", s.instances());
-        m.put("rule", s.rule());
-        m.put("kind", s.kind());
-        m.put("comment", s.comment());
-        m.put("created_at", EpochSeconds.fromMillis(s.createdAtMs()));
-        m.put("ends_at", EpochSeconds.fromMillis(s.endsAtMs()));
-        return m;
     }
 }
