@@ -160,6 +160,19 @@ class DistributedIT {
             local.path("instances").forEach(i -> localUnion.add(i.path("instance").asText()));
         }
         assertThat(localUnion).containsExactlyInAnyOrderElementsOf(instances);
+        // Why: asked at the manager that does not decide for an instance, it answers by asking the one that does.
+        for (Role manager : List.of(Role.MANAGER_1, Role.MANAGER_2)) {
+            Set<String> own = new HashSet<>();
+            getJson(deployment.uri(manager), "/v1/instances?scope=local&limit=10000").path("instances")
+                    .forEach(i -> own.add(i.path("instance").asText()));
+            String foreign = instances.stream().filter(i -> !own.contains(i)).findFirst().orElseThrow();
+            JsonNode why = getJson(deployment.uri(manager), "/v1/instances/" + foreign + "/why");
+            assertThat(why.path("instance").asText()).as("%s asked why of %s", manager.fileName, foreign)
+                    .isEqualTo(foreign);
+            List<String> outcomes = new ArrayList<>();
+            why.path("rules").forEach(r -> outcomes.add(r.path("rule").asText() + " " + r.path("outcome").asText()));
+            assertThat(outcomes).as("%s asked why of %s", manager.fileName, foreign).contains("probe-up fired");
+        }
         // Kafka's own client metrics, next to ScaleManager's, on every process that has a client.
         assertThat(getText(deployment.uri(Role.COLLECTOR_1), "/metrics")).contains("kafka_producer_record_send_total");
         assertThat(getText(deployment.uri(Role.MANAGER_1), "/metrics"))
