@@ -1,5 +1,6 @@
 package io.scalemanager.manager.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.state.Event;
@@ -15,10 +16,7 @@ import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.fleet.FleetListing;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,11 +59,8 @@ public final class ManagerRoutes implements Routes {
         Optional<ActionStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
                 .map(s -> ActionStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
                         "must be one of " + ActionStatus.wireNames() + "; got '" + s + "'")));
-        List<Map<String, Object>> body = new ArrayList<>();
-        for (Action a : actionLog.list(instance, status, limit(ctx, 100))) {
-            body.add(toJson(a));
-        }
-        ctx.json(Map.of("actions", body));
+        ctx.json(new ActionList(actionLog.list(instance, status, limit(ctx, 100)).stream().map(ActionView::of)
+                .toList()));
     }
 
     /**
@@ -86,49 +81,51 @@ public final class ManagerRoutes implements Routes {
                     + (a.finishedAtMs() != null ? " and already ended" : "") + "; only an action awaiting its size "
                     + "(verifying, unverified, needs_restart) can be released");
         }
-        ctx.json(toJson(actionLog.get(id).orElseThrow()));
+        ctx.json(ActionView.of(actionLog.get(id).orElseThrow()));
     }
 
-    static Map<String, Object> toJson(Action a) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", a.id());
-        m.put("instance", a.instance());
-        m.put("rule", a.rule());
-        m.put("component", a.change().component().wireName());
-        m.put("mode", a.change().mode().wireName());
-        m.put("value", a.change().value());
-        m.put("status", a.status().wireName());
-        m.put("created_at", EpochSeconds.fromMillis(a.createdAtMs()));
-        m.put("finished_at", a.finishedAtMs() == null ? null : EpochSeconds.fromMillis(a.finishedAtMs()));
-        m.put("error", a.error());
-        Event e = a.event();
-        m.put("event", Map.of("seq", e.seq(), "instance", e.instance(), "type", e.state().type(),
-                "value", e.state().value(), "timestamp", EpochSeconds.fromMillis(e.state().timestampMs())));
-        m.put("reason", a.reason());
-        m.put("from", a.fromValue());
-        m.put("to", a.toValue());
-        m.put("operation", a.operation());
-        m.put("verified_at", a.verifiedAtMs() == null ? null : EpochSeconds.fromMillis(a.verifiedAtMs()));
-        m.put("verified_by", a.verifiedBy());
-        m.put("rollback_of", a.rollbackOf());
-        return m;
+    record ActionList(List<ActionView> actions) {
+    }
+
+    /** An action as the API shows it (CONTRACT.md, "Actions"). */
+    record ActionView(long id, String instance, String rule, String component, String mode, double value, String status,
+                      @JsonProperty("created_at") Number createdAt, @JsonProperty("finished_at") Number finishedAt,
+                      String error, EventView event, String reason, Long from, Long to, String operation,
+                      @JsonProperty("verified_at") Number verifiedAt, @JsonProperty("verified_by") String verifiedBy,
+                      @JsonProperty("rollback_of") Long rollbackOf) {
+        static ActionView of(Action a) {
+            Event e = a.event();
+            return new ActionView(a.id(), a.instance(), a.rule(), a.change().component().wireName(),
+                    a.change().mode().wireName(), a.change().value(), a.status().wireName(),
+                    EpochSeconds.fromMillis(a.createdAtMs()),
+                    a.finishedAtMs() == null ? null : EpochSeconds.fromMillis(a.finishedAtMs()), a.error(),
+                    new EventView(e.seq(), e.instance(), e.state().type(), e.state().value(),
+                            EpochSeconds.fromMillis(e.state().timestampMs())),
+                    a.reason(), a.fromValue(), a.toValue(), a.operation(),
+                    a.verifiedAtMs() == null ? null : EpochSeconds.fromMillis(a.verifiedAtMs()), a.verifiedBy(),
+                    a.rollbackOf());
+        }
+    }
+
+    /** The event that led to an action. */
+    record EventView(long seq, String instance, String type, double value, Number timestamp) {
+    }
+
+    record AlertList(List<AlertView> alerts) {
+    }
+
+    /** An alert as the API shows it. */
+    record AlertView(long id, Number time, String severity, String instance, String rule, String kind,
+                     String message) {
+        static AlertView of(Alert a) {
+            return new AlertView(a.id(), EpochSeconds.fromMillis(a.timeMs()), a.severity().wireName(), a.instance(),
+                    a.rule(), a.kind(), a.message());
+        }
     }
 
     private void alerts(Context ctx) {
         Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
-        List<Map<String, Object>> body = new ArrayList<>();
-        for (Alert a : alertLog.list(instance, limit(ctx, 100))) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", a.id());
-            m.put("time", EpochSeconds.fromMillis(a.timeMs()));
-            m.put("severity", a.severity().wireName());
-            m.put("instance", a.instance());
-            m.put("rule", a.rule());
-            m.put("kind", a.kind());
-            m.put("message", a.message());
-            body.add(m);
-        }
-        ctx.json(Map.of("alerts", body));
+        ctx.json(new AlertList(alertLog.list(instance, limit(ctx, 100)).stream().map(AlertView::of).toList()));
     }
 
     private void instances(Context ctx) {
