@@ -1,5 +1,6 @@
 package io.scalemanager.bench;
 
+import io.scalemanager.core.tls.ClientTls;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -244,8 +245,7 @@ public final class LoadGenerator {
 
         @Override
         public void run() {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = options.client();
             // Workers spread evenly over the URLs (several collectors behind no load balancer).
             URI uri = URI.create(options.urls.get(id % options.urls.size()) + "/v1/states");
             int batch = options.batch;
@@ -378,8 +378,7 @@ public final class LoadGenerator {
 
         @Override
         public void run() {
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient client = options.client();
             HttpRequest request = HttpRequest.newBuilder(URI.create(options.metricsUrl + "/metrics"))
                     .timeout(Duration.ofSeconds(5)).GET().build();
             long previousAccepted = 0;
@@ -453,11 +452,11 @@ public final class LoadGenerator {
                 usage: LoadGenerator [--url http://127.0.0.1:8080[,URL...]] [--duration 60s] [--instances 10000]
                                      [--batch 500] [--concurrency 8] [--types cpu,ram,load] [--rate STATES/S]
                                      [--metrics-url URL|none] [--drain-timeout 120s] [--request-timeout 30s]
-                                     [--token TOKEN]
+                                     [--token TOKEN] [--ca-file PEM]
                   several URLs: the workers take them in turn; --rate paces all workers together (default: as
                   fast as answers come); /metrics is scraped from --metrics-url (default the first URL).
                   durations take ms, s, m or h (a bare number is seconds); the token defaults to
-                  $SCALEMANAGER_API_TOKEN""";
+                  $SCALEMANAGER_API_TOKEN; --ca-file: the CA certificates an https:// server's must chain to""";
 
         String url = "http://127.0.0.1:8080";
         List<String> urls = List.of(url);
@@ -473,6 +472,12 @@ public final class LoadGenerator {
         Duration drainTimeout = Duration.ofSeconds(120);
         Duration requestTimeout = Duration.ofSeconds(30);
         String token = System.getenv("SCALEMANAGER_API_TOKEN");
+        /** What https:// servers are verified with: the CA file of --ca-file, or the JDK's CAs. */
+        ClientTls tls = ClientTls.SYSTEM;
+
+        HttpClient client() {
+            return tls.httpClient(Duration.ofSeconds(5)).build();
+        }
 
         /** The options, or null when help was asked for. */
         static Options parse(String[] args) {
@@ -515,6 +520,7 @@ public final class LoadGenerator {
                     case "--drain-timeout" -> o.drainTimeout = duration(flag, value);
                     case "--request-timeout" -> o.requestTimeout = duration(flag, value);
                     case "--token" -> o.token = value;
+                    case "--ca-file" -> o.tls = ClientTls.trusting(java.nio.file.Path.of(value));
                     default -> throw new IllegalArgumentException("unknown option " + flag);
                 }
             }
