@@ -59,6 +59,10 @@ if [ -z "$ready" ]; then
 fi
 echo "run-load: server ready on $url (pid $server_pid, data $data)" >&2
 
+# Every change needs a token: the server's api.token when the caller set one, else the admin token it generated
+# into its data directory on this first start (handed over in the environment, not on the command line).
+export SCALEMANAGER_API_TOKEN="${SCALEMANAGER_API_TOKEN:-$(cat "$data/admin.token")}"
+
 set +e
 # shellcheck disable=SC2086
 java ${LOAD_JAVA_OPTS:--Xms256m -Xmx1g} -cp "$home/bench/target/lib/*:$home/bench/target/classes" \

@@ -25,8 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The real all-in-one collector on a fixed loopback port, so it can be stopped and started again there. */
+/**
+ * The real all-in-one collector on a fixed loopback port, so it can be stopped and started again there. Its
+ * states need a token (changes always do): {@link #TOKEN}, as its api.token, unless the test sets another.
+ */
 final class TestCollector implements AutoCloseable {
+    /** The api.token every TestCollector takes, and {@link TestConfigs} agents send. */
+    static final String TOKEN = "agent-test-token";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,6 +64,7 @@ final class TestCollector implements AutoCloseable {
         env.put("SCALEMANAGER_LISTEN", "127.0.0.1:" + port);
         env.put("SCALEMANAGER_DATA", dir.resolve("data").toString());
         env.put("SCALEMANAGER_RULES", rules.toString());
+        env.put("SCALEMANAGER_API_TOKEN", TOKEN);
         env.putAll(extraEnv);
         app = AllInOne.start(new ConfigLoader(env).load(Optional.empty(), Map.of()));
         return this;

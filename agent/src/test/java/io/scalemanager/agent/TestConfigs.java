@@ -15,7 +15,7 @@ final class TestConfigs {
     }
 
     static AgentConfig fast(String instance, Path stateDir, long bufferMax, URI... collectors) {
-        return new AgentConfig(instance, List.of(collectors), Optional.empty(), Optional.empty(),
+        return new AgentConfig(instance, List.of(collectors), Optional.of(TestCollector.TOKEN), Optional.empty(),
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(400), stateDir, bufferMax,
                 Map.of(), List.of());
     }

@@ -54,6 +54,8 @@ public final class KafkaPipelineBench {
     private static final String TOPIC = "scalemanager-events";
     private static final String GROUP = "scalemanager-manager";
     private static final int PARTITIONS = 12;
+    /** The deployment's api.token: every process of a distributed deployment needs one, and changes carry it. */
+    private static final String TOKEN = "bench-" + java.util.UUID.randomUUID();
     private static final String[] TYPES = {"cpu", "ram", "load"};
     /**
      * Probes during the warm-up, so that the command path (manager → instance API) is compiled too; few, as at 6/s
@@ -221,7 +223,7 @@ public final class KafkaPipelineBench {
                        int seconds, int inFlight) throws Exception {
         List<String> args = new ArrayList<>(List.of("--url", pipeline.collectorUrls(), "--duration",
                 seconds + "s", "--instances", "10000", "--batch", "500", "--concurrency",
-                Integer.toString(inFlight), "--metrics-url", "none"));
+                Integer.toString(inFlight), "--metrics-url", "none", "--token", TOKEN));
         if (rate > 0) {
             args.addAll(List.of("--rate", Long.toString(Math.round(rate))));
         }
@@ -449,6 +451,7 @@ public final class KafkaPipelineBench {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                                 URI.create(collectors[n % collectors.length] + "/v1/states"))
                         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 202) {
@@ -575,6 +578,7 @@ public final class KafkaPipelineBench {
                 Map<String, String> common = new HashMap<>();
                 common.put("SCALEMANAGER_DB_URL", db);
                 common.put("SCALEMANAGER_DB_USER", "root");
+                common.put("SCALEMANAGER_API_TOKEN", TOKEN);
                 common.put("SCALEMANAGER_RULES", work.resolve("rules.yaml").toString());
                 common.put("SCALEMANAGER_KAFKA_BOOTSTRAP", bootstrap);
                 common.put("SCALEMANAGER_QUEUE_KAFKA_REPLICATION_FACTOR", "1");

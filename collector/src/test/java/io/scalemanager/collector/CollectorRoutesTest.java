@@ -32,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CollectorRoutesTest {
     private static final long NOW_S = 1_764_067_200L;
     private static final long NOW_MS = NOW_S * 1000;
-    private static final HttpSettings HTTP = new HttpSettings("127.0.0.1", 0, 10_000_000, Optional.empty());
+    /** Changes always need a token (CONTRACT.md, "Access"): {@link #send} sends this one. */
+    private static final String TOKEN = "collector-test-token";
+    private static final HttpSettings HTTP = new HttpSettings("127.0.0.1", 0, 10_000_000, Optional.of(TOKEN));
 
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -356,7 +358,7 @@ class CollectorRoutesTest {
 
     @Test
     void bodyLargerThanTheServerLimitIsRefused() throws Exception {
-        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.empty()), CollectorSettings.defaults());
+        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.of(TOKEN)), CollectorSettings.defaults());
 
         HttpResponse<String> response = post("/v1/states", states("web-1", 50));
 
@@ -366,7 +368,7 @@ class CollectorRoutesTest {
 
     @Test
     void chunkedBodyLargerThanTheServerLimitIsRefused() throws Exception {
-        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.empty()), CollectorSettings.defaults());
+        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.of(TOKEN)), CollectorSettings.defaults());
         byte[] body = states("web-1", 50).getBytes(StandardCharsets.UTF_8);
 
         // A publisher of unknown length makes the client send the body chunked, without Content-Length.
@@ -380,7 +382,7 @@ class CollectorRoutesTest {
 
     @Test
     void chunkedBodyWithinTheLimitIsAccepted() throws Exception {
-        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.empty()), CollectorSettings.defaults());
+        start(new HttpSettings("127.0.0.1", 0, 1024, Optional.of(TOKEN)), CollectorSettings.defaults());
         byte[] body = states("web-1", 3).getBytes(StandardCharsets.UTF_8);
 
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/states"))
@@ -487,15 +489,17 @@ class CollectorRoutesTest {
     void configuredTokenIsRequired() throws Exception {
         start(new HttpSettings("127.0.0.1", 0, 10_000_000, Optional.of("s3cret-token")), CollectorSettings.defaults());
 
-        HttpResponse<String> none = post("/v1/state", state("web-1"));
-        HttpResponse<String> wrong = send(HttpRequest.newBuilder(uri("/v1/state"))
+        HttpResponse<String> none = sendAsIs(HttpRequest.newBuilder(uri("/v1/state"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(state("web-1"))));
+        HttpResponse<String> wrong = sendAsIs(HttpRequest.newBuilder(uri("/v1/state"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer not-the-token")
                 .POST(HttpRequest.BodyPublishers.ofString(state("web-1"))));
         assertRejected(none, 401);
         assertRejected(wrong, 401);
 
-        HttpResponse<String> right = send(HttpRequest.newBuilder(uri("/v1/state"))
+        HttpResponse<String> right = sendAsIs(HttpRequest.newBuilder(uri("/v1/state"))
                 .header("Content-Type", "application/json")
                 .header("Authorization", "Bearer s3cret-token")
                 .POST(HttpRequest.BodyPublishers.ofString(state("web-1"))));
@@ -572,7 +576,12 @@ class CollectorRoutesTest {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** Sends the request with the test's token, as an agent would. */
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return sendAsIs(request.header("Authorization", "Bearer " + TOKEN));
+    }
+
+    private HttpResponse<String> sendAsIs(HttpRequest.Builder request) throws Exception {
         // Without idle keep-alive connections the server stops at once instead of after a second's grace
         // (the pom lets the client send this otherwise restricted header).
         request.header("Connection", "close");

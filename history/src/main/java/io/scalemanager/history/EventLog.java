@@ -29,8 +29,12 @@ public interface EventLog {
      */
     List<SampleStep> steps(String instance, String type, long fromMs, long toMs, long stepMs);
 
-    /** Statistics of the samples in [fromMs, toMs] against a condition: the original EventLog query. */
-    ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs);
+    /**
+     * Statistics of the samples in [fromMs, toMs] against a condition: the original EventLog query. Reads at most
+     * {@code maxRows + 1} samples, so a count above {@code maxRows} says the range holds more than that.
+     */
+    ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs,
+                         int maxRows);
 
     /** Every event with {@code afterSeq < seq <= upToSeq}, in sequence order. */
     void scan(long afterSeq, long upToSeq, Consumer<Event> consumer);

@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Who may do what (CONTRACT.md, "Access"), checked before every route: a token from {@code Authorization: Bearer}
  * (or a signed-in browser's cookie with its CSRF header, {@link SignInSession}, or a verified client certificate,
- * {@link ClientCertificate}) names a {@link Caller}; changing requests need one
- * whenever any token is configured (the processes always configure one), reads need one when a tokens file is;
+ * {@link ClientCertificate}) names a {@link Caller}; changing requests always need one, also on loopback (a server
+ * with no token configured accepts no change at all: {@code run} and {@code demo} generate an admin token for that
+ * reason), reads need one when a tokens file is;
  * {@code /health} and {@code /ready} stay open. Checked in this order: 401 no or unknown token, 403 missing scope
  * or a foreign {@code Origin}, 415 a body that is not JSON. Refusals and changing requests go to the audit trail.
  */
@@ -76,15 +77,17 @@ final class AccessFilter {
             // An agent's verified certificate: ingest for the instance in its CN, and nothing else. Reads are
             // left to tokens: a certificate could only ever be refused one.
             caller = ClientCertificate.caller(ctx).get();
-        } else if (changing && credentials.any()) {
-            throw refuse(ctx, Caller.ANONYMOUS, 401, "no token",
-                    "missing bearer token: send 'Authorization: Bearer <token>'");
+        } else if (changing) {
+            throw refuse(ctx, Caller.ANONYMOUS, 401, "no token", credentials.any()
+                    ? "missing bearer token: send 'Authorization: Bearer <token>'"
+                    : "missing bearer token: this server has no token configured, so it accepts no change; "
+                    + "set api.token or api.tokens");
         } else if (!changing && (credentials.hasTokenFile() || path.startsWith(AUDIT_PATH))) {
             throw refuse(ctx, Caller.ANONYMOUS, 401, "no token",
                     "missing bearer token: " + (path.startsWith(AUDIT_PATH) ? "the audit trail needs scope 'admin'"
                             : "reads need a token with scope 'read'"));
         } else {
-            caller = null; // open: no token configured at all (changes), or reads open on this server
+            caller = null; // a read, open on this server
         }
         if (caller != null) {
             Scope needed = changing ? (INGEST.contains(path) ? Scope.INGEST : Scope.OPERATE)
@@ -96,7 +99,7 @@ final class AccessFilter {
             ctx.attribute(CALLER, caller);
         }
         if (changing) {
-            guard(ctx, caller == null ? Caller.ANONYMOUS : caller.name(), () -> SignInSession.checkOrigin(ctx));
+            guard(ctx, caller.name(), () -> SignInSession.checkOrigin(ctx));
             if (!INGEST.contains(path)) {
                 requireJsonBody(ctx); // the collector checks (and counts) its own
             }
@@ -108,8 +111,8 @@ final class AccessFilter {
         return credentials.any() && credentials.identify(token).isPresent();
     }
 
-    boolean tokensConfigured() {
-        return credentials.any();
+    boolean readsNeedToken() {
+        return credentials.hasTokenFile();
     }
 
     private <T> T guard(Context ctx, String who, java.util.function.Supplier<T> check) {

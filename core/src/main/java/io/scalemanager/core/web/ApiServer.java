@@ -271,16 +271,14 @@ public final class ApiServer implements AutoCloseable {
                 throw ApiException.badRequest("token", "send a form field token or JSON {\"token\": \"...\"}");
             }
         }
-        if (access.tokensConfigured() && (token == null || !access.accepts(token))) {
+        if (token == null || !access.accepts(token)) {
             if (form) {
                 ctx.redirect("/login?failed=1", HttpStatus.SEE_OTHER);
                 return;
             }
             throw new ApiException(401, "invalid token");
         }
-        if (access.tokensConfigured()) {
-            SignInSession.start(ctx, token);
-        }
+        SignInSession.start(ctx, token);
         if (form) {
             ctx.redirect("/", HttpStatus.SEE_OTHER);
         } else {
@@ -288,14 +286,17 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Whether pages need a signed-in browser: a token is configured. */
+    /**
+     * Whether pages need a signed-in browser: where reads need a token (a tokens file is configured). Changes
+     * always need one; a browser that has not signed in sees the pages and is refused its changes.
+     */
     public boolean signInRequired() {
-        return access.tokensConfigured();
+        return access.readsNeedToken();
     }
 
     /** Whether the request presents an accepted token (by header or sign-in cookie), or none is needed. */
     public boolean signedIn(Context ctx) {
-        if (!access.tokensConfigured()) {
+        if (!access.readsNeedToken()) {
             return true;
         }
         try {

@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiServerLimitsTest {
     private static final long MAX_BODY = 4096;
+    private static final String TOKEN = "limits-test-token";
     private static final HttpLimits LIMITS = new HttpLimits(2048, Duration.ofSeconds(1), 1024);
 
     private ApiServer server;
@@ -40,7 +41,7 @@ class ApiServerLimitsTest {
 
     @BeforeEach
     void start() {
-        server = new ApiServer(new HttpSettings("127.0.0.1", 0, MAX_BODY, Optional.empty(), LIMITS),
+        server = new ApiServer(new HttpSettings("127.0.0.1", 0, MAX_BODY, Optional.of(TOKEN), LIMITS),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .add((routes, http) -> {
                     routes.post("/echo", ctx -> ctx.json(Map.of("bytes", ctx.bodyAsBytes().length)));
@@ -96,6 +97,7 @@ class ApiServerLimitsTest {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + TOKEN + "\r\n"
                     + "Content-Length: 4000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // A slow-loris client: one byte at a time, well under 1 KiB/s and never idle for a whole second.
@@ -124,6 +126,7 @@ class ApiServerLimitsTest {
     @Test
     void aSmallBodyReadLateByABusyServerIsNotRefused() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/slow-reader"))
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"instance\": 1}")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -134,6 +137,7 @@ class ApiServerLimitsTest {
     @Test
     void aChunkedBodyPastTheSizeLimitIsAnswered413() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/echo"))
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(chunked(new byte[(int) MAX_BODY * 4])).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);
@@ -143,6 +147,7 @@ class ApiServerLimitsTest {
     @Test
     void aChunkedBodyWithinTheSizeLimitIsRead() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/echo"))
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(chunked(new byte[1000])).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);

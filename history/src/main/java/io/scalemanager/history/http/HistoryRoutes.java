@@ -17,18 +17,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The History API: samples over a window, and whether a condition held over it. */
+/**
+ * The History API: samples over a window, and whether a condition held over it. What one request may read is
+ * bounded ({@link HistoryLimits}): beyond it the answer is 400 naming the parameter.
+ */
 public final class HistoryRoutes implements Routes {
     private static final long DEFAULT_SPAN_MS = 3_600_000;
     private static final int DEFAULT_LIMIT = 1000;
-    private static final int MAX_LIMIT = 100_000;
 
     private final EventLog eventLog;
     private final Clock clock;
+    private final HistoryLimits limits;
 
     public HistoryRoutes(EventLog eventLog, Clock clock) {
+        this(eventLog, clock, HistoryLimits.DEFAULTS);
+    }
+
+    public HistoryRoutes(EventLog eventLog, Clock clock, HistoryLimits limits) {
         this.eventLog = eventLog;
         this.clock = clock;
+        this.limits = limits;
     }
 
     @Override
@@ -42,7 +50,7 @@ public final class HistoryRoutes implements Routes {
         String instance = params.instance();
         String type = params.type();
         Window window = window(params);
-        int limit = params.limit(DEFAULT_LIMIT, MAX_LIMIT);
+        int limit = params.limit(Math.min(DEFAULT_LIMIT, limits.maxSamples()), limits.maxSamples());
         // One more than asked tells whether the answer was cut.
         List<Sample> samples = eventLog.samples(instance, type, window.fromMs, window.toMs, limit + 1);
         List<Map<String, Object>> body = new ArrayList<>(Math.min(samples.size(), limit));
@@ -62,7 +70,13 @@ public final class HistoryRoutes implements Routes {
                 () -> ApiException.badRequest("op", "must be one of > >= < <= == !=, got '" + opText + "'"));
         double threshold = params.finite("value");
         Window window = window(params);
-        ConditionStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs);
+        ConditionStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs,
+                limits.maxQueryRows());
+        if (stats.count() > limits.maxQueryRows()) {
+            throw ApiException.badRequest("from", "the range holds more than " + limits.maxQueryRows()
+                    + " samples, more than one query reads (history.max_query_rows); ask for a later 'from' or an "
+                    + "earlier 'to'");
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("held", stats.held());
         body.put("matched", stats.matched());

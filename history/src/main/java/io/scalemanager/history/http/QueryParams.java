@@ -82,6 +82,7 @@ final class QueryParams {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + max + ", got '" + text + "'");
+        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + max
+                + " (history.max_samples), got '" + text + "'");
     }
 }

@@ -136,12 +136,14 @@ public final class JdbcEventLog implements EventLog {
     }
 
     @Override
-    public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
+    public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs,
+                                int maxRows) {
         // The comparison runs here, not in SQL, so the operator never becomes part of a statement.
-        String sql = "SELECT val FROM event_log WHERE instance = ? AND type = ? AND ts BETWEEN ? AND ?";
+        String sql = "SELECT val FROM event_log WHERE instance = ? AND type = ? AND ts BETWEEN ? AND ? LIMIT ?";
         ConditionStats.Builder stats = new ConditionStats.Builder(op, threshold);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bindWindow(ps, instance, type, fromMs, toMs);
+            ps.setLong(5, (long) maxRows + 1);
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -408,8 +408,9 @@ class GroupCommitWriterTest {
         }
 
         @Override
-        public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs) {
-            return delegate.query(instance, type, op, threshold, fromMs, toMs);
+        public ConditionStats query(String instance, String type, Operator op, double threshold, long fromMs, long toMs,
+                                    int maxRows) {
+            return delegate.query(instance, type, op, threshold, fromMs, toMs, maxRows);
         }
 
         @Override

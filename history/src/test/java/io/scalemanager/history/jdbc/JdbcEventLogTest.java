@@ -258,7 +258,7 @@ abstract class JdbcEventLogTest {
                 event(5, "web-1", "cpu", 1000, T0 + 1000))); // other type
         Operator op = Operator.parse(symbol).orElseThrow();
 
-        ConditionStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000);
+        ConditionStats stats = log.query("web-1", "ram", op, threshold, T0, T0 + 2000, 1000);
 
         assertThat(stats.held()).isEqualTo(held);
         assertThat(stats.matched()).isEqualTo(matched);
@@ -273,7 +273,7 @@ abstract class JdbcEventLogTest {
     void queryOverAllEqualValuesHoldsForEquality() {
         log.append(List.of(event(1, "web-1", "ram", 50, T0), event(2, "web-1", "ram", 50, T0 + 1)));
 
-        ConditionStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1);
+        ConditionStats stats = log.query("web-1", "ram", Operator.EQ, 50, T0, T0 + 1, 1000);
 
         assertThat(stats).isEqualTo(new ConditionStats(true, 2, 0, 2, 50, 50, 50));
     }
@@ -282,7 +282,7 @@ abstract class JdbcEventLogTest {
     void queryOverAnEmptyWindowDoesNotHoldAndHasNoAverage() {
         log.append(List.of(event(1, "web-1", "ram", 90, T0)));
 
-        ConditionStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000);
+        ConditionStats stats = log.query("web-1", "ram", Operator.GT, 80, T0 + 1, T0 + 60_000, 1000);
 
         assertThat(stats.held()).isFalse();
         assertThat(stats.matched()).isZero();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.scalemanager.core.access.Caller;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.time.EpochSeconds;
@@ -12,12 +13,14 @@ import io.scalemanager.core.web.ApiError;
 import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.DomainErrors;
+import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.operation.Operation;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.instanceapi.operation.Requester;
 import io.scalemanager.instanceapi.operation.ResizeRequest;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
@@ -62,8 +65,13 @@ public final class InstanceApiRoutes implements Routes {
     private void resize(Context ctx) {
         ResizeRequest request = parseBody(ctx.body());
         Operation op = operations.submit(ctx.pathParam("instance"), request,
-                Optional.ofNullable(ctx.header("Idempotency-Key")));
+                Optional.ofNullable(ctx.header("Idempotency-Key")), requester(ctx));
         ctx.status(202).json(new Accepted(op.id(), op.status().wireName()));
+    }
+
+    /** The caller the server let through (changes always carry a token) and where the request came from. */
+    private static Requester requester(Context ctx) {
+        return new Requester(ApiServer.caller(ctx).map(Caller::name).orElse(Caller.ANONYMOUS), ctx.ip());
     }
 
     private void instance(Context ctx) {
@@ -116,7 +124,7 @@ public final class InstanceApiRoutes implements Routes {
         try {
             op = operations.submit(param(ctx, "instance"),
                     new ResizeRequest(param(ctx, "component"), param(ctx, "type"), param(ctx, "value")),
-                    Optional.empty());
+                    Optional.empty(), requester(ctx));
         } catch (DomainException e) {
             // The original endpoint's contract: every refusal is a 406, whatever its kind.
             throw new ApiException(406, e.getMessage(), e.details());

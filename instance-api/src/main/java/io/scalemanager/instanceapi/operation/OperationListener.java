@@ -8,7 +8,7 @@ package io.scalemanager.instanceapi.operation;
 public interface OperationListener {
     OperationListener NONE = new OperationListener() {
         @Override
-        public void accepted(Operation op) {
+        public void accepted(Operation op, Requester requester) {
         }
 
         @Override
@@ -16,8 +16,12 @@ public interface OperationListener {
         }
     };
 
-    /** A new operation is stored (not a replay of an Idempotency-Key); it may already be finished. */
-    void accepted(Operation op);
+    /**
+     * A new operation is stored (not a replay of an Idempotency-Key); it may already be finished.
+     *
+     * @param requester who asked for it, and from where
+     */
+    void accepted(Operation op, Requester requester);
 
     /** The operation succeeded or failed. */
     void finished(Operation op);

@@ -145,11 +145,14 @@ public final class OperationService implements AutoCloseable {
      * change are the same, and is refused with 422 otherwise. Requests refused with an error do not keep their
      * key, so they can be retried with it.
      *
+     * @param requester who asked (token name and client address): logged with the accepted operation and handed to
+     *                  the listener, which records it with direct resizes
      * @throws DomainException invalid for an invalid request or one crossing the instance's limits, 404 for an instance
      *                      the provider does not know, a conflict while another operation is pending or running on it,
      *                      unavailable when the provider cannot be asked
      */
-    public Operation submit(String instance, ResizeRequest request, Optional<String> idempotencyKey) {
+    public Operation submit(String instance, ResizeRequest request, Optional<String> idempotencyKey,
+                            Requester requester) {
         if (!Identifier.INSTANCE.isValid(instance)) {
             throw new DomainException.Invalid("invalid instance id '" + instance + "'",
                     List.of(FieldError.of("instance", "must be 1-255 characters of A-Z a-z 0-9 . _ : / @ -")));
@@ -188,7 +191,9 @@ public final class OperationService implements AutoCloseable {
                 }
             }
             Operation stored = op;
-            tell(l -> l.accepted(stored), op);
+            log.info("Operation {} accepted: {} on '{}' ({} → {}), asked by {}{}", op.id(), change.describe(),
+                    instance, from, to, requester, idempotencyKey.map(k -> ", key " + k).orElse(""));
+            tell(l -> l.accepted(stored, requester), op);
             if (op.status() == OperationStatus.SUCCEEDED) {
                 succeeded.increment();
                 tell(l -> l.finished(stored), op);

@@ -54,7 +54,13 @@ final class InstanceApiHarness implements AutoCloseable {
                 .start();
     }
 
+    /** POST carrying the harness's token, as the manager sends it: changes always need one. */
     HttpResponse<String> post(String path, String body, String... headers) {
+        return postWithoutToken(path, body, token.map(t -> concat(headers, "Authorization", "Bearer " + t))
+                .orElse(headers));
+    }
+
+    HttpResponse<String> postWithoutToken(String path, String body, String... headers) {
         HttpRequest.Builder b = request(path).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
@@ -67,10 +73,8 @@ final class InstanceApiHarness implements AutoCloseable {
         return send(request(path).GET().build());
     }
 
-    /** POST carrying the harness's token, when it has one. */
     HttpResponse<String> resize(String instance, String body, String... headers) {
-        String[] all = token.map(t -> concat(headers, "Authorization", "Bearer " + t)).orElse(headers);
-        return post("/v1/instances/" + instance + "/resize", body, all);
+        return post("/v1/instances/" + instance + "/resize", body, headers);
     }
 
     JsonNode json(HttpResponse<String> response) {

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class InstanceApiRoutesTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    private static final String TOKEN = "instance-api-test-token";
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-11-25T10:00:00Z"), ZoneOffset.UTC);
     private static final Duration FOREVER = Duration.ofHours(1);
 
@@ -39,7 +41,7 @@ class InstanceApiRoutesTest {
     }
 
     private InstanceApiHarness open(Duration resizeDelay) {
-        return open(settings(resizeDelay, null), Optional.empty());
+        return open(settings(resizeDelay, null), Optional.of(TOKEN));
     }
 
     private InstanceApiHarness open(SimulatorSettings settings, Optional<String> token) {
@@ -240,7 +242,7 @@ class InstanceApiRoutesTest {
 
     @Test
     void resizeOfAnInstanceMatchingTheFailPatternFailsWithItsError() {
-        InstanceApiHarness h = open(settings(Duration.ZERO, "doomed-*"), Optional.empty());
+        InstanceApiHarness h = open(settings(Duration.ZERO, "doomed-*"), Optional.of(TOKEN));
         String id = accepted(h, "doomed-1", body("cpu", "abs", 4));
         awaitStatus(h, id, "failed");
 
@@ -273,7 +275,7 @@ class InstanceApiRoutesTest {
 
     @Test
     void originalEndpointAnswers406WhenTheResizeCannotBeDone() {
-        InstanceApiHarness h = open(settings(FOREVER, "doomed-*"), Optional.empty());
+        InstanceApiHarness h = open(settings(FOREVER, "doomed-*"), Optional.of(TOKEN));
         h.limits.set(new Limits(List.of(new Limits.Entry(InstancePattern.ANY,
                 Map.of(Component.CPU, new Bounds(1, 8))))));
 
@@ -297,7 +299,7 @@ class InstanceApiRoutesTest {
 
     @Test
     void originalEndpointAnswers406WhenTheResizeFails() {
-        InstanceApiHarness h = open(settings(Duration.ZERO, "doomed-*"), Optional.empty());
+        InstanceApiHarness h = open(settings(Duration.ZERO, "doomed-*"), Optional.of(TOKEN));
         HttpResponse<String> failed = h.post("/instance?instance=doomed-1&type=abs&value=4&component=cpu", "");
 
         assertThat(failed.statusCode()).isEqualTo(406);
@@ -328,8 +330,9 @@ class InstanceApiRoutesTest {
     void withATokenConfiguredAResizeWithoutBearerTokenIs401() {
         InstanceApiHarness h = open(settings(Duration.ZERO, null), Optional.of("s3cret"));
 
-        HttpResponse<String> anonymous = h.post("/v1/instances/web-1/resize", body("cpu", "abs", 4));
-        HttpResponse<String> legacy = h.post("/instance?instance=web-1&type=abs&value=4&component=cpu", "");
+        HttpResponse<String> anonymous = h.postWithoutToken("/v1/instances/web-1/resize", body("cpu", "abs", 4));
+        HttpResponse<String> legacy = h.postWithoutToken("/instance?instance=web-1&type=abs&value=4&component=cpu",
+                "");
 
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(legacy.statusCode()).isEqualTo(401);

@@ -71,7 +71,7 @@ class OperationServiceTest {
                     go.await();
                     try {
                         service.submit("web-1", new ResizeRequest("cpu", "abs", Integer.toString(3 + n)),
-                                Optional.empty());
+                                Optional.empty(), new Requester("test", "127.0.0.1"));
                         return 202;
                     } catch (DomainException e) {
                         return DomainErrors.status(e);
@@ -105,7 +105,8 @@ class OperationServiceTest {
     @Test
     void changeThatKeepsTheSizeSucceedsAtOnceWithoutAskingTheProvider() {
         try (OperationService service = service()) {
-            Operation op = service.submit("web-1", new ResizeRequest("cpu", "abs", "2"), Optional.empty());
+            Operation op = service.submit("web-1", new ResizeRequest("cpu", "abs", "2"), Optional.empty(),
+                    new Requester("test", "127.0.0.1"));
 
             assertThat(op.status()).isEqualTo(OperationStatus.SUCCEEDED);
             assertThat(service.find(op.id())).map(Operation::status).contains(OperationStatus.SUCCEEDED);

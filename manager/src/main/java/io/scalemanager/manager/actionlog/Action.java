@@ -16,11 +16,13 @@ import io.scalemanager.core.state.Event;
  * @param verifiedAtMs when the new size was confirmed (null until then)
  * @param verifiedBy   whose reading confirmed it: {@code instance} (its own reports) or {@code provider}
  * @param rollbackOf   the action this one undoes, or null
+ * @param requestedBy  who asked for a direct resize (rule {@code api}): token name and client address, e.g.
+ *                     {@code admin from 127.0.0.1}; null for a rule's action (its rule decided it)
  */
 public record Action(long id, String instance, String rule, Change change, Long fromValue, Long toValue,
                      ActionStatus status, String reason, long createdAtMs, Long finishedAtMs, long cooldownMs,
                      String operation, String error, Event event, Long verifyUntilMs,
-                     Long verifiedAtMs, String verifiedBy, Long rollbackOf) {
+                     Long verifiedAtMs, String verifiedBy, Long rollbackOf, String requestedBy) {
 
     public String lockKey() {
         return ActionLocks.key(instance, change.component());

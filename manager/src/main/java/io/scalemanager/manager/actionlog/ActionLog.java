@@ -39,7 +39,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ActionLog {
     private static final String COLUMNS = "id, instance, rule, component, mode, val, from_value, to_value, status, "
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
-            + "event_ts, verify_until, verified_at, verified_by, rollback_of";
+            + "event_ts, verify_until, verified_at, verified_by, rollback_of, requested_by";
     /** Statuses in which an action holds its lock (see {@link ActionStatus}). */
     private static final String HOLDING = "('pending', 'running', 'verifying', 'unverified', 'needs_restart')";
     private static final String AWAITING_SIZE = "('verifying', 'unverified', 'needs_restart')";
@@ -353,16 +353,17 @@ public final class ActionLog {
     /**
      * Records a resize that a person or a script asked of the instance API directly (rule {@code api}): running,
      * with its operation, its sizes and no cooldown; it takes no lock, as no rule decided it. The event fields
-     * hold the request: type {@code api}, the requested value, the time it was made. Returns the action's id.
+     * hold the request: type {@code api}, the requested value, the time it was made; {@code requestedBy} who
+     * asked and from where. Returns the action's id.
      */
     public long recordDirect(String instance, Change change, String reason, String operation, long fromValue,
-                             long toValue, long requestedAtMs) {
+                             long toValue, long requestedAtMs, String requestedBy) {
         long now = clock.millis();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO action_log (instance, rule, component, mode, "
                      + "val, status, reason, created_at, updated_at, cooldown_ms, event_seq, event_type, event_value, "
-                     + "event_ts, operation, from_value, to_value) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, 0, 0, "
-                     + "'api', ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+                     + "event_ts, operation, from_value, to_value, requested_by) VALUES (?, ?, ?, ?, ?, 'running', ?, "
+                     + "?, ?, 0, 0, 'api', ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, instance);
             ps.setString(2, DIRECT_RULE);
             ps.setString(3, change.component().wireName());
@@ -376,6 +377,7 @@ public final class ActionLog {
             ps.setString(11, operation);
             ps.setLong(12, fromValue);
             ps.setLong(13, toValue);
+            ps.setString(14, truncate(requestedBy, 300));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -784,7 +786,8 @@ public final class ActionLog {
                 ActionStatus.parse(rs.getString("status")).orElseThrow(), rs.getString("reason"),
                 rs.getLong("created_at"), nullableLong(rs, "finished_at"), rs.getLong("cooldown_ms"),
                 rs.getString("operation"), rs.getString("error"), event, nullableLong(rs, "verify_until"),
-                nullableLong(rs, "verified_at"), rs.getString("verified_by"), nullableLong(rs, "rollback_of"));
+                nullableLong(rs, "verified_at"), rs.getString("verified_by"), nullableLong(rs, "rollback_of"),
+                rs.getString("requested_by"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

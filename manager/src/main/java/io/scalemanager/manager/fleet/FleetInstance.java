@@ -13,7 +13,8 @@ import java.util.Map;
  * @param lastSeen   when it last reported, epoch seconds
  * @param values     the newest value of each state type
  * @param size       its size from the instance API; null when the instance API did not answer in time
- * @param sizeSource where the size comes from: {@code simulator} (made up) or {@code provider}; null with no size
+ * @param sizeSource where the size comes from: {@code provider}, {@code agent} (the instance's own reports) or
+ *                   {@code simulator} (made up), see {@link ShownSize}; null with no size
  * @param outcome    the most pressing latest outcome of its rules; null when no rule was decided for it yet
  */
 public record FleetInstance(String instance, @JsonProperty("last_seen") BigDecimal lastSeen,

@@ -90,9 +90,10 @@ public final class FleetListing {
         List<FleetInstance> page = new ArrayList<>(views.size());
         for (int i = 0; i < views.size(); i++) {
             Fleet.InstanceView v = views.get(i);
-            Optional<SourcedSize> size = awaitSize(pending.get(i), deadline);
+            // Which size is real: the simulator's made-up one beside an agent's ram_total_mb misleads otherwise.
+            Optional<ShownSize> size = ShownSize.of(awaitSize(pending.get(i), deadline), v.values());
             page.add(new FleetInstance(v.instance(), FleetInstance.epochSeconds(v.lastSeenMs()), v.values(),
-                    size.map(SourcedSize::size).orElse(null), size.map(SourcedSize::source).orElse(null),
+                    size.map(ShownSize::size).orElse(null), size.map(ShownSize::source).orElse(null),
                     pressing(v.instance())));
         }
         return page;

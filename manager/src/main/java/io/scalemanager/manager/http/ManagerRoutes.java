@@ -92,7 +92,8 @@ public final class ManagerRoutes implements Routes {
                       @JsonProperty("created_at") Number createdAt, @JsonProperty("finished_at") Number finishedAt,
                       String error, EventView event, String reason, Long from, Long to, String operation,
                       @JsonProperty("verified_at") Number verifiedAt, @JsonProperty("verified_by") String verifiedBy,
-                      @JsonProperty("rollback_of") Long rollbackOf) {
+                      @JsonProperty("rollback_of") Long rollbackOf,
+                      @JsonProperty("requested_by") String requestedBy) {
         static ActionView of(Action a) {
             Event e = a.event();
             return new ActionView(a.id(), a.instance(), a.rule(), a.change().component().wireName(),
@@ -103,7 +104,7 @@ public final class ManagerRoutes implements Routes {
                             EpochSeconds.fromMillis(e.state().timestampMs())),
                     a.reason(), a.fromValue(), a.toValue(), a.operation(),
                     a.verifiedAtMs() == null ? null : EpochSeconds.fromMillis(a.verifiedAtMs()), a.verifiedBy(),
-                    a.rollbackOf());
+                    a.rollbackOf(), a.requestedBy());
         }
     }
 

@@ -67,6 +67,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The executor against a real instance API (simulator provider) over HTTP on loopback, sharing one H2 file. */
 class CommandExecutorTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    private static final String TOKEN = "manager-test-token";
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.REL, 1024);
     private static final Set<String> KNOWN = Set.of("web-1", "web-2", "doomed-1", "rack-2/web:3@eu");
@@ -121,14 +123,14 @@ class CommandExecutorTest {
                 failPattern.map(InstancePattern::parse)), KNOWN::contains, Set.of());
         operations = new OperationService(new OperationStore(database), simulator, limits::get, clock, registry,
                 new OperationSettings(4, Duration.ZERO)).start();
-        server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10)))
                 .start();
         actionLog = new ActionLog(flaky(database.dataSource()), clock);
         alerts = new AlertLog(database.dataSource(), clock);
         URI uri = base.orElse(URI.create("http://127.0.0.1:" + server.port()));
         executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
-                registry), new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5)), limits::get,
+                registry), new InstanceApiClient(() -> uri, Optional.of(TOKEN), Duration.ofSeconds(5)), limits::get,
                 clock, settings);
     }
 
@@ -201,7 +203,7 @@ class CommandExecutorTest {
 
     private InstanceApiClient directClient() {
         URI uri = URI.create("http://127.0.0.1:" + server.port());
-        return new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5));
+        return new InstanceApiClient(() -> uri, Optional.of(TOKEN), Duration.ofSeconds(5));
     }
 
     private static Limits ramLimits(String pattern, long min, long max) {
@@ -295,7 +297,7 @@ class CommandExecutorTest {
                 Duration.ofMinutes(5), Duration.ofMinutes(1))));
         URI uri = URI.create("http://127.0.0.1:" + server.port());
         executor = new CommandExecutor(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock,
-                registry), new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5)), limits::get,
+                registry), new InstanceApiClient(() -> uri, Optional.of(TOKEN), Duration.ofSeconds(5)), limits::get,
                 clock, FAST);
         Action first = start("web-1", RAM_UP);
         executor.execute(first);

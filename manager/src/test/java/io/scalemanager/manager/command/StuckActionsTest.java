@@ -50,6 +50,8 @@ import static org.awaitility.Awaitility.await;
  * MariaDB (StuckActionsOnH2Test, StuckActionsOnMariaDbTest).
  */
 abstract class StuckActionsTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    static final String TOKEN = "manager-test-token";
     private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.ABS, 8192);
     private static final Duration STUCK_AFTER = Duration.ofMinutes(30);
 
@@ -77,11 +79,11 @@ abstract class StuckActionsTest {
         // The instance API keeps real time; only the ActionLog's clock jumps past the stuck timeout.
         operations = new OperationService(new OperationStore(db), simulator, () -> Limits.NONE, Clock.systemUTC(),
                 registry, new OperationSettings(2, Duration.ZERO)).start();
-        server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10)))
                 .start();
         URI uri = URI.create("http://127.0.0.1:" + server.port());
-        client = new InstanceApiClient(() -> uri, Optional.empty(), Duration.ofSeconds(5));
+        client = new InstanceApiClient(() -> uri, Optional.of(TOKEN), Duration.ofSeconds(5));
         actionLog = new ActionLog(db.dataSource(), clock);
         alerts = new AlertLog(db.dataSource(), clock);
         stuck = new StuckActions(actionLog, ActionFinisher.withLockCache(actionLog, alerts, locks, clock, registry),

@@ -63,6 +63,8 @@ import static org.awaitility.Awaitility.await;
  * reporting its size into the manager's fleet view as the demo's simulated VMs do.
  */
 class ResizeVerifierTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    static final String TOKEN = "manager-test-token";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Change RAM_UP = new Change(Component.RAM, ChangeMode.REL, 1024);
     private static final Duration COOLDOWN = Duration.ofMinutes(10);
@@ -92,12 +94,12 @@ class ResizeVerifierTest {
                 Duration.ZERO, Optional.empty()), i -> true, Set.of());
         operations = new OperationService(new OperationStore(database), simulator, () -> Limits.NONE, clock, registry,
                 new OperationSettings(4, Duration.ZERO)).start();
-        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10))).start();
         actionLog = new ActionLog(database.dataSource(), clock);
         alerts = new AlertLog(database.dataSource(), clock);
         InstanceApiClient client = new InstanceApiClient(() -> URI.create("http://127.0.0.1:" + instanceApi.port()),
-                Optional.empty(), Duration.ofSeconds(5));
+                Optional.of(TOKEN), Duration.ofSeconds(5));
         ActionFinisher finisher = ActionFinisher.withLockCache(actionLog, alerts, new ActionLocks(), clock, registry);
         verifier = new ResizeVerifier(actionLog, finisher, alerts,
                 instance -> fleet.get(instance).map(Fleet.InstanceView::values), client::size,
@@ -106,7 +108,7 @@ class ResizeVerifierTest {
         executor = new CommandExecutor(actionLog, finisher, client, () -> Limits.NONE, clock,
                 new CommandSettings(Duration.ofMillis(20), Duration.ofMillis(20), 3, Duration.ofMinutes(15)),
                 Optional.of(verifier));
-        managerApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        managerApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new ManagerRoutes(actionLog, alerts, new FleetListing(fleet,
                         new InstanceSizes(client::sourcedSizeAsync, Duration.ZERO, 8, clock), new LatestOutcomes(),
                         Optional.empty(), FleetTimeouts.DEFAULTS), Optional.of(finisher)))
@@ -157,7 +159,8 @@ class ResizeVerifierTest {
 
     private HttpResponse<String> release(long id) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managerApi.port()
-                + "/v1/actions/" + id + "/release")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                + "/v1/actions/" + id + "/release")).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -77,6 +77,10 @@ public final class ConfigKeys {
             "this collector's number, 0-63, unique among the collectors writing to one database");
     public static final ConfigKey HISTORY_COMMIT_ROWS = ConfigKey.of("history.max_rows_per_commit", "1000",
             "states the EventLog writer gathers into one transaction (H2 is fastest at 500-1000; unset on MariaDB/MySQL: 5000)");
+    public static final ConfigKey HISTORY_MAX_SAMPLES = ConfigKey.of("history.max_samples", "100000",
+            "largest 'limit' of /v1/history, the samples one request reads; larger: 400 naming 'limit'");
+    public static final ConfigKey HISTORY_MAX_QUERY_ROWS = ConfigKey.of("history.max_query_rows", "1000000",
+            "most samples one /v1/history/query reads; a range holding more: 400 naming 'from'");
     public static final ConfigKey MANAGER_FORGET_AFTER = ConfigKey.of("manager.forget_after", "168h",
             "instances silent this long leave the windows, the fleet view and the collector's known instances");
     public static final ConfigKey MANAGER_VERIFY_TIMEOUT = ConfigKey.of("manager.verify_timeout", "5m",
@@ -158,7 +162,7 @@ public final class ConfigKeys {
             COLLECTOR_MAX_STATES,
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,
-            COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
+            COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, HISTORY_MAX_SAMPLES, HISTORY_MAX_QUERY_ROWS, MANAGER_INSTANCE_API, MANAGER_INSTANCE_API_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT,
             MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP, MANAGER_SIZE_CACHE_TTL,

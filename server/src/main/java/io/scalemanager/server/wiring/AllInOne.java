@@ -9,6 +9,7 @@ import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseSettings;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.history.http.HistoryLimits;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.instanceapi.http.InstanceApiRoutes;
@@ -63,11 +64,13 @@ public final class AllInOne implements AutoCloseable {
 
     private final StartedParts started = new StartedParts();
     private final HostPort listen;
+    private final AdminToken admin;
     private ApiServer server;
     private volatile String scheme = "http";
 
-    private AllInOne(HostPort listen) {
+    private AllInOne(HostPort listen, AdminToken admin) {
         this.listen = listen;
+        this.admin = admin;
     }
 
     public static AllInOne start(Settings settings) throws RulesetException, IOException {
@@ -93,20 +96,23 @@ public final class AllInOne implements AutoCloseable {
         // Read every setting before starting anything, so a bad value stops start-up with its key named.
         HostPort listen = ServerSettings.listen(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings, dataDir);
-        CollectorParts.Options collector = CollectorParts.Options.read(settings, listen, dbSettings);
+        AdminToken admin = ServerSettings.adminToken(settings, dataDir);
+        CollectorParts.Options collector = CollectorParts.Options.read(settings, listen, dbSettings,
+                ServerSettings.credentials(settings, admin));
         Optional<KafkaQueueSettings> kafka = KafkaQueueConfig.read(settings);
         int partitions = settings.integer(ConfigKeys.QUEUE_PARTITIONS, 1, 256);
         int capacity = settings.integer(ConfigKeys.QUEUE_CAPACITY, 1000, 50_000_000);
         SimulatorSettings simulator = ServerSettings.simulator(settings);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
-        ManagerParts.Options manager = ManagerParts.Options.read(settings);
+        ManagerParts.Options manager = ManagerParts.Options.read(settings, Optional.of(admin.value()));
+        HistoryLimits historyLimits = ServerSettings.historyLimits(settings);
         Optional<CleanerSettings> cleaner = settings.bool(ConfigKeys.CLEANER_ENABLED)
                 ? Optional.of(CleanerProcess.cleanerSettings(settings)) : Optional.empty();
 
-        AllInOne app = new AllInOne(listen);
+        AllInOne app = new AllInOne(listen, admin);
         try {
             app.wire(ruleset, dbSettings, collector, kafka, partitions, capacity, simulator, providers, manager,
-                    cleaner);
+                    cleaner, historyLimits);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -117,7 +123,8 @@ public final class AllInOne implements AutoCloseable {
     private void wire(RulesSource rules, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
                       Optional<KafkaQueueSettings> kafka, int partitions, int capacity,
                       SimulatorSettings simulatorSettings, Optional<Path> providers,
-                      ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings) {
+                      ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings,
+                      HistoryLimits historyLimits) {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
         scheme = collectorOptions.http().scheme();
@@ -158,7 +165,7 @@ public final class AllInOne implements AutoCloseable {
                 queue.afterCommit(), clock, registry));
         ApiServer server = collector.server(clock, registry, message ->
                         manager.alertLog.raise(Severity.CRITICAL, null, null, AlertKind.INSTANCE_LIMIT, message))
-                .add(new HistoryRoutes(eventLog, clock));
+                .add(new HistoryRoutes(eventLog, clock, historyLimits));
         // The manager's routes come before the instance API's: /v1/instances/{id}/why before /v1/instances/<id>.
         manager.addRoutesTo(server, kafka.isPresent());
         server.add(new InstanceApiRoutes(operations, provider, Duration.ofSeconds(60)))
@@ -198,6 +205,14 @@ public final class AllInOne implements AutoCloseable {
     public String address() {
         String host = listen.host().equals("0.0.0.0") || listen.host().equals("::") ? "127.0.0.1" : listen.host();
         return new HostPort(host, started.port()).toString();
+    }
+
+    /**
+     * The admin token this process accepts and its own clients send: api.token, the one generated into
+     * {@code DATA/admin.token}, or one made for this process alone when only a tokens file is set.
+     */
+    public String adminToken() {
+        return admin.value();
     }
 
     /** Every route this process serves. */

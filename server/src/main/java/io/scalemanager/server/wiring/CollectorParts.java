@@ -34,7 +34,7 @@ final class CollectorParts implements AutoCloseable {
     record Options(HttpSettings http, CollectorSettings collector, Duration storeTimeout, int commitRows,
                    int writerId, int maxPendingStates, Credentials credentials) {
 
-        static Options read(Settings settings, HostPort listen, DatabaseSettings db) {
+        static Options read(Settings settings, HostPort listen, DatabaseSettings db, Credentials credentials) {
             HttpSettings http = ServerSettings.http(settings, listen,
                     settings.longValue(ConfigKeys.COLLECTOR_MAX_BODY, 1024, 1L << 30));
             CollectorSettings collector = new CollectorSettings(
@@ -49,8 +49,7 @@ final class CollectorParts implements AutoCloseable {
                     ? MYSQL_COMMIT_ROWS : settings.integer(ConfigKeys.HISTORY_COMMIT_ROWS, 100, 1_000_000);
             return new Options(http, collector, settings.duration(ConfigKeys.COLLECTOR_STORE_TIMEOUT), commitRows,
                     settings.integer(ConfigKeys.COLLECTOR_WRITER_ID, 0, EventSequence.WRITERS - 1),
-                    settings.integer(ConfigKeys.COLLECTOR_MAX_PENDING, 1, 100_000_000),
-                    ServerSettings.credentials(settings));
+                    settings.integer(ConfigKeys.COLLECTOR_MAX_PENDING, 1, 100_000_000), credentials);
         }
     }
 

@@ -32,9 +32,11 @@ public final class CollectorServer implements AutoCloseable {
     }
 
     public static CollectorServer start(Settings settings) {
+        ServerSettings.requireTokens(settings, "collector");
         HostPort listen = ServerSettings.listen(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings);
-        CollectorParts.Options options = CollectorParts.Options.read(settings, listen, dbSettings);
+        CollectorParts.Options options = CollectorParts.Options.read(settings, listen, dbSettings,
+                ServerSettings.credentials(settings));
         KafkaQueueSettings kafka = KafkaQueueConfig.read(settings).orElseThrow(() -> new StartupException(
                 "config key 'queue.kafka.bootstrap': the collector publishes to Kafka; set it (--kafka HOST:PORT)"));
         CollectorServer collector = new CollectorServer();

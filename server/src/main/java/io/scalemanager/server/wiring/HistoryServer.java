@@ -3,6 +3,7 @@ package io.scalemanager.server.wiring;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.history.http.HistoryLimits;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.server.config.HostPort;
@@ -30,10 +31,11 @@ public final class HistoryServer implements AutoCloseable {
     public static HistoryServer start(Settings settings) {
         HostPort listen = ServerSettings.listen(settings);
         HttpSettings http = ServerSettings.http(settings, listen, 1L << 16);
+        HistoryLimits limits = ServerSettings.historyLimits(settings);
         Database db = Database.open(ServerSettings.database(settings));
         try {
             ApiServer server = ServerSettings.guarded(new ApiServer(http, ServerSettings.registry()), settings, db)
-                    .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC()))
+                    .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC(), limits))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                     .start();
             log.info("ScaleManager history is running on {}:{}", listen.host(), server.port());

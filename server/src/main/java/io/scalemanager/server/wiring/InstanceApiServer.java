@@ -45,6 +45,7 @@ public final class InstanceApiServer implements AutoCloseable {
     }
 
     public static InstanceApiServer start(Settings settings) throws RulesetException, IOException {
+        ServerSettings.requireTokens(settings, "instance API");
         HostPort listen = ServerSettings.listen(settings);
         Ruleset ruleset = AllInOne.loadRuleset(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings);

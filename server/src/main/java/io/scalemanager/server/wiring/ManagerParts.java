@@ -99,7 +99,8 @@ final class ManagerParts {
                    int guardMaxPercent, BacktestSettings backtest,
                    Duration sizeCacheTtl, ClientTls clientTls, String scheme) {
 
-        static Options read(Settings settings) {
+        /** @param ownToken the admin token of the all-in-one, which its manager sends its own instance API */
+        static Options read(Settings settings, Optional<String> ownToken) {
             return new Options(
                     new CommandSettings(settings.duration(ConfigKeys.MANAGER_POLL), Duration.ofSeconds(1),
                             settings.integer(ConfigKeys.MANAGER_MAX_ATTEMPTS, 1, 1000),
@@ -109,7 +110,7 @@ final class ManagerParts {
                     settings.optional(ConfigKeys.MANAGER_INSTANCE_API)
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_INSTANCE_API, u)),
                     settings.optional(ConfigKeys.MANAGER_INSTANCE_API_TOKEN)
-                            .or(() -> settings.optional(ConfigKeys.API_TOKEN)),
+                            .or(() -> settings.optional(ConfigKeys.API_TOKEN)).or(() -> ownToken),
                     settings.optional(ConfigKeys.MANAGER_ADVERTISE_URL).filter(u -> !u.isBlank())
                             .map(u -> AllInOne.uri(ConfigKeys.MANAGER_ADVERTISE_URL, u)),
                     AllInOne.loadAlerts(settings),

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -42,10 +43,11 @@ public final class ManagerServer implements AutoCloseable {
     }
 
     public static ManagerServer start(Settings settings) throws RulesetException, IOException {
+        ServerSettings.requireTokens(settings, "manager");
         HostPort listen = ServerSettings.listen(settings);
         DatabaseSettings dbSettings = ServerSettings.database(settings);
         RulesSource ruleset = AllInOne.loadRules(settings);
-        ManagerParts.Options options = ManagerParts.Options.read(settings);
+        ManagerParts.Options options = ManagerParts.Options.read(settings, Optional.empty());
         URI instanceApi = options.instanceApiUrl().orElseThrow(() -> new StartupException(
                 "config key 'manager.instance_api.url': a manager process needs the instance API's URL"));
         KafkaQueueSettings kafka = KafkaQueueConfig.read(settings).orElseThrow(() -> new StartupException(

@@ -23,6 +23,7 @@ import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.web.HttpLimits;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.ReadinessCheck;
+import io.scalemanager.history.http.HistoryLimits;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.server.config.ConfigKey;
 import io.scalemanager.server.config.ConfigKeys;
@@ -45,15 +46,46 @@ final class ServerSettings {
     private ServerSettings() {
     }
 
-    /** The listen address; refuses one beyond loopback without an API token, or one it cannot bind. */
+    /**
+     * The listen address; refuses one beyond loopback unless api.token or api.tokens is set (a generated admin
+     * token is not enough: nobody chose to expose it), or one it cannot bind.
+     */
     static HostPort listen(Settings settings) {
         HostPort listen = settings.hostPort(ConfigKeys.LISTEN);
-        if (!listen.isLoopback() && settings.optional(ConfigKeys.API_TOKEN).isEmpty()) {
+        if (!listen.isLoopback() && !tokensConfigured(settings)) {
             throw new StartupException("refusing to listen on " + listen + " without an API token: set api.token "
-                    + "(SCALEMANAGER_API_TOKEN), or listen on 127.0.0.1");
+                    + "(SCALEMANAGER_API_TOKEN) or api.tokens, or listen on 127.0.0.1");
         }
         ListenCheck.ensureAvailable(listen);
         return listen;
+    }
+
+    /** Whether api.token or api.tokens is set. */
+    static boolean tokensConfigured(Settings settings) {
+        return apiToken(settings).isPresent() || settings.optional(ConfigKeys.API_TOKENS).filter(p -> !p.isBlank())
+                .isPresent();
+    }
+
+    private static Optional<String> apiToken(Settings settings) {
+        return settings.optional(ConfigKeys.API_TOKEN).filter(t -> !t.isBlank());
+    }
+
+    /**
+     * A process of a distributed deployment that takes changes (collector, manager, instance API) starts only
+     * with api.token or api.tokens: changes always need a token, and unlike run/demo it has no data directory of
+     * its own to keep a generated one in that its peers and agents would know of.
+     */
+    static void requireTokens(Settings settings, String process) {
+        if (!tokensConfigured(settings)) {
+            throw new StartupException("refusing to start the " + process + " without a token: every change needs "
+                    + "one. Set api.token (SCALEMANAGER_API_TOKEN) or api.tokens (scalemanager tokens create)");
+        }
+    }
+
+    /** The all-in-one's own admin token: api.token, or one made for the process, or DATA/admin.token. */
+    static AdminToken adminToken(Settings settings, String dataDir) {
+        return AdminToken.forAllInOne(apiToken(settings), settings.optional(ConfigKeys.API_TOKENS)
+                .filter(p -> !p.isBlank()).isPresent(), Path.of(dataDir));
     }
 
     /** How to serve HTTP on {@code listen}: the api.token and the http.* limits every server shares. */
@@ -108,6 +140,12 @@ final class ServerSettings {
 
     private static Optional<Path> path(Settings settings, ConfigKey key) {
         return settings.optional(key).filter(p -> !p.isBlank()).map(Path::of);
+    }
+
+    /** What one History API request may read: history.max_samples and history.max_query_rows. */
+    static HistoryLimits historyLimits(Settings settings) {
+        return new HistoryLimits(settings.integer(ConfigKeys.HISTORY_MAX_SAMPLES, 1, 10_000_000),
+                settings.integer(ConfigKeys.HISTORY_MAX_QUERY_ROWS, 1, Integer.MAX_VALUE - 1));
     }
 
     /** The database: db.url, or the H2 file in the data directory. */
@@ -199,6 +237,15 @@ final class ServerSettings {
 
     /** The tokens this process accepts: api.token (one admin token) and the tokens file api.tokens. */
     static Credentials credentials(Settings settings) {
+        return credentials(settings, apiToken(settings).map(t -> new AdminToken(t, "api.token")));
+    }
+
+    /** The tokens the all-in-one accepts: its admin token ({@link #adminToken}) and the tokens file. */
+    static Credentials credentials(Settings settings, AdminToken admin) {
+        return credentials(settings, Optional.of(admin));
+    }
+
+    private static Credentials credentials(Settings settings, Optional<AdminToken> admin) {
         Optional<TokenFile> file = Optional.empty();
         Optional<String> path = settings.optional(ConfigKeys.API_TOKENS).filter(p -> !p.isBlank());
         if (path.isPresent()) {
@@ -211,8 +258,7 @@ final class ServerSettings {
                 throw new StartupException("config key 'api.tokens': cannot read " + path.get() + ": " + e);
             }
         }
-        return new Credentials(settings.optional(ConfigKeys.API_TOKEN).filter(t -> !t.isBlank()), "api.token",
-                file);
+        return new Credentials(admin.map(AdminToken::value), admin.map(AdminToken::name).orElse("api.token"), file);
     }
 
     /** Tokens, Origin and JSON checks, and the audit trail in the database, on a process's HTTP server. */

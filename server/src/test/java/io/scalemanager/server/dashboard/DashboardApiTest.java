@@ -118,6 +118,7 @@ class DashboardApiTest {
     void aChangeFromAnotherOriginIsRefused() throws Exception {
         HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
                 .newBuilder(server.base.resolve("/v1/silences")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + server.app.adminToken()) // refused for its Origin alone
                 .header("Origin", "http://evil.example").POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"instances\":\"*\",\"duration\":\"1h\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(403);

@@ -81,8 +81,14 @@ class DashboardBrowserTest {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
-        fleet = new SimulatedFleet(server.base, Optional.empty(), 20).start(Duration.ofSeconds(1));
+        fleet = new SimulatedFleet(server.base, Optional.of(server.app.adminToken()), 20)
+                .start(Duration.ofSeconds(1));
         browser = new Browser(dir.resolve("chromium-profile"));
+        // The pages show without a token on loopback, but changes (silences, pauses) need one: sign in once.
+        browser.open(server.url("/login"));
+        browser.one("#token").sendKeys(server.app.adminToken());
+        browser.one("#signin-button").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.driver.manage().getCookieNamed("sm_token") != null);
     }
 
     @AfterAll

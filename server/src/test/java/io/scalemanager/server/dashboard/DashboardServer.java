@@ -43,7 +43,9 @@ final class DashboardServer implements AutoCloseable {
         env.put("SCALEMANAGER_MANAGER_POLL_INTERVAL", "50ms");
         env.putAll(extraEnv);
         Settings settings = new ConfigLoader(env).load(Optional.empty(), Map.of());
-        return new DashboardServer(AllInOne.start(settings), Optional.ofNullable(env.get("SCALEMANAGER_API_TOKEN")));
+        AllInOne app = AllInOne.start(settings);
+        // Changes always need a token: the server's own admin token (api.token or the generated one).
+        return new DashboardServer(app, Optional.of(app.adminToken()));
     }
 
     String url(String path) {

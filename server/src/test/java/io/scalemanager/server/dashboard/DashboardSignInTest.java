@@ -1,6 +1,7 @@
 package io.scalemanager.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.access.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With a token configured, the dashboard shows no page before signing in; signing in keeps the token in an HttpOnly,
- * SameSite=Strict cookie scripts cannot read, and the page's changes carry the CSRF header the server requires.
+ * Where reads need a token (a tokens file is configured), the dashboard shows no page before signing in; signing in
+ * keeps the token in an HttpOnly, SameSite=Strict cookie scripts cannot read, and the page's changes carry the CSRF
+ * header the server requires.
  */
 @EnabledIf("io.scalemanager.core.process.Installed#chromium")
 class DashboardSignInTest {
@@ -30,8 +32,11 @@ class DashboardSignInTest {
 
     @Test
     void noPageWithoutSigningInAndChangesNeedTheCsrfHeader(@TempDir Path dir) throws Exception {
+        Path tokens = Files.createDirectories(dir).resolve("tokens.yaml");
+        Files.writeString(tokens, "tokens:\n  - {name: ops, sha256: " + Credentials.sha256Hex(TOKEN)
+                + ", scopes: [admin]}\n");
         try (DashboardServer server = DashboardServer.start(dir.resolve("server"), "rules: []\n",
-                Map.of("SCALEMANAGER_API_TOKEN", TOKEN));
+                Map.of("SCALEMANAGER_API_TOKENS", tokens.toString()));
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {
             server.postStates("[{\"instance\":\"web-1\",\"type\":\"cpu\",\"value\":5,\"timestamp\":"
                     + Instant.now().getEpochSecond() + "}]");

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ class DemoIT {
     /** The README's sample decision, e.g. {@code web-6: cpu 2 → 3 (rule cpu-up: load > 4 for 20s, latest 6.54)}. */
     private static final Pattern SAMPLE = Pattern.compile("`([\\w-]+: \\w+ \\d+ → \\d+ \\(rule [^`]+\\))`");
     private static final Pattern NUMBER = Pattern.compile("\\d+(\\.\\d+)?");
+    /** The hint the first start prints: the header to send, with the path of the token file. */
+    private static final Pattern HINT = Pattern.compile("-H \"Authorization: Bearer \\$\\(cat ([^)]+)\\)\"");
 
     @TempDir
     Path checkout;
@@ -65,6 +68,36 @@ class DemoIT {
             assertThat(files.map(p -> p.getFileName().toString())).as("run's database is not touched")
                     .containsExactly("demo");
         }
+        demoWroteAnAdminTokenAndTheHintItPrintsWorks(output, port);
+    }
+
+    /**
+     * Changes need a token also on loopback: the demo wrote one to data/demo/admin.token (0600), never logged it,
+     * and printed a hint that, pasted into a shell as it is, makes a change go through.
+     */
+    private void demoWroteAnAdminTokenAndTheHintItPrintsWorks(String output, int port) throws Exception {
+        Path file = checkout.resolve("data/demo/admin.token");
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        String token = Files.readString(file).strip();
+        assertThat(token).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(output).as("the token itself is never logged").doesNotContain(token);
+        Matcher hint = HINT.matcher(output);
+        assertThat(hint.find()).as("the log says how to send the admin token").isTrue();
+        assertThat(Path.of(hint.group(1)).toRealPath()).isEqualTo(file.toRealPath());
+
+        String pause = "curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:" + port + "/v1/pauses "
+                + "-H 'Content-Type: application/json' "
+                + "-d '{\"instances\":\"nothing-*\",\"rule\":\"*\",\"duration\":\"1m\"}' ";
+        assertThat(shell(pause)).as("a change without the token").isEqualTo("401");
+        assertThat(shell(pause + hint.group())).as("a change with the printed hint").isEqualTo("201");
+    }
+
+    private String shell(String command) throws Exception {
+        Process bash = new ProcessBuilder("bash", "-c", command).directory(checkout.toFile()).start();
+        String out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out.strip();
     }
 
     /** The README's sample line with its numbers and instance number open, the rest literal. */

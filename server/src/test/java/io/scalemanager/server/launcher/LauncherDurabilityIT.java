@@ -147,8 +147,10 @@ class LauncherDurabilityIT {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
+        // No api.token is set: run generated its admin token into the data directory on its first start.
+        String token = Files.readString(dir.resolve("data/admin.token")).strip();
         return HTTP.send(HttpRequest.newBuilder(base.resolve("/v1/states"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

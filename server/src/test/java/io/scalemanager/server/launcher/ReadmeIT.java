@@ -61,8 +61,12 @@ class ReadmeIT {
                 HttpRequest.newBuilder(base.resolve("/ready")).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode() == 200);
 
+        assertThat(String.join("\n", blocks)).as("the README's changes carry the generated admin token")
+                .contains("-H \"Authorization: Bearer $(cat data/admin.token)\"");
         for (String block : blocks) {
-            String script = block.replace("localhost:8080", "127.0.0.1:" + port);
+            // The server's data is in the test directory, and so is the admin token it generated there.
+            String script = block.replace("localhost:8080", "127.0.0.1:" + port)
+                    .replace("$(cat data/admin.token)", "$(cat " + dir.resolve("data/admin.token") + ")");
             Process bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
                     .directory(Launcher.REPO.toFile()).redirectErrorStream(true).start();
             String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

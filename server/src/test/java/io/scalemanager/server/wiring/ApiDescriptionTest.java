@@ -44,6 +44,8 @@ class ApiDescriptionTest {
 
     private ApiDescription api;
     private URI base;
+    /** The server's admin token: changes always carry it, reads only where they must. */
+    private String token;
     private final Set<String> exercised = new TreeSet<>();
     private final List<String> problems = new ArrayList<>();
 
@@ -53,6 +55,7 @@ class ApiDescriptionTest {
         try (TestServer server = TestServer.start(dir, RULES, Map.of("SCALEMANAGER_SIMULATOR_FAIL", "broken-*",
                 "SCALEMANAGER_SIMULATOR_RESIZE_DELAY", "1s"))) {
             base = server.base;
+            token = server.token;
             Set<String> served = new TreeSet<>();
             for (ApiServer.Endpoint e : server.app.endpoints()) {
                 served.add(e.method() + " " + e.path().replace('<', '{').replace('>', '}'));
@@ -98,8 +101,11 @@ class ApiDescriptionTest {
         expect(400, "POST", "/v1/actions/first/release", null);
         expect(200, "GET", "/v1/alerts", null);
         expect(400, "GET", "/v1/alerts?limit=0", null);
-        // The audit trail is admin's: without any token configured, no one may read it.
+        // The audit trail is admin's; a change without a token is refused and audited.
+        expect(401, "POST", "/v1/silences", "{\"instances\": \"*\", \"duration\": \"1h\"}", "application/json",
+                false);
         expect(401, "GET", "/v1/audit?since=0", null);
+        expect(200, "GET", "/v1/audit?since=0", null, "application/json", true);
         expect(200, "GET", "/v1/instances", null);
         expect(400, "GET", "/v1/instances?scope=world", null);
 
@@ -153,12 +159,13 @@ class ApiDescriptionTest {
         expect(200, "POST", "/instance?instance=web-1&component=cpu&type=rel&value=1", null);
         expect(406, "POST", "/instance?instance=web-1&component=gpu&type=rel&value=1", null);
 
-        // The dashboard: its pages and files, its sign-in (no token configured: always signed in), its API.
+        // The dashboard: its pages and files (open on loopback without a tokens file), its sign-in, its API.
         expect(200, "GET", "/", null);
         expect(200, "GET", "/login", null);
         expect(200, "GET", "/ui/app.js", null);
         expect(404, "GET", "/ui/no-such-file.js", null);
-        expect(204, "POST", "/v1/session", "{\"token\": \"anything\"}");
+        expect(401, "POST", "/v1/session", "{\"token\": \"anything\"}");
+        expect(204, "POST", "/v1/session", "{\"token\": \"" + token + "\"}");
         expect(204, "DELETE", "/v1/session", null);
         expect(200, "GET", "/v1/fleet?sort=last_seen&order=desc", null);
         expect(400, "GET", "/v1/fleet?order=up", null);
@@ -174,7 +181,15 @@ class ApiDescriptionTest {
     }
 
     private String expect(int status, String method, String path, String body, String contentType) throws Exception {
+        return expect(status, method, path, body, contentType, !method.equals("GET"));
+    }
+
+    private String expect(int status, String method, String path, String body, String contentType,
+                          boolean withToken) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path));
+        if (withToken) {
+            request.header("Authorization", "Bearer " + token);
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

@@ -74,9 +74,9 @@ class InstanceApiServerTest {
     }
 
     @Test
-    void refusesToListenBeyondLoopbackWithoutAToken() {
+    void refusesToStartWithoutATokenOnAnyAddress() {
         assertThatThrownBy(() -> InstanceApiServer.start(settings(Map.of("SCALEMANAGER_LISTEN", "0.0.0.0:0"))))
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("without an API token");
+                .hasMessageContaining("without a token");
     }
 }

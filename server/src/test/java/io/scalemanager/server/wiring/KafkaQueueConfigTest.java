@@ -92,7 +92,7 @@ class KafkaQueueConfigTest {
     void aCollectorWriterIdOutOfRangeNamesTheKey() {
         Settings settings = settings(kafka("SCALEMANAGER_COLLECTOR_WRITER_ID", "64"));
         assertThatThrownBy(() -> CollectorParts.Options.read(settings, settings.hostPort(ConfigKeys.LISTEN),
-                ServerSettings.database(settings, dir.toString())))
+                ServerSettings.database(settings, dir.toString()), ServerSettings.credentials(settings)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("collector.writer_id");
     }
 }

@@ -78,6 +78,15 @@ class ScopedTokensTest {
             assertThat(send(s, "GET", "/health", null).statusCode()).isEqualTo(200);
             assertThat(send(s, "GET", "/ready", null).statusCode()).isEqualTo(200);
 
+            // The dashboard's page and files hold no data and load without a token; the page sends the browser
+            // to sign in, and what it would show comes from reads, which need one.
+            HttpResponse<String> page = send(s, "GET", "/", null);
+            assertThat(page.statusCode()).isEqualTo(303);
+            assertThat(page.headers().firstValue("Location")).hasValue("/login");
+            assertThat(send(s, "GET", "/login", null).statusCode()).isEqualTo(200);
+            assertThat(send(s, "GET", "/ui/app.js", null).statusCode()).isEqualTo(200);
+            assertThat(send(s, "GET", "/v1/fleet", null).statusCode()).isEqualTo(401);
+
             // Reads need read (operate and admin include it); ingest does not read.
             assertThat(send(s, "GET", "/v1/actions", null).statusCode()).isEqualTo(401);
             assertThat(send(s, "GET", "/v1/actions", null, "Authorization", bearer("read-token-1")).statusCode())

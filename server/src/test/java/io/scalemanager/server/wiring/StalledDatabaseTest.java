@@ -122,7 +122,8 @@ class StalledDatabaseTest {
             long start = System.nanoTime();
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.base.resolve("/v1/states"))
-                        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + server.token)
+                        .timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
                         HttpResponse.BodyHandlers.ofString());
                 answers.add(new Answer(client, next, r.statusCode(), (System.nanoTime() - start) / 1_000_000,

@@ -16,16 +16,22 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** An all-in-one on a free loopback port with its data in a test directory, and an HTTP client for it. */
+/**
+ * An all-in-one on a free loopback port with its data in a test directory, and an HTTP client for it that sends
+ * the server's admin token with every change (its api.token, or the one it generated into DATA/admin.token).
+ */
 final class TestServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final AllInOne app;
     final URI base;
+    /** The token changes carry: the server's own admin token. */
+    final String token;
 
     private TestServer(AllInOne app) {
         this.app = app;
         this.base = URI.create("http://" + app.address());
+        this.token = app.adminToken();
     }
 
     static TestServer start(Path dir, String rules, Map<String, String> extraEnv) throws Exception {
@@ -44,17 +50,34 @@ final class TestServer implements AutoCloseable {
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A read with the server's admin token, so it works where reads need one (a tokens file) too. */
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).DELETE().build(),
+        return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+                        .DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request with a JSON body (or none), carrying {@code token} when not null. */
+    static HttpResponse<String> send(URI uri, String method, String json, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, json == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode json(HttpResponse<String> response) throws IOException {
