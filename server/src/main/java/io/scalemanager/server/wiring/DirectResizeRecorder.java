@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Records resizes asked of the instance API directly (not a manager's command) in the ActionLog as rule
- * {@code api}, with who asked and from where, so /v1/actions shows every resize. The action is written running when the operation is accepted
- * and finished with it; one left running by a restart is finished by a manager, which polls its operation as it
- * does for its own actions.
+ * {@code api}, with who asked and from where, so /v1/actions shows every resize. The action is written running
+ * when the operation is accepted and finished with it; one left running by a restart is finished by a manager,
+ * which polls its operation as it does for its own actions.
  */
 final class DirectResizeRecorder implements OperationListener {
     private static final Logger log = LoggerFactory.getLogger(DirectResizeRecorder.class);
