@@ -57,6 +57,8 @@ import static org.awaitility.Awaitility.await;
  * executor, fleet view and watch) on one database: see RollbackOnH2Test and RollbackOnMariaDbTest.
  */
 abstract class RollbackTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    private static final String TOKEN = "manager-test-token";
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Change RAM_DOWN = new Change(Component.RAM, ChangeMode.REL, -1024);
     private static final Duration COOLDOWN = Duration.ofMinutes(10);
@@ -93,7 +95,7 @@ abstract class RollbackTest {
 
         Manager(boolean carriesOutRollbacks) {
             InstanceApiClient client = new InstanceApiClient(
-                    () -> URI.create("http://127.0.0.1:" + instanceApi.port()), Optional.empty(), Duration.ofSeconds(5));
+                    () -> URI.create("http://127.0.0.1:" + instanceApi.port()), Optional.of(TOKEN), Duration.ofSeconds(5));
             ActionFinisher finisher = ActionFinisher.withLockCache(actionLog, alerts, new ActionLocks(), clock,
                     registry);
             executor = opened(new CommandExecutor(actionLog, finisher, client, () -> Limits.NONE, clock,
@@ -121,7 +123,7 @@ abstract class RollbackTest {
                 Duration.ZERO, Optional.empty()), i -> true, Set.of());
         OperationService operations = new OperationService(new OperationStore(database), simulator, () -> Limits.NONE,
                 clock, registry, new OperationSettings(4, Duration.ZERO)).start();
-        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10))).start();
         opened.add(database);
         opened(operations);

@@ -74,6 +74,8 @@ import static org.awaitility.Awaitility.await;
 @EnabledIf(value = "io.scalemanager.core.process.Installed#virsh",
         disabledReason = "needs virsh: apt-get install libvirt-clients (.ci/run does)")
 class NeedsRestartTest {
+    /** Changes always need a token, also on loopback (CONTRACT.md, "Access"). */
+    private static final String TOKEN = "manager-test-token";
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Change CPU_UP = new Change(Component.CPU, ChangeMode.REL, 1);
     private static final Duration COOLDOWN = Duration.ofMinutes(10);
@@ -105,12 +107,12 @@ class NeedsRestartTest {
                 Duration.ofSeconds(20)));
         operations = new OperationService(new OperationStore(database), libvirt, () -> Limits.NONE, clock, registry,
                 new OperationSettings(4, Duration.ZERO)).start();
-        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.empty()), registry)
+        instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, libvirt, Duration.ofSeconds(10))).start();
         actionLog = new ActionLog(database.dataSource(), clock);
         alerts = new AlertLog(database.dataSource(), clock);
         InstanceApiClient client = new InstanceApiClient(() -> URI.create("http://127.0.0.1:" + instanceApi.port()),
-                Optional.empty(), Duration.ofSeconds(5));
+                Optional.of(TOKEN), Duration.ofSeconds(5));
         ActionFinisher finisher = ActionFinisher.withLockCache(actionLog, alerts, new ActionLocks(), clock, registry);
         verifier = new ResizeVerifier(actionLog, finisher, alerts,
                 instance -> fleet.get(instance).map(Fleet.InstanceView::values), client::size,

@@ -107,8 +107,10 @@ class RollbackKillIT {
                     .append("\",\"type\":\"ram\",\"value\":").append(values[i]).append(",\"timestamp\":")
                     .append(start + i).append('}');
         }
+        // No api.token is set: run generated its admin token into the data directory on its first start.
+        String token = Files.readString(dir.resolve("data/admin.token")).strip();
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve("/v1/states"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json.append(']').toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
