@@ -243,7 +243,7 @@ public final class CleanerBench {
      */
     private static long load(AllInOne app, int seconds) throws Exception {
         List<String> args = new ArrayList<>(List.of("--url", "http://" + app.address(), "--duration", seconds + "s",
-                "--instances", "10000", "--batch", "500", "--concurrency", "4"));
+                "--instances", "10000", "--batch", "500", "--concurrency", "4", "--token", app.adminToken()));
         String rate = System.getProperty("rate");
         if (rate != null) {
             args.addAll(List.of("--rate", rate));

@@ -59,7 +59,8 @@ public final class MariaDbBench {
                             + " rows per commit ===");
                     LoadGenerator.Options options = LoadGenerator.Options.parse(new String[] {
                             "--url", "http://" + app.address(), "--duration", seconds + "s",
-                            "--instances", "10000", "--batch", "500", "--concurrency", concurrency});
+                            "--instances", "10000", "--batch", "500", "--concurrency", concurrency,
+                            "--token", app.adminToken()});
                     Map<String, Double> before = writerMetrics(app);
                     long start = System.nanoTime();
                     new LoadGenerator(options).run();

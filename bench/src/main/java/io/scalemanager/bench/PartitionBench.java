@@ -206,7 +206,7 @@ public final class PartitionBench {
         long start = System.nanoTime();
         LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(new String[] {"--url",
                 "http://" + app.address(), "--duration", seconds + "s", "--instances", "10000", "--batch", "500",
-                "--concurrency", "4", "--rate", rate}));
+                "--concurrency", "4", "--rate", rate, "--token", app.adminToken()}));
         LoadGenerator.Result result = generator.measure();
         return new Segment(name, result.statesPerSecond(), result.p99Ms(), databaseCpuSeconds() - cpu,
                 result.accepted(), (System.nanoTime() - start) / 1e9);
