@@ -40,6 +40,7 @@ class DashboardRulesTest {
     void rulesPageShowsTheLoadedRulesetAndReloadsIt(@TempDir Path dir) throws Exception {
         try (DashboardServer server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            signIn(browser, server);
             server.postStates("[{\"instance\":\"web-1\",\"type\":\"load\",\"value\":9,\"timestamp\":"
                     + Instant.now().getEpochSecond() + "}]");
             await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/v1/actions?instance=web-1")
@@ -91,6 +92,7 @@ class DashboardRulesTest {
     void backtestFormShowsTheResultTableOfAPastedRuleset(@TempDir Path dir) throws Exception {
         try (DashboardServer server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            signIn(browser, server);
             String odd = "web-9/eu:1@dc-2.example";
             long now = Instant.now().getEpochSecond();
             StringBuilder json = new StringBuilder("[");
@@ -152,5 +154,13 @@ class DashboardRulesTest {
     private static String text(Browser browser, String css) {
         return (String) browser.js("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''",
                 css);
+    }
+
+    /** Changes (a reload, a backtest) need a token also on loopback: the browser signs in with the admin token. */
+    private static void signIn(Browser browser, DashboardServer server) {
+        browser.open(server.url("/login"));
+        browser.one("#token").sendKeys(server.app.adminToken());
+        browser.one("#signin-button").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.driver.manage().getCookieNamed("sm_token") != null);
     }
 }
