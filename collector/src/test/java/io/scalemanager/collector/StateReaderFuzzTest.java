@@ -1,6 +1,8 @@
 package io.scalemanager.collector;
 
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.web.DomainErrors;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -17,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The collector's state parser against mutated input (Jazzer does not resolve here, so a seeded generator of
- * mutations): for a bounded time every body either parses or is refused with a documented 4xx {@link ApiException};
- * no other exception, and no input takes long. A failure prints the seed and the input, so it can be replayed.
+ * mutations): for a bounded time every body either parses or is refused with a documented 4xx (a
+ * {@link DomainException} the API maps to 400, 413 or 422, or an {@link ApiException}); no other exception, and
+ * no input takes long. A failure prints the seed and the input, so it can be replayed.
  */
 class StateReaderFuzzTest {
     private static final Duration BUDGET = Duration.ofSeconds(3);
@@ -61,6 +64,11 @@ class StateReaderFuzzTest {
                 reader.readBatch(new ByteArrayInputStream(bytes));
             } else {
                 reader.readOne(new ByteArrayInputStream(bytes));
+            }
+        } catch (DomainException e) {
+            int status = DomainErrors.status(e);
+            if (status < 400 || status > 499) {
+                fail("status " + status + " for input (seed " + seed + "): " + input);
             }
         } catch (ApiException e) {
             if (e.status() < 400 || e.status() > 499) {
