@@ -111,13 +111,7 @@ public final class ActionLog {
                 }
                 long id = insertAction(c, a, now);
                 insertFiredDecision(c, a, id);
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, a.instance());
-                    ps.setString(3, component);
-                    ps.executeUpdate();
-                }
+                pointLockAt(c, id, a.instance(), component);
                 c.commit();
                 return new StartResult.Started(get(c, id).orElseThrow()); // one connection: others may wait for it
             } catch (SQLException e) {
@@ -601,13 +595,7 @@ public final class ActionLog {
                     ps.setLong(2, id);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
-                    ps.setLong(1, id);
-                    ps.setString(2, rollback.instance());
-                    ps.setString(3, component);
-                    ps.executeUpdate();
-                }
+                pointLockAt(c, id, rollback.instance(), component);
                 c.commit();
                 return new StartResult.Started(get(c, id).orElseThrow());
             } catch (SQLException e) {
@@ -819,6 +807,17 @@ public final class ActionLog {
         return "40001".equals(state) || "HYT00".equals(state) || e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
     }
 
+
+    /** Makes the (instance, component) lock row name the action that now holds it; same transaction as the insert. */
+    private static void pointLockAt(Connection c, long actionId, String instance, String component) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE action_lock SET action_id = ? WHERE instance = ? AND component = ?")) {
+            ps.setLong(1, actionId);
+            ps.setString(2, instance);
+            ps.setString(3, component);
+            ps.executeUpdate();
+        }
+    }
     static boolean isUniqueViolation(SQLException e) {
         // 23xxx is integrity constraint violation in every SQL dialect we support.
         String state = e.getSQLState();
