@@ -518,11 +518,15 @@
         await load();
       }}, 'Reload the ruleset') : null);
       box.replaceChildren(el('table', {id: 'rules'}, el('thead', {}, el('tr', {}, el('th', {}, 'rule'),
-        el('th', {}, 'instances'), el('th', {}, 'definition'), el('th', {}, 'fired (24h)'), el('th', {}, 'dry run'),
+        el('th', {}, 'instances'), el('th', {}, 'definition'), el('th', {}, 'fired (24h)'),
+        el('th', {}, 'would fire (24h, dry run)'), el('th', {}, 'dry run'),
         el('th', {}, 'line'))),
       el('tbody', {}, activity.rules.map(x => el('tr', {'data-rule': x.rule}, el('td', {}, x.rule),
         el('td', {}, x.instances), el('td', {class: 'wrap'}, x.description, x.enabled ? '' : ' (disabled)'),
-        el('td', {class: 'fired'}, x.fired), el('td', {class: 'dry-run'}, x.dry_run ? 'yes' : 'no'),
+        el('td', {class: 'fired'}, x.fired),
+        el('td', {class: 'would-fire', title: 'held while in dry run: what it would have started'},
+          x.would_fire ? x.would_fire + ' would fire' : '0'),
+        el('td', {class: 'dry-run'}, x.dry_run ? 'yes' : 'no'),
         el('td', {}, x.line))))));
     }
     await load();

@@ -11,7 +11,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The decision log, table {@code decision_log}: durable outcomes, newest first for {@code GET /v1/decisions}.
@@ -60,6 +62,27 @@ public final class DecisionLog {
             }
         } catch (SQLException e) {
             throw new DatabaseException("cannot write the decision log: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * How many decisions of one kind each rule recorded since a moment, by rule name: the rules page's "would
+     * fire" of a dry-run rule, which starts no action to count.
+     */
+    public Map<String, Long> countPerRuleSince(OutcomeKind kind, long sinceMs) {
+        Map<String, Long> counts = new TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT rule, COUNT(*) FROM decision_log WHERE time >= ? AND outcome = ? GROUP BY rule")) {
+            ps.setLong(1, sinceMs);
+            ps.setString(2, kind.wireName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return counts;
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot count decisions per rule: " + e.getMessage(), e);
         }
     }
 

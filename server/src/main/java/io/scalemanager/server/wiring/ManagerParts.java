@@ -289,7 +289,7 @@ final class ManagerParts {
                         new FleetSummary(fleet, actionLog, latest, rules, sizes, peers, FleetTimeouts.DEFAULTS,
                                 options.alerts().stoppedReportingAfter(), clock),
                         new InstanceCharts(eventLog, fleet, actionLog, alertLog, rules),
-                        new RuleActivity(actionLog, rules, options.dryRun(), clock), clock));
+                        new RuleActivity(actionLog, decisionLog, rules, options.dryRun(), clock), clock));
     }
 
     /** Reloads the rules file on SIGHUP, as {@code POST /v1/rules/reload} does. */

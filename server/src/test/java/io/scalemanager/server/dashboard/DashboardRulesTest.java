@@ -45,6 +45,12 @@ class DashboardRulesTest {
                     + Instant.now().getEpochSecond() + "}]");
             await().atMost(Duration.ofSeconds(60)).until(() -> server.getJson("/v1/actions?instance=web-1")
                     .path("actions").size() == 1);
+            // The dry-run rule holds: it starts nothing, and the page counts what it would have started.
+            server.postStates("[{\"instance\":\"web-2\",\"type\":\"ram\",\"value\":95,\"timestamp\":"
+                    + Instant.now().getEpochSecond() + "}]");
+            await().atMost(Duration.ofSeconds(60)).until(() -> wouldFire(server, "ram-shadow") == 1);
+            assertThat(server.getJson("/v1/actions?instance=web-2").path("actions").size()).isZero();
+            assertThat(wouldFire(server, "cpu-up")).isZero();
             JsonNode loaded = server.getJson("/v1/rules");
 
             browser.open(server.url("/#/rules"));
@@ -54,6 +60,8 @@ class DashboardRulesTest {
             assertThat(text(browser, "#rules tr[data-rule='cpu-up'] td.fired")).isEqualTo("1");
             assertThat(text(browser, "#rules tr[data-rule='cpu-up'] td.dry-run")).isEqualTo("no");
             assertThat(text(browser, "#rules tr[data-rule='ram-shadow'] td.fired")).isEqualTo("0");
+            assertThat(text(browser, "#rules tr[data-rule='ram-shadow'] td.would-fire")).isEqualTo("1 would fire");
+            assertThat(text(browser, "#rules tr[data-rule='cpu-up'] td.would-fire")).isEqualTo("0");
             assertThat(text(browser, "#rules tr[data-rule='ram-shadow'] td.dry-run")).isEqualTo("yes");
             assertThat(browser.all("#dry-run-all")).isEmpty();
 
@@ -163,4 +171,15 @@ class DashboardRulesTest {
         browser.one("#signin-button").click();
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.driver.manage().getCookieNamed("sm_token") != null);
     }
+
+    /** The rule's {@code would_fire} count in {@code GET /v1/rules/activity}. */
+    private static long wouldFire(DashboardServer server, String rule) throws Exception {
+        for (JsonNode r : server.getJson("/v1/rules/activity").path("rules")) {
+            if (r.path("rule").asText().equals(rule)) {
+                return r.path("would_fire").asLong();
+            }
+        }
+        throw new AssertionError("no rule " + rule + " in /v1/rules/activity");
+    }
+
 }

@@ -33,6 +33,7 @@ import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Outcome;
 import io.scalemanager.manager.decision.LatestOutcomes;
+import io.scalemanager.manager.decision.DecisionLog;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.fleet.FleetTimeouts;
@@ -143,7 +144,8 @@ class FleetAcrossManagersTest {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .add(new DashboardApiRoutes(summary, new InstanceCharts(new JdbcEventLog(database.dataSource()),
                         fleet, actionLog, new AlertLog(database.dataSource(), clock), CurrentRuleset.of(rules)),
-                        new RuleActivity(actionLog, CurrentRuleset.of(rules), false, clock), clock))
+                        new RuleActivity(actionLog, new DecisionLog(database.dataSource()), CurrentRuleset.of(rules), false,
+                                clock), clock))
                 .start();
         toClose.add(server);
         toClose.add(roster);
