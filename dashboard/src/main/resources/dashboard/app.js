@@ -123,6 +123,37 @@
     }
   }
 
+  // ---- what the signed-in token may do ----------------------------------------------------------------------------
+
+  /** GET /v1/whoami, asked once per page load: null when the server has no such endpoint (then nothing is disabled). */
+  let caller = null;
+
+  /** Why the caller may not change things (pauses, silences, reload, backtest), or null when it may. */
+  function operateRefusal() {
+    if (!caller || caller.may.includes('operate')) return null;
+    return caller.name === 'anonymous' ? 'Sign in with a token that has scope operate to change this.'
+      : 'The token \u2018' + caller.name + '\u2019 may ' + (caller.may.join(', ') || 'nothing')
+        + ': changing this needs scope operate.';
+  }
+
+  /**
+   * A control that changes something (a form or a button), disabled with the reason as its hint when the caller
+   * may not operate: the server would refuse it anyway (403), so the page does not offer it.
+   */
+  function operate(node) {
+    const refusal = operateRefusal();
+    if (!refusal) return node;
+    const controls = node.matches('button, input, textarea, select') ? [node]
+      : node.querySelectorAll('button, input, textarea, select');
+    for (const c of controls) {
+      c.disabled = true;
+      c.title = refusal;
+    }
+    node.classList.add('not-allowed');
+    if (node.tagName === 'FORM') node.append(el('p', {class: 'hint'}, refusal));
+    return node;
+  }
+
   // ---- routing ----------------------------------------------------------------------------------------------------
 
   function route() {
@@ -345,12 +376,12 @@
     const duration = el('input', {name: 'duration', value: '1h', size: 6});
     const rule = el('input', {name: 'rule', value: '*', size: 12});
     const comment = el('input', {name: 'comment', placeholder: 'why', size: 20});
-    return el('form', {class: 'card inline', id: 'pause-form', onsubmit: async e => {
+    return operate(el('form', {class: 'card inline', id: 'pause-form', onsubmit: async e => {
       e.preventDefault();
       await change('POST', '/v1/pauses', {instances: id, rule: rule.value.trim() || '*',
         duration: duration.value.trim(), comment: comment.value}, 'Paused ' + id + ' for ' + duration.value);
     }}, el('label', {}, 'for', duration), el('label', {}, 'rule', rule), el('label', {}, 'comment', comment),
-    el('button', {type: 'submit', class: 'primary'}, 'Pause'));
+    el('button', {type: 'submit', class: 'primary'}, 'Pause')));
   }
 
   // ---- actions, decisions, alerts ---------------------------------------------------------------------------------
@@ -446,7 +477,7 @@
     const sRule = el('input', {name: 'rule', placeholder: 'any rule', size: 12});
     const sDuration = el('input', {name: 'duration', value: '2h', size: 6});
     const sComment = el('input', {name: 'comment', placeholder: 'why', size: 20});
-    const silenceForm = el('form', {class: 'card inline', id: 'silence-form', onsubmit: async e => {
+    const silenceForm = operate(el('form', {class: 'card inline', id: 'silence-form', onsubmit: async e => {
       e.preventDefault();
       const body = {instances: sInstances.value.trim(), duration: sDuration.value.trim(), comment: sComment.value};
       if (sRule.value.trim()) body.rule = sRule.value.trim();
@@ -454,19 +485,19 @@
       await load();
     }}, el('label', {}, 'instances (glob)', sInstances), el('label', {}, 'rule', sRule),
     el('label', {}, 'for', sDuration), el('label', {}, 'comment', sComment),
-    el('button', {type: 'submit', class: 'primary'}, 'Silence'));
+    el('button', {type: 'submit', class: 'primary'}, 'Silence')));
     const pInstances = el('input', {name: 'instances', value: '*', size: 14});
     const pRule = el('input', {name: 'rule', value: '*', size: 12});
     const pDuration = el('input', {name: 'duration', value: '1h', size: 6});
     const pComment = el('input', {name: 'comment', placeholder: 'why', size: 20});
-    const pauseCreate = el('form', {class: 'card inline', id: 'pause-create', onsubmit: async e => {
+    const pauseCreate = operate(el('form', {class: 'card inline', id: 'pause-create', onsubmit: async e => {
       e.preventDefault();
       await change('POST', '/v1/pauses', {instances: pInstances.value.trim(), rule: pRule.value.trim() || '*',
         duration: pDuration.value.trim(), comment: pComment.value}, 'Pause created');
       await load();
     }}, el('label', {}, 'instances (glob)', pInstances), el('label', {}, 'rule', pRule),
     el('label', {}, 'for', pDuration), el('label', {}, 'comment', pComment),
-    el('button', {type: 'submit', class: 'primary'}, 'Pause'));
+    el('button', {type: 'submit', class: 'primary'}, 'Pause')));
     view.replaceChildren(el('h1', {}, 'Silences'), el('p', {class: 'muted'}, 'A silence keeps alerts from being sent; '
       + 'they are still recorded.'), silenceForm, silences, el('h1', {}, 'Pauses'),
     el('p', {class: 'muted'}, 'A paused rule does not act on the instances it covers.'), pauseCreate, pauses);
@@ -477,9 +508,9 @@
         el('th', {}, 'rule'), el('th', {}, 'kind'), el('th', {}, 'ends'), el('th', {}, 'comment'), el('th', {}))),
       el('tbody', {}, s.silences.map(x => el('tr', {'data-silence': x.id}, el('td', {}, x.id), el('td', {}, x.instances),
         el('td', {}, x.rule || 'any'), el('td', {}, x.kind || 'any'), el('td', {}, time(x.ends_at)),
-        el('td', {class: 'wrap'}, x.comment || ''), el('td', {}, el('button', {type: 'button', class: 'expire',
+        el('td', {class: 'wrap'}, x.comment || ''), el('td', {}, operate(el('button', {type: 'button', class: 'expire',
           onclick: async () => { await change('DELETE', '/v1/silences/' + x.id, undefined, 'Silence ' + x.id + ' expired'); await load(); }},
-        'Expire')))))));
+        'Expire'))))))));
       const p = await optional('/v1/pauses');
       if (!p) {
         pauses.replaceChildren(el('p', {class: 'muted'}, 'This server has no pauses yet.'));
@@ -490,9 +521,9 @@
         el('th', {}, 'rule'), el('th', {}, 'until'), el('th', {}, 'comment'), el('th', {}, 'by'), el('th', {}))),
       el('tbody', {}, p.pauses.map(x => el('tr', {'data-pause': x.id}, el('td', {}, x.id), el('td', {}, x.instances),
         el('td', {}, x.rule), el('td', {}, time(x.until)), el('td', {class: 'wrap'}, x.comment || ''),
-        el('td', {}, x.created_by || ''), el('td', {}, el('button', {type: 'button', class: 'expire',
+        el('td', {}, x.created_by || ''), el('td', {}, operate(el('button', {type: 'button', class: 'expire',
           onclick: async () => { await change('DELETE', '/v1/pauses/' + x.id, undefined, 'Pause ' + x.id + ' expired'); await load(); }},
-        'Expire')))))));
+        'Expire'))))))));
     }
     await load();
     return null;
@@ -512,11 +543,11 @@
         : el('p', {class: 'muted'}, 'This server does not report the ruleset\'s hash yet.'),
       activity.dry_run_all ? el('p', {id: 'dry-run-all'}, status('dry_run'),
         ' manager.dry_run is on: no rule sends anything, each records what it would do.') : null,
-      loaded ? el('button', {type: 'button', id: 'reload', onclick: async () => {
+      loaded ? operate(el('button', {type: 'button', id: 'reload', onclick: async () => {
         const r = await change('POST', '/v1/rules/reload', undefined, 'Ruleset reloaded');
         if (r) notice('Reloaded: ' + r.rules + ' rules, hash ' + r.hash);
         await load();
-      }}, 'Reload the ruleset') : null);
+      }}, 'Reload the ruleset')) : null);
       box.replaceChildren(el('table', {id: 'rules'}, el('thead', {}, el('tr', {}, el('th', {}, 'rule'),
         el('th', {}, 'instances'), el('th', {}, 'definition'), el('th', {}, 'fired (24h)'),
         el('th', {}, 'would fire (24h, dry run)'), el('th', {}, 'dry run'),
@@ -548,7 +579,7 @@
     const instances = el('input', {name: 'instances', value: '*', size: 14});
     const result = el('div', {id: 'backtest-result'});
     const run = el('button', {type: 'submit', class: 'primary'}, 'Backtest');
-    const form = el('form', {class: 'card', id: 'backtest-form', onsubmit: async e => {
+    const form = operate(el('form', {class: 'card', id: 'backtest-form', onsubmit: async e => {
       e.preventDefault();
       const a = Date.parse(from.value) / 1000;
       const b = Date.parse(to.value) / 1000;
@@ -566,7 +597,7 @@
       }
     }}, el('label', {}, 'ruleset (YAML, as in a rules file)', rules),
     el('div', {class: 'inline filters'}, el('label', {}, 'from', from), el('label', {}, 'to', to),
-      el('label', {}, 'instances (glob)', instances), run));
+      el('label', {}, 'instances (glob)', instances), run)));
     return el('section', {id: 'backtest'}, el('h1', {}, 'Backtest'), el('p', {class: 'muted'}, 'What a ruleset would '
       + 'have done over the events stored for a range (at most 7 days here; longer ones with scalemanager rules '
       + 'backtest). Nothing is sent.'), form, result);
@@ -601,5 +632,13 @@
     });
   }
   window.addEventListener('hashchange', show);
-  show();
+  optional('/v1/whoami').catch(() => null).then(me => {
+    caller = me;
+    if (me) {
+      const who = document.getElementById('caller');
+      who.textContent = me.name + ' · ' + (me.may.join(', ') || 'no scope');
+      who.hidden = false;
+    }
+    show();
+  });
 })();

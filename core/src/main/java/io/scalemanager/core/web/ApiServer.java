@@ -236,6 +236,7 @@ public final class ApiServer implements AutoCloseable {
         });
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(registry.scrape()));
+        config.routes.get(WhoAmI.PATH, ctx -> ctx.json(WhoAmI.of(AccessFilter.caller(ctx))));
         config.routes.post(SESSION_PATH, this::signIn);
         config.routes.delete(SESSION_PATH, ctx -> {
             SignInSession.end(ctx);

@@ -64,6 +64,9 @@ class DashboardSignInTest {
             browser.open(server.url("/#/silences"));
             WebElement form = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#silence-form"),
                     WebElement::isDisplayed);
+            assertThat(browser.one("#caller").getText()).isEqualTo("ops · ingest, read, operate, admin");
+            assertThat(form.findElement(By.cssSelector("button[type=submit]")).isEnabled()).isTrue();
+            assertThat(form.findElements(By.cssSelector(".hint"))).isEmpty();
             form.findElement(By.name("comment")).sendKeys("signed in");
             form.findElement(By.cssSelector("button[type=submit]")).click();
             await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -112,16 +115,28 @@ class DashboardSignInTest {
             // The read token shows the pages ...
             await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#fleet tbody tr").size() == 1);
 
-            // ... but its pause from the instance page is refused by the server, and the page says why.
+            // ... and says whose token it is and what it may do (GET /v1/whoami) ...
+            assertThat(browser.one("#caller").getText()).isEqualTo("wallboard · read");
+            assertThat(server.getJson("/v1/whoami").path("may").size()).isEqualTo(4);
+
+            // ... but offers no pause: the instance page's form is disabled, and its hint says why.
             browser.open(server.url("/#/instance/web-1"));
             WebElement form = await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#pause-form"),
                     WebElement::isDisplayed);
-            form.findElement(By.name("comment")).sendKeys("from a wallboard");
-            form.findElement(By.cssSelector("button[type=submit]")).click();
-            await().atMost(Duration.ofSeconds(20)).until(() -> browser.one("#notice").isDisplayed()
-                    && browser.one("#notice").getText().contains("this token may not do that"));
-            assertThat(browser.one("#notice").getAttribute("class")).contains("error");
-            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
+            WebElement pause = form.findElement(By.cssSelector("button[type=submit]"));
+            assertThat(pause.isEnabled()).isFalse();
+            assertThat(form.findElement(By.name("comment")).isEnabled()).isFalse();
+            assertThat(form.findElement(By.cssSelector(".hint")).getText())
+                    .isEqualTo("The token \u2018wallboard\u2019 may read: changing this needs scope operate.");
+            assertThat(pause.getAttribute("title")).contains("needs scope operate");
+            // The silences and pauses page: no create form and no expire button is usable.
+            server.send("POST", "/v1/pauses", "{\"instances\":\"db-*\",\"rule\":\"*\",\"duration\":\"1h\"}");
+            browser.open(server.url("/#/silences"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#pauses button.expire").size() == 1);
+            assertThat(browser.one("#silence-form button[type=submit]").isEnabled()).isFalse();
+            assertThat(browser.one("#pause-create button[type=submit]").isEnabled()).isFalse();
+            assertThat(browser.one("#pauses button.expire").isEnabled()).isFalse();
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isEqualTo(1);
 
             // The refusal is the server's: the same request from the page, with the CSRF header, gets 403.
             Object status = browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
@@ -130,7 +145,7 @@ class DashboardSignInTest {
                     + " 'X-CSRF-Token': csrf}, body: JSON.stringify({instances: 'web-1', rule: '*', duration: '1h'})})"
                     + ".then(r => done(r.status), e => done(String(e)))");
             assertThat(status).isEqualTo(403L);
-            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isZero();
+            assertThat(server.getJson("/v1/pauses").path("pauses").size()).isEqualTo(1);
         }
     }
 

@@ -167,6 +167,10 @@ class ApiDescriptionTest {
         expect(401, "POST", "/v1/session", "{\"token\": \"anything\"}");
         expect(204, "POST", "/v1/session", "{\"token\": \"" + token + "\"}");
         expect(204, "DELETE", "/v1/session", null);
+        String anonymous = expect(200, "GET", "/v1/whoami", null);
+        assertThat(Json.mapper().readTree(anonymous).path("may").toString()).isEqualTo("[\"read\"]");
+        String admin = expect(200, "GET", "/v1/whoami", null, "application/json", true);
+        assertThat(Json.mapper().readTree(admin).path("may").size()).as(admin).isEqualTo(4);
         expect(200, "GET", "/v1/fleet?sort=last_seen&order=desc", null);
         expect(400, "GET", "/v1/fleet?order=up", null);
         expect(200, "GET", "/v1/history/chart?instance=web-1&from=" + (now - 600), null);
