@@ -37,10 +37,11 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * The fleet page's data: filters, sorts and pages the whole fleet in memory (10,000 instances in a few
- * milliseconds), and only for the rows of the page reads the last action, the size (through the size cache) and
- * the sparklines. An instance's status comes from what the manager knows now: the age of its reports, the actions
- * holding a lock in the ActionLog, and the latest outcomes of its rules.
+ * The fleet page's data: filters, sorts and pages the whole fleet in memory, and only for the rows of the page
+ * reads the last action, the size (through the size cache) and the sparklines. An instance's status comes from
+ * what the manager knows now: the age of its reports, the actions holding a lock in the ActionLog, and the latest
+ * outcomes of its rules. Per request each instance costs a status (its kind only: the words are written for the
+ * page's rows) and a place in a {@link FleetOrder} of numbers; no row is built for an instance off the page.
  *
  * <p>With several managers (Kafka) each knows only the instances of its partitions, so a page of the whole fleet
  * is read in two steps: every manager gives its first {@code offset + size} matching rows, briefly (no size, last
@@ -105,28 +106,32 @@ public final class FleetSummary {
      */
     public FleetShare share(FleetQuery q, int offset, int limit, boolean brief) throws InterruptedException {
         long now = clock.millis();
-        Ruleset rules = ruleset.get();
-        Map<String, Status> holders = lockHolders(rules, now);
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (InstanceStatus s : InstanceStatus.values()) {
-            counts.put(s.wireName(), 0);
-        }
-        List<FleetRow> matching = new ArrayList<>();
-        for (Fleet.InstanceView v : fleet.all()) {
-            if (!q.instances().matches(v.instance())) {
-                continue;
+        Map<String, Status> holders = lockHolders(ruleset.get(), now);
+        int[] counts = new int[InstanceStatus.values().length];
+        FleetOrder order = new FleetOrder(q, fleet.size());
+        fleet.forEach(order.valueType(), (instance, lastSeenMs, value) -> {
+            if (!q.instances().matches(instance)) {
+                return;
             }
-            Status s = status(v, holders.get(v.instance()), now);
-            counts.merge(s.status().wireName(), 1, Integer::sum);
+            Status s = status(instance, lastSeenMs, holders.get(instance), now);
+            counts[s.status().ordinal()]++;
             if (q.status().isEmpty() || q.status().get() == s.status()) {
-                matching.add(new FleetRow(v.instance(), EpochSeconds.fromMillis(v.lastSeenMs()), v.values(), null,
-                        s.status().wireName(), s.why(), null, null));
+                order.add(instance, lastSeenMs, value, s);
             }
+        });
+        Map<String, Integer> statuses = new LinkedHashMap<>();
+        for (InstanceStatus s : InstanceStatus.values()) {
+            statuses.put(s.wireName(), counts[s.ordinal()]);
         }
-        matching.sort(order(q));
-        int from = Math.min(matching.size(), offset);
-        List<FleetRow> rows = matching.subList(from, (int) Math.min(matching.size(), (long) from + limit));
-        return new FleetShare(matching.size(), counts, brief ? List.copyOf(rows) : complete(rows, now));
+        List<FleetRow> rows = new ArrayList<>();
+        for (int i : order.range(offset, limit)) {
+            String instance = order.id(i);
+            Status s = order.status(i);
+            Map<String, Double> values = fleet.get(instance).map(Fleet.InstanceView::values).orElse(Map.of());
+            rows.add(new FleetRow(instance, EpochSeconds.fromMillis(order.lastSeenMs(i)), values, null,
+                    s.status().wireName(), s.why().get(), null, null));
+        }
+        return new FleetShare(order.size(), statuses, brief ? List.copyOf(rows) : complete(rows, now));
     }
 
     private FleetPage fleetWide(FleetQuery q, int offset, List<String> watched) throws InterruptedException {
@@ -234,8 +239,10 @@ public final class FleetSummary {
         return full;
     }
 
-    /** A status and the words behind it. */
-    private record Status(InstanceStatus status, String why) {
+    /** A status and the words behind it, written only for the rows a page shows. */
+    record Status(InstanceStatus status, Supplier<String> why) {
+        static final Status OK = new Status(InstanceStatus.OK, () -> "");
+
         Status morePressing(Status other) {
             return other != null && other.status().compareTo(status) < 0 ? other : this;
         }
@@ -246,13 +253,13 @@ public final class FleetSummary {
      * runs or awaits its size, cooling down after one); what its rules' latest outcomes say (fired, at limit,
      * blocked, paused, dry run). Outcomes with no fresh data behind them say nothing.
      */
-    private Status status(Fleet.InstanceView v, Status fromActions, long now) {
-        if (now - v.lastSeenMs() > stoppedReportingAfter.toMillis()) {
-            return new Status(InstanceStatus.STOPPED_REPORTING, "no report for " + (now - v.lastSeenMs()) / 1000
+    private Status status(String instance, long lastSeenMs, Status fromActions, long now) {
+        if (now - lastSeenMs > stoppedReportingAfter.toMillis()) {
+            return new Status(InstanceStatus.STOPPED_REPORTING, () -> "no report for " + (now - lastSeenMs) / 1000
                     + " s");
         }
-        Status s = fromActions != null ? fromActions : new Status(InstanceStatus.OK, "");
-        for (LatestOutcomes.Entry e : latest.of(v.instance()).values()) {
+        Status s = fromActions != null ? fromActions : Status.OK;
+        for (LatestOutcomes.Entry e : latest.of(instance).values()) {
             Outcome o = e.outcome();
             if (o.atMs() < now - o.rule().forDuration().toMillis() - OUTCOME_FRESH_FOR.toMillis()) {
                 continue;
@@ -268,7 +275,7 @@ public final class FleetSummary {
                 case NOT_HELD, STALE, TOO_OLD -> null;
             };
             if (st != null) {
-                s = s.morePressing(new Status(st, o.rule().name() + ": " + o.reason()));
+                s = s.morePressing(new Status(st, () -> o.rule().name() + ": " + o.reason()));
             }
         }
         return s;
@@ -288,13 +295,13 @@ public final class FleetSummary {
         for (Action a : actionLog.unfinishedOrFinishedSince(now - longestCooldown)) {
             Status s;
             if (a.status() == ActionStatus.NEEDS_RESTART) {
-                s = new Status(InstanceStatus.NEEDS_RESTART, "action " + a.id() + " (" + a.rule() + ") changed "
+                s = fixed(InstanceStatus.NEEDS_RESTART, "action " + a.id() + " (" + a.rule() + ") changed "
                         + a.change().component().wireName() + " for the next restart of the instance");
             } else if (a.finishedAtMs() == null) {
-                s = new Status(InstanceStatus.FIRING, "action " + a.id() + " (" + a.rule() + ") is "
+                s = fixed(InstanceStatus.FIRING, "action " + a.id() + " (" + a.rule() + ") is "
                         + a.status().wireName());
             } else if (a.finishedAtMs() + a.cooldownMs() > now) {
-                s = new Status(InstanceStatus.COOLING_DOWN, a.change().component().wireName() + " cools down after "
+                s = fixed(InstanceStatus.COOLING_DOWN, a.change().component().wireName() + " cools down after "
                         + "action " + a.id() + " (" + a.rule() + ") until "
                         + EpochSeconds.fromMillis(a.finishedAtMs() + a.cooldownMs()).longValue());
             } else {
@@ -305,7 +312,14 @@ public final class FleetSummary {
         return holders;
     }
 
-    /** The page's order over rows: by the sort key, then by id; instances without a sorted value last. */
+    private static Status fixed(InstanceStatus status, String why) {
+        return new Status(status, () -> why);
+    }
+
+    /**
+     * The page's order over rows (merging the managers' shares): by the sort key, then by id; instances without a
+     * sorted value last. {@link FleetOrder} puts one manager's instances in the same order.
+     */
     private static Comparator<FleetRow> order(FleetQuery q) {
         Comparator<FleetRow> byId = Comparator.comparing(FleetRow::instance);
         Comparator<FleetRow> key;

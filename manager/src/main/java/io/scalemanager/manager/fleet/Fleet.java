@@ -92,6 +92,23 @@ public final class Fleet {
         return views;
     }
 
+    /** What {@link #forEach} shows of one instance. */
+    @FunctionalInterface
+    public interface Visitor {
+        /** @param value the instance's latest value of the type asked for; NaN when it has none */
+        void visit(String instance, long lastSeenMs, double value);
+    }
+
+    /**
+     * Every instance, in no particular order, with its newest report's time and its latest value of one type,
+     * without copying its values: what a view that filters and sorts the whole fleet on every request reads.
+     *
+     * @param type the type whose latest value the visitor gets; null for none (NaN)
+     */
+    public void forEach(String type, Visitor visitor) {
+        instances.forEach((id, e) -> e.visit(id, type, visitor));
+    }
+
     /**
      * The latest value of each type the instance reported with a measurement time at or after {@code sinceMs}:
      * what a rollback condition is checked on (reports from before the resize took effect do not count).
@@ -144,6 +161,17 @@ public final class Fleet {
                 }
             }
             return fresh;
+        }
+
+        void visit(String id, String type, Visitor visitor) {
+            long seen;
+            double value;
+            synchronized (this) {
+                seen = lastSeenMs;
+                Double v = type == null ? null : values.get(type);
+                value = v == null ? Double.NaN : v;
+            }
+            visitor.visit(id, seen, value);
         }
 
         synchronized long lastSeenMs() {

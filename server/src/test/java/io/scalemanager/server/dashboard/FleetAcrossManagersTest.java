@@ -20,6 +20,7 @@ import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.dashboard.chart.InstanceCharts;
 import io.scalemanager.dashboard.fleet.FleetSummary;
+import io.scalemanager.dashboard.fleet.InstanceStatus;
 import io.scalemanager.dashboard.http.DashboardApiRoutes;
 import io.scalemanager.dashboard.rules.RuleActivity;
 import io.scalemanager.history.jdbc.JdbcEventLog;
@@ -32,8 +33,8 @@ import io.scalemanager.manager.alert.AlertLog;
 import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Outcome;
-import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.decision.DecisionLog;
+import io.scalemanager.manager.decision.LatestOutcomes;
 import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.fleet.FleetTimeouts;
@@ -62,10 +63,15 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -304,5 +310,109 @@ class FleetAcrossManagersTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(Json.mapper().readTree(bad.body()).path("details").get(0).path("field").asText())
                 .isEqualTo("scope");
+    }
+
+    /**
+     * Pages of a random fleet of 1,200 instances on two managers equal the brute-force answer: every row both
+     * managers have (their shares in full) filtered by glob and status, sorted by the documented order (the key,
+     * then the id; no value last) and cut into pages, for every sort, both directions and several filters; the
+     * totals and the counts per status too.
+     */
+    @Test
+    void everyPageEqualsTheBruteForceOrderOfARandomFleet() throws Exception {
+        Member a = member();
+        Member b = member();
+        Random random = new Random(19);
+        long now = clock.millis();
+        String[] prefixes = {"web", "db", "vm"};
+        for (int i = 0; i < 1200; i++) {
+            Member m = random.nextBoolean() ? a : b;
+            String id = prefixes[random.nextInt(prefixes.length)] + "-" + random.nextInt(1000) + "-" + i;
+            // Few distinct times and values, so that many rows tie on the key and the id decides.
+            long at = random.nextInt(10) == 0 ? now - 3_600_000 : now - random.nextInt(5) * 1000L;
+            m.fleet().record(new Event(EventSequence.firstAt(at), new State(id, "ram", random.nextInt(7), at)));
+            if (random.nextInt(4) != 0) {
+                report(m, id, random.nextInt(9), at);
+            }
+            switch (random.nextInt(8)) {
+                case 0 -> m.latest().record(id, new Outcome.Paused(cpuUp, now, new Pause(1, InstancePattern.parse(id),
+                        "*", now + 3_600_000, "maintenance", now, "test"), true));
+                case 1 -> m.latest().record(id, new Outcome.WouldFire(cpuUp, now, "cpu 95 > 90 for 1m",
+                        new ResizePlan.Resize(Component.CPU, 2, 3), null));
+                case 2 -> m.latest().record(id, new Outcome.Fired(cpuUp, now, "cpu 95 > 90 for 1m", null));
+                case 3 -> m.latest().record(id, new Outcome.Blocked(cpuUp, now, new Block(Block.Kind.RUNNING, 77L,
+                        "cpu-down", Long.MAX_VALUE)));
+                default -> {
+                    // ok, or stopped reporting when last seen an hour ago
+                }
+            }
+        }
+        List<JsonNode> everyRow = new ArrayList<>();
+        for (Member m : List.of(a, b)) {
+            get(m.uri("/v1/fleet?scope=local&limit=1000000&brief=true")).path("instances").forEach(everyRow::add);
+        }
+        assertThat(everyRow).hasSize(1200);
+        assertThat(everyRow.stream().map(r -> r.path("status").asText()).distinct())
+                .contains("ok", "paused", "dry_run", "firing", "blocked", "stopped_reporting");
+
+        int size = 37;
+        for (String sort : List.of("instance", "last_seen", "status", "value:cpu")) {
+            for (String order : List.of("asc", "desc")) {
+                for (String filter : List.of("", "&instances=web-*", "&status=paused", "&instances=db-1*&status=ok")) {
+                    String query = "/v1/fleet?sort=" + sort + "&order=" + order + filter + "&size=" + size;
+                    List<JsonNode> matching = everyRow.stream()
+                            .filter(r -> !filter.contains("instances=") || r.path("instance").asText().startsWith(
+                                    filter.substring(filter.indexOf("instances=") + 10, filter.indexOf('*'))))
+                            .toList();
+                    List<String> expected = matching.stream()
+                            .filter(r -> !filter.contains("status=") || r.path("status").asText().equals(
+                                    filter.substring(filter.indexOf("status=") + 7)))
+                            .sorted(bruteForceOrder(sort, order.equals("desc")))
+                            .map(r -> r.path("instance").asText()).toList();
+                    int last = (expected.size() - 1) / size;
+                    for (int page : new TreeSet<>(List.of(0, 1, last / 2, last, last + 1))) {
+                        JsonNode answer = get(a.uri(query + "&page=" + page));
+                        assertThat(statuses(answer).keySet()).as(query + "&page=" + page)
+                                .containsExactlyElementsOf(expected.subList(Math.min(expected.size(), page * size),
+                                        Math.min(expected.size(), (page + 1) * size)));
+                        assertThat(answer.path("total").asInt()).as(query).isEqualTo(expected.size());
+                        for (InstanceStatus status : InstanceStatus.values()) {
+                            assertThat(answer.path("statuses").path(status.wireName()).asLong()).as(query)
+                                    .isEqualTo(matching.stream().filter(r -> r.path("status").asText()
+                                            .equals(status.wireName())).count());
+                        }
+                    }
+                    // One manager's own share from an offset: the same order over its instances alone.
+                    List<String> own = new ArrayList<>();
+                    get(b.uri(query.replace("/v1/fleet?", "/v1/fleet?scope=local&limit=1000000&brief=true&")))
+                            .path("instances").forEach(r -> own.add(r.path("instance").asText()));
+                    JsonNode share = get(b.uri(query.replace("/v1/fleet?", "/v1/fleet?scope=local&offset=5&limit=20&")));
+                    assertThat(statuses(share).keySet()).as(query).containsExactlyElementsOf(
+                            own.subList(Math.min(own.size(), 5), Math.min(own.size(), 25)));
+                    assertThat(own).as(query).isEqualTo(expected.stream().filter(own::contains).toList());
+                }
+            }
+        }
+    }
+
+    /** The fleet page's order as documented, over rows as the API gives them. */
+    private static Comparator<JsonNode> bruteForceOrder(String sort, boolean descending) {
+        Comparator<JsonNode> byId = Comparator.comparing(r -> r.path("instance").asText());
+        if (sort.startsWith("value:")) {
+            String type = sort.substring("value:".length());
+            Comparator<Double> values = descending ? Comparator.reverseOrder() : Comparator.naturalOrder();
+            Function<JsonNode, Double> value = r -> r.path("values").has(type)
+                    ? r.path("values").path(type).asDouble() : null;
+            return Comparator.comparing(value, Comparator.nullsLast(values)).thenComparing(byId);
+        }
+        List<String> statusOrder = Arrays.stream(InstanceStatus.values()).map(InstanceStatus::wireName).toList();
+        Comparator<JsonNode> order = switch (sort) {
+            case "last_seen" -> Comparator.comparing((JsonNode r) -> r.path("last_seen").decimalValue())
+                    .thenComparing(byId);
+            case "status" -> Comparator.comparing((JsonNode r) -> statusOrder.indexOf(r.path("status").asText()))
+                    .thenComparing(byId);
+            default -> byId;
+        };
+        return descending ? order.reversed() : order;
     }
 }
