@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -73,7 +72,7 @@ public final class CollectorRoutes implements Routes {
             admitInstances(states);
             store(ctx, states);
             metrics.accepted(states.size());
-            ctx.status(202).json(Map.of("accepted", states.size()));
+            ctx.status(202).json(new Accepted(states.size()));
         } catch (ApiException e) {
             metrics.rejected(e.status());
             throw e;
@@ -98,7 +97,7 @@ public final class CollectorRoutes implements Routes {
             if (e instanceof RuntimeException unexpected) {
                 throw unexpected;
             }
-            throw new ApiException(400, "could not read the request body: " + e.getMessage());
+            throw new DomainException.Malformed("could not read the request body: " + e.getMessage());
         }
     }
 
@@ -144,7 +143,7 @@ public final class CollectorRoutes implements Routes {
             sink.store(states);
         } catch (StoreUnavailableException e) {
             ctx.header("Retry-After", UNAVAILABLE_RETRY_AFTER);
-            throw new ApiException(503, "states not stored, retry later: " + e.getMessage());
+            throw new DomainException.Unavailable("states not stored, retry later: " + e.getMessage());
         }
     }
 
@@ -182,5 +181,9 @@ public final class CollectorRoutes implements Routes {
 
     private ApiException tooLarge() {
         return new ApiException(413, "request body too large: the limit is " + maxRequestBytes + " bytes");
+    }
+
+    /** Answer of an accepted report: how many states were stored. */
+    record Accepted(int accepted) {
     }
 }

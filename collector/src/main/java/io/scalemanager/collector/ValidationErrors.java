@@ -1,6 +1,6 @@
 package io.scalemanager.collector;
 
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.FieldError;
 
 import java.util.ArrayList;
@@ -53,6 +53,6 @@ final class ValidationErrors {
         if (problems > MAX_DETAILS) {
             error += " (" + problems + " problems, the first " + MAX_DETAILS + " are listed)";
         }
-        throw new ApiException(400, error, details);
+        throw new DomainException.Malformed(error, details);
     }
 }

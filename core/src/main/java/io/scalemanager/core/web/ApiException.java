@@ -3,8 +3,11 @@ package io.scalemanager.core.web;
 import java.util.List;
 
 /**
- * Thrown by handlers and the code they call to answer with an HTTP error. The one exception mapper turns it
- * into a status and an {@link ApiError} body, so no handler formats errors itself.
+ * An HTTP refusal that is the edge's own concern, with no word for it in the domain: a missing or wrong token
+ * (401/403), a media type or encoding the server does not read (415), a body over the size limit (413), a rate or
+ * load limit of this server (429), the original {@code POST /instance}'s 406. Everything a service or a request's
+ * content can be refused for is a {@link io.scalemanager.core.problem.DomainException} (query parameters through
+ * {@link QueryParams}), turned into HTTP by {@link DomainErrors}; both end as an {@link ApiError} body.
  */
 public class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -28,14 +31,6 @@ public class ApiException extends RuntimeException {
 
     public List<FieldError> details() {
         return details;
-    }
-
-    public static ApiException badRequest(String field, String message) {
-        return new ApiException(400, "invalid " + field + ": " + message, List.of(FieldError.of(field, message)));
-    }
-
-    public static ApiException notFound(String message) {
-        return new ApiException(404, message);
     }
 
     public ApiError body() {

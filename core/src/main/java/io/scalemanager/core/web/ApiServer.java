@@ -1,5 +1,7 @@
 package io.scalemanager.core.web;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
@@ -219,7 +221,7 @@ public final class ApiServer implements AutoCloseable {
                 ctx.json(new ApiError("not found: " + ctx.method() + " " + ctx.path(), List.of()));
             }
         });
-        config.routes.get("/health", ctx -> ctx.json(Map.of("status", stopping ? "stopping" : "ok")));
+        config.routes.get("/health", ctx -> ctx.json(new Health(stopping ? "stopping" : "ok")));
         config.routes.get("/ready", ctx -> {
             Map<String, String> status = new LinkedHashMap<>();
             boolean ready = !stopping;
@@ -228,11 +230,9 @@ public final class ApiServer implements AutoCloseable {
                 status.put(check.name(), ok ? "ok" : "unavailable");
                 ready &= ok;
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("ready", ready);
-            body.put("checks", status);
-            readyDetails.forEach((name, value) -> body.put(name, value.get()));
-            ctx.status(ready ? 200 : 503).json(body);
+            Map<String, Object> details = new LinkedHashMap<>();
+            readyDetails.forEach((name, value) -> details.put(name, value.get()));
+            ctx.status(ready ? 200 : 503).json(new Readiness(ready, status, details));
         });
         config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(registry.scrape()));
@@ -245,9 +245,10 @@ public final class ApiServer implements AutoCloseable {
         if (audit != null) {
             AuditLog trail = audit;
             config.routes.get(AccessFilter.AUDIT_PATH, ctx -> {
-                long since = QueryNumbers.longParam(ctx, "since", 0, 0, Long.MAX_VALUE / 1000);
-                int limit = (int) QueryNumbers.longParam(ctx, "limit", 100, 1, 10_000);
-                ctx.json(Map.of("entries", trail.list(since, limit)));
+                QueryParams params = new QueryParams(ctx);
+                long since = params.wholeLong("since", 0, 0, Long.MAX_VALUE / 1000, "");
+                int limit = params.whole("limit", 100, 1, 10_000);
+                ctx.json(new AuditEntries(trail.list(since, limit)));
             });
         }
         for (Routes r : routes) {
@@ -269,7 +270,7 @@ public final class ApiServer implements AutoCloseable {
                 JsonNode body = Json.mapper().readTree(ctx.bodyInputStream());
                 token = body != null && body.path("token").isTextual() ? body.get("token").asText() : null;
             } catch (IOException e) {
-                throw ApiException.badRequest("token", "send a form field token or JSON {\"token\": \"...\"}");
+                throw DomainException.Malformed.field("token", "send a form field token or JSON {\"token\": \"...\"}");
             }
         }
         if (token == null || !access.accepts(token)) {
@@ -367,5 +368,25 @@ public final class ApiServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+    }
+
+    /** Answer of {@code GET /health}: "ok", or "stopping" once shutdown began. */
+    record Health(String status) {
+    }
+
+    /**
+     * Answer of {@code GET /ready}: whether every check passes, each check by name ("ok" or "unavailable"), and the
+     * details the wiring added ({@link #addReadyDetail}) as fields of their own beside those two.
+     */
+    record Readiness(boolean ready, Map<String, String> checks,
+                     @JsonIgnore Map<String, Object> details) {
+        @JsonAnyGetter
+        Map<String, Object> detailFields() {
+            return details;
+        }
+    }
+
+    /** Answer of {@code GET /v1/audit}. */
+    record AuditEntries(List<AuditLog.Entry> entries) {
     }
 }

@@ -4,9 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
-import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.QueryParams;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.dashboard.chart.InstanceCharts;
 import io.scalemanager.dashboard.fleet.FleetQuery;
@@ -53,8 +53,7 @@ public final class DashboardApiRoutes implements Routes {
         routes.get("/v1/fleet", this::fleet);
         routes.get("/v1/history/chart", this::chart);
         routes.get("/v1/rules/activity", ctx -> {
-            Duration since = Optional.ofNullable(ctx.queryParam("since")).filter(s -> !s.isEmpty())
-                    .map(s -> duration("since", s)).orElse(Duration.ofHours(24));
+            Duration since = new QueryParams(ctx).parsed("since", DurationText::parse).orElse(Duration.ofHours(24));
             ctx.json(rules.since(since));
         });
     }
@@ -64,115 +63,60 @@ public final class DashboardApiRoutes implements Routes {
      * ({@code offset}, {@code limit}, {@code brief}).
      */
     private void fleet(Context ctx) {
-        String scope = param(ctx, "scope").orElse("fleet");
-        if (!scope.equals("fleet") && !scope.equals("local")) {
-            throw ApiException.badRequest("scope", "must be 'fleet' (every manager's instances) or 'local' "
-                    + "(this manager's share), got '" + scope + "'");
-        }
-        FleetQuery q = fleetQuery(ctx);
+        QueryParams params = new QueryParams(ctx);
+        String scope = params.choice("scope", QueryParams.oneOf("fleet", "local"),
+                "'fleet' (every manager's instances) or 'local' (this manager's share)").orElse("fleet");
+        FleetQuery q = fleetQuery(params);
         try {
             if (scope.equals("local")) {
-                String brief = param(ctx, "brief").orElse("false");
-                if (!brief.equals("true") && !brief.equals("false")) {
-                    throw ApiException.badRequest("brief", "must be true or false, got '" + brief + "'");
-                }
-                ctx.json(fleet.share(q, integer(ctx, "offset", 0, 0, MAX_SHARE), integer(ctx, "limit",
-                        q.size(), 1, MAX_SHARE), brief.equals("true")));
+                boolean brief = params.choice("brief", QueryParams.oneOf("true", "false"), "true or false")
+                        .orElse("false").equals("true");
+                ctx.json(fleet.share(q, params.whole("offset", 0, 0, MAX_SHARE), params.whole("limit",
+                        q.size(), 1, MAX_SHARE), brief));
             } else {
                 ctx.json(fleet.page(q));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted while reading the fleet");
+            throw new DomainException.Unavailable("interrupted while reading the fleet");
         }
     }
 
-    static FleetQuery fleetQuery(Context ctx) {
-        InstancePattern instances;
-        try {
-            instances = InstancePattern.parse(param(ctx, "instances").orElse("*"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("instances", e.getMessage());
-        }
-        Optional<InstanceStatus> status = param(ctx, "status").map(s -> InstanceStatus.parse(s).orElseThrow(() ->
-                ApiException.badRequest("status", "must be one of " + Arrays.stream(InstanceStatus.values())
-                        .map(InstanceStatus::wireName).toList() + ", got '" + s + "'")));
-        String sort = param(ctx, "sort").orElse("instance");
-        if (!sort.equals("instance") && !sort.equals("last_seen") && !sort.equals("status")
-                && !(sort.startsWith("value:") && TYPE.matcher(sort.substring(6)).matches())) {
-            throw ApiException.badRequest("sort", "must be instance, last_seen, status or value:TYPE, got '"
-                    + sort + "'");
-        }
-        String order = param(ctx, "order").orElse("asc");
-        if (!order.equals("asc") && !order.equals("desc")) {
-            throw ApiException.badRequest("order", "must be asc or desc, got '" + order + "'");
-        }
-        int page = integer(ctx, "page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
-        int size = integer(ctx, "size", 50, 1, MAX_PAGE_SIZE);
-        return new FleetQuery(instances, status, sort, order.equals("desc"), page, size);
+    static FleetQuery fleetQuery(QueryParams params) {
+        InstancePattern instances = params.parsed("instances", InstancePattern::parse).orElse(InstancePattern.ANY);
+        Optional<InstanceStatus> status = params.choice("status", InstanceStatus::parse, "one of "
+                + Arrays.stream(InstanceStatus.values()).map(InstanceStatus::wireName).toList());
+        String sort = params.choice("sort", s -> Optional.of(s).filter(w -> w.equals("instance")
+                        || w.equals("last_seen") || w.equals("status")
+                        || (w.startsWith("value:") && TYPE.matcher(w.substring(6)).matches())),
+                "instance, last_seen, status or value:TYPE").orElse("instance");
+        boolean descending = params.choice("order", QueryParams.oneOf("asc", "desc"), "asc or desc")
+                .orElse("asc").equals("desc");
+        int page = params.whole("page", 0, 0, Integer.MAX_VALUE / MAX_PAGE_SIZE);
+        int size = params.whole("size", 50, 1, MAX_PAGE_SIZE);
+        return new FleetQuery(instances, status, sort, descending, page, size);
     }
 
     private void chart(Context ctx) {
-        String instance = param(ctx, "instance").orElseThrow(() -> ApiException.badRequest("instance",
-                "required: the instance id"));
+        QueryParams params = new QueryParams(ctx);
+        String instance = params.required("instance", "required: the instance id");
         long now = clock.millis();
-        long to = param(ctx, "to").map(t -> time("to", t)).orElse(now);
-        long from = param(ctx, "from").map(f -> time("from", f)).orElse(to - Duration.ofHours(1).toMillis());
+        long to = params.epochMillis("to").orElse(now);
+        long from = params.epochMillis("from").orElse(to - Duration.ofHours(1).toMillis());
         if (from >= to) {
-            throw ApiException.badRequest("from", "must be before 'to'");
+            throw QueryParams.invalid("from", "must be before 'to'");
         }
         if (to - from > LONGEST_RANGE.toMillis()) {
-            throw ApiException.badRequest("from", "a chart spans at most 31 days");
+            throw QueryParams.invalid("from", "a chart spans at most 31 days");
         }
-        int points = integer(ctx, "points", 1000, 10, MAX_POINTS);
+        int points = params.whole("points", 1000, 10, MAX_POINTS);
         Set<String> types = new LinkedHashSet<>();
-        for (String t : param(ctx, "types").map(s -> s.split(",")).orElse(new String[0])) {
+        for (String t : params.text("types").map(s -> s.split(",")).orElse(new String[0])) {
             if (!TYPE.matcher(t).matches()) {
-                throw ApiException.badRequest("types", "must be a comma-separated list of types, got '" + t + "'");
+                throw QueryParams.invalid("types", "must be a comma-separated list of types, got '" + t + "'");
             }
             types.add(t);
         }
         ctx.json(charts.chart(instance, from, to, points, types));
-    }
-
-    private static Optional<String> param(Context ctx, String name) {
-        return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isEmpty());
-    }
-
-    private static int integer(Context ctx, String name, int fallback, int min, int max) {
-        Optional<String> text = param(ctx, name);
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(text.get());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest(name, "must be a whole number from " + min + " to " + max + ", got '"
-                + text.get() + "'");
-    }
-
-    private static long time(String field, String text) {
-        try {
-            double seconds = Double.parseDouble(text);
-            if (Double.isFinite(seconds) && seconds >= 0) {
-                return EpochSeconds.toMillis(seconds);
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest(field, "must be epoch seconds, got '" + text + "'");
-    }
-
-    private static Duration duration(String field, String text) {
-        try {
-            return DurationText.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(field, e.getMessage());
-        }
     }
 }

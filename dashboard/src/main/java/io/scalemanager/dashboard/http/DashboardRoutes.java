@@ -3,7 +3,7 @@ package io.scalemanager.dashboard.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 
@@ -69,7 +69,7 @@ public final class DashboardRoutes implements Routes {
         routes.get("/ui/{file}", ctx -> {
             Asset a = assets.get(ctx.pathParam("file"));
             if (a == null) {
-                throw ApiException.notFound("no dashboard file " + ctx.pathParam("file"));
+                throw new DomainException.NotFound("no dashboard file " + ctx.pathParam("file"));
             }
             serve(ctx, a);
         });

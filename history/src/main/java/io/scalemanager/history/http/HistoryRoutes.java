@@ -4,8 +4,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.state.Identifier;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.QueryParams;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.history.EventLog;
 import io.scalemanager.history.Sample;
@@ -13,9 +14,7 @@ import io.scalemanager.core.condition.ConditionStats;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The History API: samples over a window, and whether a condition held over it. What one request may read is
@@ -47,52 +46,45 @@ public final class HistoryRoutes implements Routes {
 
     private void samples(Context ctx) {
         QueryParams params = new QueryParams(ctx);
-        String instance = params.instance();
-        String type = params.type();
+        String instance = params.identifier("instance", Identifier.INSTANCE);
+        String type = params.identifier("type", Identifier.TYPE);
         Window window = window(params);
-        int limit = params.limit(Math.min(DEFAULT_LIMIT, limits.maxSamples()), limits.maxSamples());
+        int limit = (int) params.wholeLong("limit", Math.min(DEFAULT_LIMIT, limits.maxSamples()), 1,
+                limits.maxSamples(), " (history.max_samples)");
         // One more than asked tells whether the answer was cut.
         List<Sample> samples = eventLog.samples(instance, type, window.fromMs, window.toMs, limit + 1);
-        List<Map<String, Object>> body = new ArrayList<>(Math.min(samples.size(), limit));
+        List<SampleView> body = new ArrayList<>(Math.min(samples.size(), limit));
         for (int i = 0; i < samples.size() && i < limit; i++) {
             Sample s = samples.get(i);
-            body.add(Map.of("timestamp", EpochSeconds.fromMillis(s.timestampMs()), "value", s.value()));
+            body.add(new SampleView(EpochSeconds.fromMillis(s.timestampMs()), s.value()));
         }
-        ctx.json(Map.of("samples", body, "truncated", samples.size() > limit));
+        ctx.json(new Samples(body, samples.size() > limit));
     }
 
     private void query(Context ctx) {
         QueryParams params = new QueryParams(ctx);
-        String instance = params.instance();
-        String type = params.type();
-        String opText = params.required("op");
-        Operator op = Operator.parse(opText).orElseThrow(
-                () -> ApiException.badRequest("op", "must be one of > >= < <= == !=, got '" + opText + "'"));
+        String instance = params.identifier("instance", Identifier.INSTANCE);
+        String type = params.identifier("type", Identifier.TYPE);
+        Operator op = params.choice("op", Operator::parse, "one of > >= < <= == !=")
+                .orElseThrow(() -> QueryParams.invalid("op", "is required"));
         double threshold = params.finite("value");
         Window window = window(params);
         ConditionStats stats = eventLog.query(instance, type, op, threshold, window.fromMs, window.toMs,
                 limits.maxQueryRows());
         if (stats.count() > limits.maxQueryRows()) {
-            throw ApiException.badRequest("from", "the range holds more than " + limits.maxQueryRows()
+            throw QueryParams.invalid("from", "the range holds more than " + limits.maxQueryRows()
                     + " samples, more than one query reads (history.max_query_rows); ask for a later 'from' or an "
                     + "earlier 'to'");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("held", stats.held());
-        body.put("matched", stats.matched());
-        body.put("unmatched", stats.unmatched());
-        body.put("count", stats.count());
-        body.put("avg", finiteOrNull(stats.avg()));
-        body.put("min", finiteOrNull(stats.min()));
-        body.put("max", finiteOrNull(stats.max()));
-        ctx.json(body);
+        ctx.json(new QueryAnswer(stats.held(), stats.matched(), stats.unmatched(), stats.count(),
+                finiteOrNull(stats.avg()), finiteOrNull(stats.min()), finiteOrNull(stats.max())));
     }
 
     private Window window(QueryParams params) {
-        long to = params.epochMillis("to", clock.millis());
-        long from = params.epochMillis("from", to - DEFAULT_SPAN_MS);
+        long to = params.epochMillis("to").orElse(clock.millis());
+        long from = params.epochMillis("from").orElse(to - DEFAULT_SPAN_MS);
         if (from > to) {
-            throw ApiException.badRequest("from", "must not be after 'to'");
+            throw QueryParams.invalid("from", "must not be after 'to'");
         }
         return new Window(from, to);
     }
@@ -109,5 +101,17 @@ public final class HistoryRoutes implements Routes {
     }
 
     private record Window(long fromMs, long toMs) {
+    }
+
+    /** Answer of {@code GET /v1/history}. */
+    record Samples(List<SampleView> samples, boolean truncated) {
+    }
+
+    /** One sample; the time in epoch seconds. */
+    record SampleView(Number timestamp, double value) {
+    }
+
+    /** Answer of {@code GET /v1/history/query}: whether the condition held, with the window's figures. */
+    record QueryAnswer(boolean held, long matched, long unmatched, long count, Double avg, Double min, Double max) {
     }
 }

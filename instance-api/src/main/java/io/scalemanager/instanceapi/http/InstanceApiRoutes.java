@@ -15,6 +15,7 @@ import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.DomainErrors;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.QueryParams;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.core.state.Identifier;
 import io.scalemanager.instanceapi.operation.Operation;
@@ -87,29 +88,12 @@ public final class InstanceApiRoutes implements Routes {
     }
 
     private void operations(Context ctx) {
-        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
-        Optional<OperationStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
-                .map(s -> OperationStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
-                        "must be one of pending, running, succeeded, failed; got '" + s + "'")));
-        List<OperationView> body = operations.list(instance, status, limit(ctx)).stream().map(OperationView::of)
-                .toList();
+        QueryParams params = new QueryParams(ctx);
+        Optional<OperationStatus> status = params.choice("status", OperationStatus::parse,
+                "one of pending, running, succeeded, failed");
+        List<OperationView> body = operations.list(params.text("instance"), status,
+                params.whole("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)).stream().map(OperationView::of).toList();
         ctx.json(new Operations(body));
-    }
-
-    private static int limit(Context ctx) {
-        String text = ctx.queryParam("limit");
-        if (text == null || text.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + text + "'");
     }
 
     private void operation(Context ctx) {
@@ -126,7 +110,8 @@ public final class InstanceApiRoutes implements Routes {
                     new ResizeRequest(param(ctx, "component"), param(ctx, "type"), param(ctx, "value")),
                     Optional.empty(), requester(ctx));
         } catch (DomainException e) {
-            // The original endpoint's contract: every refusal is a 406, whatever its kind.
+            // The original endpoint's contract: every refusal is a 406, whatever its kind. A status of HTTP's own
+            // (Not Acceptable) that no domain kind maps to, hence the edge's ApiException.
             throw new ApiException(406, e.getMessage(), e.details());
         }
         ctx.future(() -> operations.whenFinished(op.id())
@@ -164,11 +149,11 @@ public final class InstanceApiRoutes implements Routes {
         try {
             root = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
-            throw new ApiException(400, "malformed JSON: " + e.getOriginalMessage());
+            throw new DomainException.Malformed("malformed JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new ApiException(422, "the body must be a JSON object like "
-                    + "{\"component\": \"ram\", \"mode\": \"rel\", \"value\": 1024}");
+            throw new DomainException.Invalid("the body must be a JSON object like "
+                    + "{\"component\": \"ram\", \"mode\": \"rel\", \"value\": 1024}", List.of());
         }
         return new ResizeRequest(text(root.get("component")), text(root.get("mode")), text(root.get("value")),
                 text(root.get("restart")));

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.EpochSeconds;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiException;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
@@ -54,22 +55,22 @@ public final class BacktestRoutes implements Routes {
         try {
             body = Json.mapper().readTree(ctx.bodyInputStream());
         } catch (IOException e) {
-            throw new ApiException(400, FORM);
+            throw new DomainException.Malformed(FORM);
         }
         if (body == null || !body.isObject()) {
-            throw new ApiException(400, FORM);
+            throw new DomainException.Malformed(FORM);
         }
         JsonNode rulesNode = body.get("rules");
         if (rulesNode == null || !rulesNode.isTextual() || rulesNode.asText().isBlank()) {
-            throw ApiException.badRequest("rules", "is required: the ruleset's YAML, as text");
+            throw DomainException.Malformed.field("rules", "is required: the ruleset's YAML, as text");
         }
         long from = time(body, "from");
         long to = time(body, "to");
         if (to <= from) {
-            throw ApiException.badRequest("to", "must be after 'from'");
+            throw DomainException.Malformed.field("to", "must be after 'from'");
         }
         if (to - from > MAX_RANGE.toMillis()) {
-            throw ApiException.badRequest("to", "a range of at most 7 days here; longer ones with "
+            throw DomainException.Malformed.field("to", "a range of at most 7 days here; longer ones with "
                     + "'scalemanager rules backtest'");
         }
         InstancePattern instances = InstancePattern.ANY;
@@ -78,7 +79,7 @@ public final class BacktestRoutes implements Routes {
             try {
                 instances = InstancePattern.parse(glob.isTextual() ? glob.asText() : null);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("instances", "must be " + InstancePattern.FORM);
+                throw DomainException.Malformed.field("instances", "must be " + InstancePattern.FORM);
             }
         }
         Ruleset ruleset;
@@ -95,13 +96,14 @@ public final class BacktestRoutes implements Routes {
         }
         if (!oneAtATime.tryAcquire()) {
             ctx.header("Retry-After", "10");
+            // This server's own load limit, like the collector's rate limit: an HTTP 429 of the edge, no domain refusal.
             throw new ApiException(429, "a backtest is running on this server; try again when it has ended");
         }
         try {
             BacktestReport report = backtester.run(ruleset, from, to, instances, MAX_EVENTS);
             ctx.json(BacktestJson.of(report));
         } catch (Backtest.TooManyEvents e) {
-            throw new ApiException(422, "invalid to: the range holds more than " + e.limit() + " events; narrow "
+            throw new DomainException.Invalid("invalid to: the range holds more than " + e.limit() + " events; narrow "
                     + "from/to or instances, or use 'scalemanager rules backtest'",
                     List.of(io.scalemanager.core.web.FieldError.of("to", "the range holds more than " + e.limit()
                             + " events")));
@@ -113,10 +115,10 @@ public final class BacktestRoutes implements Routes {
     private static long time(JsonNode body, String field) {
         JsonNode n = body.get(field);
         if (n == null || n.isNull()) {
-            throw ApiException.badRequest(field, "is required: epoch seconds");
+            throw DomainException.Malformed.field(field, "is required: epoch seconds");
         }
         if (!n.isNumber() || n.asDouble() < 0 || n.asDouble() > 1e11) {
-            throw ApiException.badRequest(field, "must be epoch seconds, like 1764547200");
+            throw DomainException.Malformed.field(field, "must be epoch seconds, like 1764547200");
         }
         return EpochSeconds.toMillis(n.asDouble());
     }

@@ -3,8 +3,9 @@ package io.scalemanager.manager.http;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.QueryParams;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.decide.Outcome;
 import io.scalemanager.manager.decide.OutcomeKind;
@@ -67,7 +68,7 @@ public final class DecisionRoutes implements Routes {
 
     private void why(Context ctx) {
         String instance = ctx.pathParam("instance");
-        boolean local = "local".equals(ctx.queryParam("scope"));
+        boolean local = new QueryParams(ctx).text("scope").filter("local"::equals).isPresent();
         if (fleet.knows(instance)) {
             ctx.json(localWhy(instance));
             return;
@@ -79,7 +80,7 @@ public final class DecisionRoutes implements Routes {
                 return;
             }
         }
-        throw ApiException.notFound("instance '" + instance + "' has never reported to "
+        throw new DomainException.NotFound("instance '" + instance + "' has never reported to "
                 + (local || peers.isEmpty() ? "this manager" : "any manager"));
     }
 
@@ -121,7 +122,7 @@ public final class DecisionRoutes implements Routes {
                     .replace("+", "%20") + "/why?scope=local", Why.class).await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted while asking the other managers");
+            throw new DomainException.Unavailable("interrupted while asking the other managers");
         }
         for (Optional<Why> answer : answers.answered().values()) {
             if (answer.isPresent()) {
@@ -129,7 +130,7 @@ public final class DecisionRoutes implements Routes {
             }
         }
         if (!answers.unanswered().isEmpty()) {
-            throw new ApiException(503, "instance '" + instance + "' is not decided here and these managers did "
+            throw new DomainException.Unavailable("instance '" + instance + "' is not decided here and these managers did "
                     + "not answer: " + String.join(", ", answers.unanswered().stream()
                     .map(FleetPeers.Unanswered::manager).toList()));
         }
@@ -144,41 +145,20 @@ public final class DecisionRoutes implements Routes {
         }
     }
 
+    /** Answer of {@code GET /v1/decisions}, newest first. */
+    record DecisionList(List<DecisionView> decisions) {
+    }
+
     private void decisions(Context ctx) {
-        Optional<OutcomeKind> outcome = param(ctx, "outcome").map(o -> OutcomeKind.parse(o).orElseThrow(() ->
-                ApiException.badRequest("outcome", "must be one of " + OutcomeKind.names() + "; got '" + o + "'")));
-        Optional<Long> since = param(ctx, "since").map(s -> {
-            try {
-                double seconds = Double.parseDouble(s);
-                if (Double.isFinite(seconds)) {
-                    return EpochSeconds.toMillis(seconds);
-                }
-            } catch (NumberFormatException ignored) {
-                // answered below
-            }
-            throw ApiException.badRequest("since", "must be epoch seconds, got '" + s + "'");
-        });
-        int limit = param(ctx, "limit").map(text -> {
-            try {
-                int n = Integer.parseInt(text);
-                if (n >= 1 && n <= MAX_LIMIT) {
-                    return n;
-                }
-            } catch (NumberFormatException ignored) {
-                // answered below
-            }
-            throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '"
-                    + text + "'");
-        }).orElse(100);
+        QueryParams params = new QueryParams(ctx);
+        Optional<OutcomeKind> outcome = params.choice("outcome", OutcomeKind::parse, "one of " + OutcomeKind.names());
+        Optional<Long> since = params.epochMillis("since");
+        int limit = params.whole("limit", 100, 1, MAX_LIMIT);
         List<DecisionView> body = new ArrayList<>();
-        for (Decision d : decisionLog.list(new DecisionLog.Query(param(ctx, "instance"), param(ctx, "rule"),
+        for (Decision d : decisionLog.list(new DecisionLog.Query(params.text("instance"), params.text("rule"),
                 outcome, since, limit))) {
             body.add(DecisionView.of(d));
         }
-        ctx.json(Map.of("decisions", body));
-    }
-
-    private static Optional<String> param(Context ctx, String name) {
-        return Optional.ofNullable(ctx.queryParam(name)).filter(s -> !s.isEmpty());
+        ctx.json(new DecisionList(body));
     }
 }

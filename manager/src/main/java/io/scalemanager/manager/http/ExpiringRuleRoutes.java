@@ -5,7 +5,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.pattern.InstancePattern;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -30,10 +30,10 @@ final class ExpiringRuleRoutes {
             try {
                 id = Long.parseLong(ctx.pathParam("id"));
             } catch (NumberFormatException e) {
-                throw ApiException.notFound("no " + noun + " " + ctx.pathParam("id"));
+                throw new DomainException.NotFound("no " + noun + " " + ctx.pathParam("id"));
             }
             if (!delete.test(id)) {
-                throw ApiException.notFound("no " + noun + " " + id);
+                throw new DomainException.NotFound("no " + noun + " " + id);
             }
             ctx.status(204);
         });
@@ -45,10 +45,10 @@ final class ExpiringRuleRoutes {
         try {
             body = Json.mapper().readTree(ctx.bodyInputStream());
         } catch (IOException e) {
-            throw new ApiException(400, unreadable);
+            throw new DomainException.Malformed(unreadable);
         }
         if (body == null || !body.isObject()) {
-            throw new ApiException(400, notAnObject);
+            throw new DomainException.Malformed(notAnObject);
         }
         return body;
     }
@@ -62,7 +62,7 @@ final class ExpiringRuleRoutes {
         try {
             return InstancePattern.parse(n.isTextual() ? n.asText() : null).text();
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("instances", "must be " + InstancePattern.FORM);
+            throw DomainException.Malformed.field("instances", "must be " + InstancePattern.FORM);
         }
     }
 
@@ -73,7 +73,7 @@ final class ExpiringRuleRoutes {
             return null;
         }
         if (!n.isTextual() || !form.matcher(n.asText()).matches()) {
-            throw ApiException.badRequest(field, "must be " + expected);
+            throw DomainException.Malformed.field(field, "must be " + expected);
         }
         return n.asText();
     }
@@ -81,7 +81,7 @@ final class ExpiringRuleRoutes {
     /** A comment of at most 1000 characters. */
     static String checkedComment(String comment) {
         if (comment.length() > 1000) {
-            throw ApiException.badRequest("comment", "at most 1000 characters");
+            throw DomainException.Malformed.field("comment", "at most 1000 characters");
         }
         return comment;
     }
@@ -89,7 +89,7 @@ final class ExpiringRuleRoutes {
     /** 400 on {@code field} unless {@code endsAtMs} is after now and within {@link #LONGEST}. */
     static void endsWithinLongest(long endsAtMs, long nowMs, String field, String noun) {
         if (endsAtMs <= nowMs || endsAtMs - nowMs > LONGEST.toMillis()) {
-            throw ApiException.badRequest(field, "a " + noun + " must end in the future, within 366 days");
+            throw DomainException.Malformed.field(field, "a " + noun + " must end in the future, within 366 days");
         }
     }
 }

@@ -5,8 +5,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.HttpSettings;
+import io.scalemanager.core.web.QueryParams;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
@@ -55,12 +56,11 @@ public final class ManagerRoutes implements Routes {
     }
 
     private void actions(Context ctx) {
-        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
-        Optional<ActionStatus> status = Optional.ofNullable(ctx.queryParam("status")).filter(s -> !s.isEmpty())
-                .map(s -> ActionStatus.parse(s).orElseThrow(() -> ApiException.badRequest("status",
-                        "must be one of " + ActionStatus.wireNames() + "; got '" + s + "'")));
-        ctx.json(new ActionList(actionLog.list(instance, status, limit(ctx, 100)).stream().map(ActionView::of)
-                .toList()));
+        QueryParams params = new QueryParams(ctx);
+        Optional<ActionStatus> status = params.choice("status", ActionStatus::parse,
+                "one of " + ActionStatus.wireNames());
+        ctx.json(new ActionList(actionLog.list(params.text("instance"), status, limit(params, 100)).stream()
+                .map(ActionView::of).toList()));
     }
 
     /**
@@ -72,12 +72,13 @@ public final class ManagerRoutes implements Routes {
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("id", "must be an action id (a number), got '" + ctx.pathParam("id") + "'");
+            throw DomainException.Malformed.field("id", "must be an action id (a number), got '"
+                    + ctx.pathParam("id") + "'");
         }
-        Action a = actionLog.get(id).orElseThrow(() -> ApiException.notFound("no action " + id));
+        Action a = actionLog.get(id).orElseThrow(() -> new DomainException.NotFound("no action " + id));
         if (finisher.orElseThrow().released(a, "released by an operator at "
                 + java.time.Instant.now()).isEmpty()) {
-            throw new ApiException(409, "action " + id + " is " + a.status().wireName()
+            throw new DomainException.Conflict("action " + id + " is " + a.status().wireName()
                     + (a.finishedAtMs() != null ? " and already ended" : "") + "; only an action awaiting its size "
                     + "(verifying, unverified, needs_restart) can be released");
         }
@@ -125,38 +126,25 @@ public final class ManagerRoutes implements Routes {
     }
 
     private void alerts(Context ctx) {
-        Optional<String> instance = Optional.ofNullable(ctx.queryParam("instance")).filter(s -> !s.isEmpty());
-        ctx.json(new AlertList(alertLog.list(instance, limit(ctx, 100)).stream().map(AlertView::of).toList()));
+        QueryParams params = new QueryParams(ctx);
+        ctx.json(new AlertList(alertLog.list(params.text("instance"), limit(params, 100)).stream()
+                .map(AlertView::of).toList()));
     }
 
     private void instances(Context ctx) {
-        String scope = Optional.ofNullable(ctx.queryParam("scope")).orElse("fleet");
-        if (!scope.equals("fleet") && !scope.equals("local")) {
-            throw ApiException.badRequest("scope", "must be 'fleet' (every manager's instances) or 'local' "
-                    + "(this manager's), got '" + scope + "'");
-        }
-        int limit = limit(ctx, 1000);
+        QueryParams params = new QueryParams(ctx);
+        boolean wholeFleet = params.choice("scope", QueryParams.oneOf("fleet", "local"),
+                "'fleet' (every manager's instances) or 'local' (this manager's)").orElse("fleet").equals("fleet");
+        int limit = limit(params, 1000);
         try {
-            ctx.json(fleet.list(ctx.queryParam("after"), limit, scope.equals("fleet")));
+            ctx.json(fleet.list(ctx.queryParam("after"), limit, wholeFleet));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(503, "interrupted while listing the fleet");
+            throw new DomainException.Unavailable("interrupted while listing the fleet");
         }
     }
 
-    private static int limit(Context ctx, int defaultLimit) {
-        String text = ctx.queryParam("limit");
-        if (text == null || text.isEmpty()) {
-            return defaultLimit;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1 && n <= MAX_LIMIT) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest("limit", "must be a whole number from 1 to " + MAX_LIMIT + ", got '" + text + "'");
+    private static int limit(QueryParams params, int defaultLimit) {
+        return params.whole("limit", defaultLimit, 1, MAX_LIMIT);
     }
 }

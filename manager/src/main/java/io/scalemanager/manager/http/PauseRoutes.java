@@ -6,7 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
@@ -46,14 +46,14 @@ public final class PauseRoutes implements Routes {
         String instances = ExpiringRuleRoutes.glob(body);
         String rule = ExpiringRuleRoutes.text(body, "rule", RULE, "a rule name, or \"*\" for every rule");
         if (instances == null) {
-            throw ApiException.badRequest("instances", "is required: a glob on instance ids like \"web-*\"");
+            throw DomainException.Malformed.field("instances", "is required: a glob on instance ids like \"web-*\"");
         }
         if (rule == null) {
-            throw ApiException.badRequest("rule", "is required: a rule name, or \"*\" for every rule");
+            throw DomainException.Malformed.field("rule", "is required: a rule name, or \"*\" for every rule");
         }
         JsonNode commentNode = body.get("comment");
         if (commentNode != null && !commentNode.isNull() && !commentNode.isTextual()) {
-            throw ApiException.badRequest("comment", "must be text");
+            throw DomainException.Malformed.field("comment", "must be text");
         }
         String comment = ExpiringRuleRoutes.checkedComment(
                 commentNode == null || commentNode.isNull() ? "" : commentNode.asText());
@@ -63,21 +63,21 @@ public final class PauseRoutes implements Routes {
         if (body.hasNonNull("until")) {
             field = "until";
             if (!body.get("until").isNumber()) {
-                throw ApiException.badRequest("until", "must be epoch seconds");
+                throw DomainException.Malformed.field("until", "must be epoch seconds");
             }
             until = EpochSeconds.toMillis(body.get("until").asDouble());
         } else if (body.hasNonNull("duration")) {
             field = "duration";
             if (!body.get("duration").isTextual()) {
-                throw ApiException.badRequest("duration", "must be text like \"2h\"");
+                throw DomainException.Malformed.field("duration", "must be text like \"2h\"");
             }
             try {
                 until = now + DurationText.parse(body.get("duration").asText()).toMillis();
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("duration", e.getMessage());
+                throw DomainException.Malformed.field("duration", e.getMessage());
             }
         } else {
-            throw ApiException.badRequest("duration", "give 'duration' (like \"2h\") or 'until' (epoch seconds)");
+            throw DomainException.Malformed.field("duration", "give 'duration' (like \"2h\") or 'until' (epoch seconds)");
         }
         ExpiringRuleRoutes.endsWithinLongest(until, now, field, "pause");
         String who = ApiServer.caller(ctx).map(c -> c.name()).orElse("anonymous");

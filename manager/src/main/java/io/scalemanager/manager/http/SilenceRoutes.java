@@ -6,7 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.scalemanager.core.time.DurationText;
 import io.scalemanager.core.time.EpochSeconds;
-import io.scalemanager.core.web.ApiException;
+import io.scalemanager.core.problem.DomainException;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.core.web.Routes;
 import io.scalemanager.manager.alert.Silence;
@@ -52,17 +52,17 @@ public final class SilenceRoutes implements Routes {
         long endsAt;
         if (body.hasNonNull("ends_at")) {
             if (!body.get("ends_at").isNumber()) {
-                throw ApiException.badRequest("ends_at", "must be epoch seconds");
+                throw DomainException.Malformed.field("ends_at", "must be epoch seconds");
             }
             endsAt = EpochSeconds.toMillis(body.get("ends_at").asDouble());
         } else if (body.path("duration").isTextual()) {
             try {
                 endsAt = now + DurationText.parse(body.get("duration").asText()).toMillis();
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("duration", e.getMessage());
+                throw DomainException.Malformed.field("duration", e.getMessage());
             }
         } else {
-            throw ApiException.badRequest("duration", "give 'duration' (like \"2h\") or 'ends_at' (epoch seconds)");
+            throw DomainException.Malformed.field("duration", "give 'duration' (like \"2h\") or 'ends_at' (epoch seconds)");
         }
         ExpiringRuleRoutes.endsWithinLongest(endsAt, now, "duration", "silence");
         Silence s = silences.create(instances == null ? "*" : instances, rule, kind, comment, endsAt);
