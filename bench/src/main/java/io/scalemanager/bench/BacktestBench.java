@@ -11,6 +11,7 @@ import io.scalemanager.manager.backtest.BacktestReport;
 import io.scalemanager.manager.backtest.BacktestSettings;
 import io.scalemanager.manager.backtest.Backtester;
 import io.scalemanager.manager.backtest.RuleSummary;
+import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetParser;
 
@@ -80,9 +81,9 @@ public final class BacktestBench {
             long toMs = T0 + rounds * 10_000 + 1;
             Ruleset ruleset = RulesetParser.parse(RULES, "backtest-bench-rules.yaml");
             Backtester backtester = new Backtester(new EventLogReplay(db.dataSource())::replay,
-                    new ActionLog(db.dataSource(), Clock.systemUTC()),
+                    new ActionLog(db.dataSource(), Clock.systemUTC()), new Pauses(db.dataSource(), Clock.systemUTC()),
                     new BacktestSettings(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5),
-                            new Size(2, 4096, 50)));
+                            new Size(2, 4096, 50), false));
             EventLogReplay reader = new EventLogReplay(db.dataSource());
             System.out.printf("=== Backtest of %,d events (%d VMs x %d types every 10 s), H2 file, %d cores ===%n",
                     events, VMS, TYPES.length, Runtime.getRuntime().availableProcessors());

@@ -9,12 +9,12 @@ import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.alert.RuleAlertThrottle;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Circumstances;
+import io.scalemanager.manager.decide.ShadowCooldowns;
 import io.scalemanager.manager.pause.Pause;
 import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Rule;
 
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The manager's answers to the {@link io.scalemanager.manager.decide.Decider}: pauses from {@link Pauses}, locks
@@ -22,16 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * throttles, and the shadow cooldowns of dry runs, which live only here: a dry run takes no lock.
  */
 final class LiveCircumstances implements Circumstances {
-    private record Shadow(String rule, long untilMs) {
-    }
-
     private final CurrentRuleset rulesets;
     private final ActionLocks locks;
     private final Pauses pauses;
     private final RuleAlertThrottle alertThrottle;
     private final RuleAlertThrottle dryAlertThrottle;
     private final boolean dryRun;
-    private final ConcurrentHashMap<String, Shadow> shadows = new ConcurrentHashMap<>();
+    private final ShadowCooldowns shadows = new ShadowCooldowns();
 
     LiveCircumstances(CurrentRuleset rulesets, ActionLocks locks, Pauses pauses, RuleAlertThrottle alertThrottle,
                       RuleAlertThrottle dryAlertThrottle, boolean dryRun) {
@@ -56,18 +53,12 @@ final class LiveCircumstances implements Circumstances {
             return new Block(lock.untilMs() == Long.MAX_VALUE ? Block.Kind.RUNNING : Block.Kind.COOLDOWN,
                     lock.actionId() == 0 ? null : lock.actionId(), lock.rule(), lock.untilMs());
         }
-        if (dryRunRule) {
-            Shadow shadow = shadows.get(key(instance, component));
-            if (shadow != null && shadow.untilMs() > nowMs) {
-                return new Block(Block.Kind.SHADOW_COOLDOWN, null, shadow.rule(), shadow.untilMs());
-            }
-        }
-        return null;
+        return dryRunRule ? shadows.blockOf(instance, component, nowMs) : null;
     }
 
     /** A dry run acted as if for real: its component waits the rule's cooldown, for dry runs only. */
     void startShadowCooldown(String instance, Component component, Rule rule, long untilMs) {
-        shadows.put(key(instance, component), new Shadow(rule.name(), untilMs));
+        shadows.start(instance, component, rule, untilMs);
     }
 
     @Override
@@ -89,9 +80,5 @@ final class LiveCircumstances implements Circumstances {
     @Override
     public boolean dryRun(Rule rule) {
         return dryRun || rule.dryRun();
-    }
-
-    private static String key(String instance, Component component) {
-        return instance + '\u0000' + component.wireName();
     }
 }

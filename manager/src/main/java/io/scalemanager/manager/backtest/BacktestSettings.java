@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param verifyTimeout manager.verify_timeout: the longest a simulated action of a rule without its own
  *                      {@code verify_timeout} waits for its new size to show
  * @param defaultSize   the size of an instance nothing else tells (the simulator's default)
+ * @param dryRun        manager.dry_run: every rule runs dry, recording what it would do
  */
-public record BacktestSettings(Duration maxEventAge, Duration maxGap, Duration verifyTimeout, Size defaultSize) {
+public record BacktestSettings(Duration maxEventAge, Duration maxGap, Duration verifyTimeout, Size defaultSize,
+                               boolean dryRun) {
 }

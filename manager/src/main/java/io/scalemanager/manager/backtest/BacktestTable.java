@@ -14,21 +14,24 @@ public final class BacktestTable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
     private static final String[] HEADER = {"rule", "fired", "instances", "up", "down", "flaps", "at_limit",
-            "alerts"};
+            "alerts", "would_fire"};
 
     private BacktestTable() {
     }
 
     public static String format(BacktestReport report) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%,d events from %s to %s; %,d would-be %s%n", report.events(),
+        long dry = report.actions().stream().filter(SimulatedAction::dryRun).count();
+        long acted = report.actions().size() - dry;
+        out.append(String.format(Locale.ROOT, "%,d events from %s to %s; %,d would-be %s%s%n", report.events(),
                 TIME.format(Instant.ofEpochMilli(report.fromMs())), TIME.format(Instant.ofEpochMilli(report.toMs())),
-                report.actions().size(), report.actions().size() == 1 ? "action" : "actions"));
+                acted, acted == 1 ? "action" : "actions", dry == 0 ? "" : String.format(Locale.ROOT,
+                        ", and %,d dry-run %s (would_fire)", dry, dry == 1 ? "resize" : "resizes")));
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (RuleSummary r : report.rules()) {
             rows.add(new String[] {r.rule(), n(r.fired()), n(r.instances()), n(r.up()), n(r.down()), n(r.flaps()),
-                    n(r.atLimit()), n(r.alerts())});
+                    n(r.atLimit()), n(r.alerts()), n(r.wouldFire())});
         }
         int[] width = new int[HEADER.length];
         for (String[] row : rows) {

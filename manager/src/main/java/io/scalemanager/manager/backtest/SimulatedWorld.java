@@ -10,7 +10,9 @@ import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Circumstances;
+import io.scalemanager.manager.decide.ShadowCooldowns;
 import io.scalemanager.manager.pause.Pause;
+import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.rules.Budget;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.verify.SizeReports;
@@ -28,7 +30,9 @@ import java.util.Map;
  * one does, until the instance's own reports show its new size (at most its rule's {@code verify_timeout},
  * else manager.verify_timeout); an instance that does not report the component's size finishes it at once.
  * Sizes start from what was recorded: the ActionLog's latest size before the range when the instance's reports
- * agree with it, else the reported size, else the default. Not thread-safe: one replay owns it.
+ * agree with it, else the reported size, else the default. Pauses are those recorded in force during the range,
+ * each from its creation to its end; dry runs wait their shadow cooldowns as the manager's do. Not thread-safe:
+ * one replay owns it.
  */
 final class SimulatedWorld implements Circumstances {
     private static final Component[] COMPONENTS = Component.values();
@@ -80,15 +84,25 @@ final class SimulatedWorld implements Circumstances {
     private final Duration verifyTimeout;
     private final Size defaultSize;
     private final int ruleCount;
+    private final List<Pause> pauses;
+    private final boolean dryRun;
+    private final ShadowCooldowns shadows = new ShadowCooldowns();
     private final Map<String, Instance> instances = new HashMap<>();
     private final Map<String, BudgetState> budgets = new HashMap<>();
     private long nextActionId = 1;
 
-    SimulatedWorld(Limits limits, Duration verifyTimeout, Size defaultSize, int ruleCount) {
+    /**
+     * @param pauses the pauses in force at some moment of the range
+     * @param dryRun manager.dry_run: every rule runs dry
+     */
+    SimulatedWorld(Limits limits, Duration verifyTimeout, Size defaultSize, int ruleCount, List<Pause> pauses,
+                   boolean dryRun) {
         this.limits = limits;
         this.verifyTimeout = verifyTimeout;
         this.defaultSize = defaultSize;
         this.ruleCount = ruleCount;
+        this.pauses = List.copyOf(pauses);
+        this.dryRun = dryRun;
     }
 
     Instance instance(String id) {
@@ -166,18 +180,51 @@ final class SimulatedWorld implements Circumstances {
         };
     }
 
-    /** Starts a simulated action: the lock is taken, the size changes, and it runs until its size shows. */
+    /** Starts a simulated action of a rule: the lock is taken, the size changes, and it runs until its size shows. */
     SimulatedAction start(String id, Rule rule, ResizePlan.Resize plan, List<Budget> actionBudgets, long nowMs) {
+        return start(id, rule.name(), plan, rule.cooldown().toMillis(),
+                rule.checks().verifyTimeoutOr(verifyTimeout).toMillis(), actionBudgets, nowMs);
+    }
+
+    /**
+     * Starts a simulated action (of a rule or a schedule): the lock is taken, the size changes, and it runs until
+     * its size shows, at most {@code verifyMs}.
+     */
+    SimulatedAction start(String id, String rule, ResizePlan.Resize plan, long cooldownMs, long verifyMs,
+                          List<Budget> actionBudgets, long nowMs) {
         Instance inst = instance(id);
         int c = plan.component().ordinal();
-        Lock lock = new Lock();
-        lock.actionId = nextActionId++;
-        lock.rule = rule.name();
+        Lock lock = take(inst, c, rule, cooldownMs, actionBudgets, nowMs);
         lock.fromValue = plan.from();
         lock.toValue = plan.to();
-        lock.cooldownMs = rule.cooldown().toMillis();
+        lock.runningUntilMs = nowMs + verifyMs;
+        inst.simulated[c] = plan.to();
+        if (Double.isNaN(inst.reported[c])) {
+            // No reports of this size to wait for: the provider's reading confirms it, at once here.
+            finish(inst, lock, nowMs);
+        }
+        return new SimulatedAction(nowMs, id, rule, plan.component(), plan.from(), plan.to(), false);
+    }
+
+    /**
+     * A schedule's action that finds its size already set: it took the lock and counted in the budgets, and ends
+     * at once, its cooldown starting (as the command executor fails a live one that finds nothing to change).
+     */
+    void startUnchanged(String id, String rule, Component component, long cooldownMs, List<Budget> actionBudgets,
+                        long nowMs) {
+        Instance inst = instance(id);
+        finish(inst, take(inst, component.ordinal(), rule, cooldownMs, actionBudgets, nowMs), nowMs);
+    }
+
+    private Lock take(Instance inst, int c, String rule, long cooldownMs, List<Budget> actionBudgets, long nowMs) {
+        Lock lock = new Lock();
+        lock.actionId = nextActionId++;
+        lock.rule = rule;
+        lock.fromValue = -1;
+        lock.toValue = -1;
+        lock.cooldownMs = cooldownMs;
         lock.running = true;
-        lock.runningUntilMs = nowMs + rule.checks().verifyTimeoutOr(verifyTimeout).toMillis();
+        lock.runningUntilMs = nowMs;
         lock.budgets = actionBudgets;
         Lock before = inst.locks[c];
         if (before != null) {
@@ -186,17 +233,21 @@ final class SimulatedWorld implements Circumstances {
         }
         inst.locks[c] = lock;
         inst.running++;
-        inst.simulated[c] = plan.to();
         for (Budget b : actionBudgets) {
             BudgetState s = budgets.computeIfAbsent(b.key(), k -> new BudgetState());
             s.startedMs.addLast(nowMs);
             s.running++;
         }
-        if (Double.isNaN(inst.reported[c])) {
-            // No reports of this size to wait for: the provider's reading confirms it, at once here.
-            finish(inst, lock, nowMs);
-        }
-        return new SimulatedAction(nowMs, id, rule.name(), plan.component(), plan.from(), plan.to());
+        return lock;
+    }
+
+    /**
+     * A dry run of a resize rule would have acted: the component waits the rule's cooldown for dry runs (the
+     * manager's shadow cooldown); nothing else changes.
+     */
+    SimulatedAction startDry(String id, Rule rule, ResizePlan.Resize plan, long nowMs) {
+        shadows.start(id, plan.component(), rule, nowMs + rule.cooldown().toMillis());
+        return new SimulatedAction(nowMs, id, rule.name(), plan.component(), plan.from(), plan.to(), true);
     }
 
     private void finish(Instance inst, Lock lock, long atMs) {
@@ -258,22 +309,25 @@ final class SimulatedWorld implements Circumstances {
 
     @Override
     public Pause pauseOf(String instance, Rule rule, long nowMs) {
-        return null; // pauses are an operator's, not the ruleset's: a backtest shows what the rules do
+        return pauses.isEmpty() ? null : Pauses.covering(pauses, instance, rule, nowMs);
     }
 
     @Override
-    public Block blockOf(String id, Change change, boolean dryRun, long nowMs) {
+    public Block blockOf(String id, Change change, boolean dryRunRule, long nowMs) {
         Instance inst = instances.get(id);
         Lock lock = inst == null ? null : inst.locks[change.component().ordinal()];
-        if (lock == null) {
-            return null;
+        if (lock != null) {
+            if (lock.running) {
+                return new Block(Block.Kind.RUNNING, lock.actionId, lock.rule, Long.MAX_VALUE);
+            }
+            long until = Direction.of(change) == Direction.UP ? lock.blockedUntilMs
+                    : Math.max(lock.blockedUntilMs, lock.downBlockedUntilMs);
+            if (until > nowMs) {
+                return new Block(Block.Kind.COOLDOWN, lock.actionId, lock.rule, until);
+            }
         }
-        if (lock.running) {
-            return new Block(Block.Kind.RUNNING, lock.actionId, lock.rule, Long.MAX_VALUE);
-        }
-        long until = Direction.of(change) == Direction.UP ? lock.blockedUntilMs
-                : Math.max(lock.blockedUntilMs, lock.downBlockedUntilMs);
-        return until > nowMs ? new Block(Block.Kind.COOLDOWN, lock.actionId, lock.rule, until) : null;
+        // As the manager: a lock first, then, for a dry run only, its shadow cooldown.
+        return dryRunRule ? shadows.blockOf(id, change.component(), nowMs) : null;
     }
 
     @Override
@@ -312,6 +366,6 @@ final class SimulatedWorld implements Circumstances {
 
     @Override
     public boolean dryRun(Rule rule) {
-        return false; // a backtest is a dry run as a whole: every rule acts in it, dry_run or not
+        return dryRun || rule.dryRun();
     }
 }

@@ -11,8 +11,12 @@ public record Pause(long id, InstancePattern instances, String rule, long untilM
 
     public static final String EVERY_RULE = "*";
 
-    /** Whether it pauses this rule on this instance at nowMs. */
+    /**
+     * Whether it pauses this rule on this instance at nowMs: from its creation until its end (a backtest replays
+     * pauses of the past, so a pause created later is not yet in force).
+     */
     public boolean covers(String instance, String ruleName, long nowMs) {
-        return untilMs > nowMs && (rule.equals(EVERY_RULE) || rule.equals(ruleName)) && instances.matches(instance);
+        return untilMs > nowMs && createdAtMs <= nowMs && (rule.equals(EVERY_RULE) || rule.equals(ruleName))
+                && instances.matches(instance);
     }
 }

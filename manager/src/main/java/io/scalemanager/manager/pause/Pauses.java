@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Pauses in table {@code rule_pause}, shared by every manager on the database. Each manager keeps the pauses not
  * yet ended in memory and reads them again every {@code refresh}, so a pause made through one manager holds on
  * all of them within that time (at once on the manager that made it), and the per-event question "is this rule
- * paused here?" costs no database round trip. A pause ends by itself at its {@code until}.
+ * paused here?" costs no database round trip. A pause ends by itself at its {@code until}; deleting one ends it
+ * at once (its row stays, with its {@code until} set to the moment of the deletion), so the table keeps when each
+ * pause was in force and a backtest replays them.
  */
 public final class Pauses implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pauses.class);
@@ -59,7 +61,11 @@ public final class Pauses implements AutoCloseable {
 
     /** The pause covering the rule on the instance at nowMs (the one ending last), or null. */
     public Pause covering(String instance, Rule rule, long nowMs) {
-        List<Pause> known = active;
+        return covering(active, instance, rule, nowMs);
+    }
+
+    /** Of {@code known}, the pause covering the rule on the instance at nowMs (the one ending last), or null. */
+    public static Pause covering(List<Pause> known, String instance, Rule rule, long nowMs) {
         Pause found = null;
         for (int i = 0; i < known.size(); i++) {
             Pause p = known.get(i);
@@ -95,12 +101,18 @@ public final class Pauses implements AutoCloseable {
         return created;
     }
 
-    /** True when a pause was there to delete. */
+    /**
+     * Ends the pause now; true when a pause that had not ended was there. The row is kept with its new end, so the
+     * table still tells when the pause was in force.
+     */
     public boolean delete(long id) {
+        long now = clock.millis();
         boolean deleted;
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM rule_pause WHERE id = ?")) {
-            ps.setLong(1, id);
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE rule_pause SET until_ms = ? WHERE id = ? AND until_ms > ?")) {
+            ps.setLong(1, now);
+            ps.setLong(2, id);
+            ps.setLong(3, now);
             deleted = ps.executeUpdate() > 0;
         } catch (SQLException e) {
             throw new DatabaseException("cannot delete the pause: " + e.getMessage(), e);
@@ -111,12 +123,25 @@ public final class Pauses implements AutoCloseable {
 
     /** The pauses that have not ended, oldest first, read from the database. */
     public List<Pause> list() {
-        long now = clock.millis();
+        return read(Long.MAX_VALUE, clock.millis());
+    }
+
+    /**
+     * Every pause in force at some moment of [fromMs, toMs), ended ones included (expired, or deleted, which ends
+     * a pause at the moment of its deletion), oldest first: what a backtest of that range replays.
+     */
+    public List<Pause> during(long fromMs, long toMs) {
+        return read(toMs, fromMs);
+    }
+
+    /** The pauses created before {@code createdBeforeMs} and ending after {@code endingAfterMs}. */
+    private List<Pause> read(long createdBeforeMs, long endingAfterMs) {
         List<Pause> list = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id, instances, rule, until_ms, note, created_at, created_by FROM rule_pause "
-                        + "WHERE until_ms > ? ORDER BY id")) {
-            ps.setLong(1, now);
+                        + "WHERE until_ms > ? AND created_at < ? ORDER BY id")) {
+            ps.setLong(1, endingAfterMs);
+            ps.setLong(2, createdBeforeMs);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     list.add(new Pause(rs.getLong(1), InstancePattern.parse(rs.getString(2)), rs.getString(3),

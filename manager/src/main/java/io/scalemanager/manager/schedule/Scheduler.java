@@ -16,13 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,19 +30,21 @@ import java.util.function.Supplier;
  * the ActionLog like a rule's action (its lock, cooldowns and limits apply). The action's trigger is the
  * occurrence itself (event sequence = occurrence in epoch ms × 8 + component), so the ActionLog's unique key
  * makes it happen once per occurrence across managers and restarts. A start refused by a lock is tried again on
- * the next tick until the catch-up ends; an occurrence older than that is skipped and logged.
+ * the next tick until the catch-up ends; an occurrence older than that is skipped and logged. What to start when
+ * is decided by {@link ScheduleTicks}, which a backtest runs too.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+    /** How often the manager ticks; a backtest ticks as often in replayed time. */
+    public static final Duration TICK = Duration.ofSeconds(10);
 
     private final Supplier<List<Schedule>> schedules;
     private final Supplier<Collection<String>> instances;
     private final ActionLog actionLog;
     private final Consumer<Action> execute;
     private final Clock clock;
-    /** (schedule, occurrence, instance, component) already started or found done; forgotten with the occurrence. */
-    private final Set<String> done = ConcurrentHashMap.newKeySet();
-    private final Set<String> skipped = ConcurrentHashMap.newKeySet();
+    private final ScheduleTicks ticks = new ScheduleTicks();
+    private final ScheduleStarts starts = new LiveStarts();
     private ScheduledExecutorService timer;
 
     /**
@@ -84,63 +81,37 @@ public final class Scheduler implements AutoCloseable {
 
     /** One pass over the schedules as of the clock's now; returns how many actions it started. */
     public int tick() {
-        Instant now = clock.instant();
-        int started = 0;
-        Set<String> current = ConcurrentHashMap.newKeySet();
-        for (Schedule s : schedules.get()) {
-            Instant occurrence = s.at().latestAtOrBefore(now);
-            if (occurrence == null) {
-                continue;
-            }
-            String occurrenceKey = s.name() + '\u0000' + occurrence.toEpochMilli();
-            current.add(occurrenceKey);
-            if (Duration.between(occurrence, now).compareTo(s.catchUp()) > 0) {
-                if (skipped.add(occurrenceKey)) {
-                    log.info("Schedule {}: the occurrence at {} is more than catch_up {} ago; skipped where it has not"
-                            + " run", s.name(), occurrence, s.catchUp());
-                }
-                continue;
-            }
-            started += carryOut(s, occurrence, occurrenceKey);
-        }
-        // What is remembered of occurrences that are no longer the latest is no longer needed.
-        done.removeIf(k -> !current.contains(k.substring(0, k.indexOf('\u0001'))));
-        skipped.retainAll(current);
-        return started;
+        return ticks.tick(clock.instant(), schedules.get(), instances.get(), starts);
     }
 
-    private int carryOut(Schedule s, Instant occurrence, String occurrenceKey) {
-        int started = 0;
-        Map<Component, Long> sizes = new TreeMap<>(s.set());
-        for (String instance : new ArrayList<>(instances.get())) {
-            if (!s.instances().matches(instance)) {
-                continue;
+    /** The live side of a start: the ActionLog's unique key makes an occurrence happen once across managers. */
+    private final class LiveStarts implements ScheduleStarts {
+        @Override
+        public Result start(Schedule s, Instant occurrence, String instance, Component component, long size) {
+            long at = occurrence.toEpochMilli();
+            Event trigger = new Event(at * 8 + component.ordinal(), new State(instance, "schedule", size, at));
+            StartResult result = actionLog.start(new NewAction(s.name(), new Change(component, ChangeMode.ABS, size),
+                    s.reason() + " (" + s.at().time() + " " + s.at().zone() + ")", s.cooldown(), trigger));
+            if (result instanceof StartResult.Started st) {
+                log.info("{}: {} {} → {} ({})", instance, s.reason(), component, size, occurrence);
+                execute.accept(st.action());
+                return Result.STARTED;
             }
-            for (Map.Entry<Component, Long> size : sizes.entrySet()) {
-                String key = occurrenceKey + '\u0001' + instance + '\u0000' + size.getKey().wireName();
-                if (done.contains(key)) {
-                    continue;
-                }
-                long at = occurrence.toEpochMilli();
-                Event trigger = new Event(at * 8 + size.getKey().ordinal(),
-                        new State(instance, "schedule", size.getValue(), at));
-                StartResult result = actionLog.start(new NewAction(s.name(), new Change(size.getKey(), ChangeMode.ABS,
-                        size.getValue()), s.reason() + " (" + s.at().time() + " " + s.at().zone() + ")", s.cooldown(),
-                        trigger));
-                if (result instanceof StartResult.Started st) {
-                    done.add(key);
-                    started++;
-                    log.info("{}: {} {} → {} ({})", instance, s.reason(), size.getKey(), size.getValue(), occurrence);
-                    execute.accept(st.action());
-                } else if (result instanceof StartResult.AlreadyDecided) {
-                    done.add(key); // another manager, or this one before a restart, carried it out
-                } else if (result instanceof StartResult.Blocked blocked) {
-                    log.debug("{}: {} waits for the lock of {} until {}", instance, s.reason(), size.getKey(),
-                            blocked.untilMs());
-                }
+            if (result instanceof StartResult.Blocked blocked) {
+                log.debug("{}: {} waits for the lock of {} until {}", instance, s.reason(), component,
+                        blocked.untilMs());
+                return Result.BLOCKED;
             }
+            // AlreadyDecided: another manager, or this one before a restart, carried it out. A schedule names
+            // no budgets, so it is never over one.
+            return Result.ALREADY_DONE;
         }
-        return started;
+
+        @Override
+        public void skipped(Schedule s, Instant occurrence) {
+            log.info("Schedule {}: the occurrence at {} is more than catch_up {} ago; skipped where it has not run",
+                    s.name(), occurrence, s.catchUp());
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.scalemanager.history.jdbc.EventLogReplay;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.backtest.BacktestSettings;
 import io.scalemanager.manager.backtest.Backtester;
+import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.server.config.Settings;
 
@@ -31,12 +32,12 @@ public final class BacktestProcess implements AutoCloseable {
     public static BacktestSettings settings(Settings settings) {
         return new BacktestSettings(settings.duration(ConfigKeys.MANAGER_MAX_EVENT_AGE),
                 settings.duration(ConfigKeys.MANAGER_MAX_GAP), settings.duration(ConfigKeys.MANAGER_VERIFY_TIMEOUT),
-                ServerSettings.simulator(settings).defaultSize());
+                ServerSettings.simulator(settings).defaultSize(), settings.bool(ConfigKeys.MANAGER_DRY_RUN));
     }
 
     static Backtester backtester(Database db, BacktestSettings settings) {
         return new Backtester(new EventLogReplay(db.dataSource())::replay, new ActionLog(db.dataSource(),
-                Clock.systemUTC()), settings);
+                Clock.systemUTC()), new Pauses(db.dataSource(), Clock.systemUTC()), settings);
     }
 
     /**

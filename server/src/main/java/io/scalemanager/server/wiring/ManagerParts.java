@@ -83,7 +83,7 @@ final class ManagerParts {
     private static final Duration ROSTER_INTERVAL = Duration.ofSeconds(5);
     /** How often schedules are looked at: an occurrence runs within this of its moment. */
     static final Duration VERIFY_INTERVAL = Duration.ofSeconds(5);
-    static final Duration SCHEDULE_TICK = Duration.ofSeconds(10);
+    static final Duration SCHEDULE_TICK = Scheduler.TICK;
     /** Outcomes gather this long before they are written as one batch. */
     private static final Duration DECISION_BATCH_INTERVAL = Duration.ofMillis(250);
     private static final int DECISION_BACKLOG = 200_000;
