@@ -17,6 +17,7 @@ import io.scalemanager.core.access.Credentials;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.core.problem.DomainException;
 import org.eclipse.jetty.http.HttpException;
 import io.scalemanager.core.tls.ServerTlsContext;
@@ -118,7 +119,7 @@ public final class ApiServer implements AutoCloseable {
             }
             throw e;
         }
-        log.info("Listening on {}://{}:{}", settings.scheme(), settings.host(), port());
+        log.info("Listening on {}://{}", settings.scheme(), new HostPort(settings.host(), port()));
         return this;
     }
 

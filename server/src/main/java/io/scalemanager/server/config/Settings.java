@@ -1,5 +1,6 @@
 package io.scalemanager.server.config;
 
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.time.DurationText;
 

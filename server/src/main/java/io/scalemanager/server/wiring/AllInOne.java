@@ -32,7 +32,7 @@ import io.scalemanager.manager.rules.RulesetParser;
 import io.scalemanager.queue.kafka.KafkaQueueSettings;
 import io.scalemanager.server.config.ConfigKey;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

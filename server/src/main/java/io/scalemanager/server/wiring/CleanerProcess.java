@@ -16,7 +16,7 @@ import io.scalemanager.manager.command.InstanceApiClient;
 import io.scalemanager.manager.command.StuckActions;
 import io.scalemanager.queue.embedded.OffsetStore;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.io.PrintStream;

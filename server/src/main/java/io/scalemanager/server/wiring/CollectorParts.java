@@ -15,7 +15,7 @@ import io.scalemanager.history.ingest.CommitListener;
 import io.scalemanager.history.ingest.GroupCommitWriter;
 import io.scalemanager.history.ingest.WriteUnavailableException;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.time.Clock;

@@ -11,7 +11,7 @@ import io.scalemanager.history.jdbc.JdbcEventLog;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventPublisher;
 import io.scalemanager.queue.kafka.KafkaQueueSettings;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +46,8 @@ public final class CollectorServer implements AutoCloseable {
             collector.close();
             throw e;
         }
-        log.info("ScaleManager collector {} is running on {}:{}, publishing to Kafka topic {}", options.writerId(),
-                listen.host(), collector.port(), kafka.topic());
+        log.info("ScaleManager collector {} is running on {}, publishing to Kafka topic {}", options.writerId(),
+                new HostPort(listen.host(), collector.port()), kafka.topic());
         return collector;
     }
 

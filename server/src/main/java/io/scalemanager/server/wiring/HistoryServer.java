@@ -6,7 +6,7 @@ import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.history.http.HistoryLimits;
 import io.scalemanager.history.http.HistoryRoutes;
 import io.scalemanager.history.jdbc.JdbcEventLog;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +38,7 @@ public final class HistoryServer implements AutoCloseable {
                     .add(new HistoryRoutes(new JdbcEventLog(db.dataSource()), Clock.systemUTC(), limits))
                     .addReadinessCheck(ServerSettings.readiness("database", db::isAvailable))
                     .start();
-            log.info("ScaleManager history is running on {}:{}", listen.host(), server.port());
+            log.info("ScaleManager history is running on {}", new HostPort(listen.host(), server.port()));
             return new HistoryServer(db, server);
         } catch (RuntimeException e) {
             db.close();

@@ -17,7 +17,7 @@ import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +76,7 @@ public final class InstanceApiServer implements AutoCloseable {
             app.close();
             throw e;
         }
-        log.info("ScaleManager instance API is running on {}:{}", listen.host(), app.port());
+        log.info("ScaleManager instance API is running on {}", new HostPort(listen.host(), app.port()));
         return app;
     }
 

@@ -1,6 +1,6 @@
 package io.scalemanager.server.wiring;
 
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 
 import java.io.IOException;
 import java.net.BindException;
@@ -45,7 +45,7 @@ final class ListenCheck {
         }
         if (why.contains("ermission denied")) {
             return "cannot listen on " + listen + ": ports below 1024 need root or CAP_NET_BIND_SERVICE. "
-                    + "Choose a port from 1024 up, like --listen " + listen.host() + ":8080";
+                    + "Choose a port from 1024 up, like --listen " + new HostPort(listen.host(), 8080);
         }
         if (why.contains("assign requested address")) {
             return "cannot listen on " + listen + ": " + listen.host() + " is not an address of this machine. "

@@ -55,7 +55,7 @@ import io.scalemanager.manager.schedule.Scheduler;
 import io.scalemanager.manager.verify.ResizeVerifier;
 import io.scalemanager.queue.ReplaySource;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.net.InetAddress;

@@ -13,7 +13,7 @@ import io.scalemanager.manager.rules.RulesetException;
 import io.scalemanager.queue.kafka.InstancePartitioner;
 import io.scalemanager.queue.kafka.KafkaEventConsumer;
 import io.scalemanager.queue.kafka.KafkaQueueSettings;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +62,8 @@ public final class ManagerServer implements AutoCloseable {
             manager.close();
             throw e;
         }
-        log.info("ScaleManager manager is running on {}:{}, in Kafka group {} on topic {}, {} rules loaded",
-                listen.host(), manager.port(), kafka.consumerGroup(), kafka.topic(),
+        log.info("ScaleManager manager is running on {}, in Kafka group {} on topic {}, {} rules loaded",
+                new HostPort(listen.host(), manager.port()), kafka.consumerGroup(), kafka.topic(),
                 ruleset.ruleset().rules().size());
         return manager;
     }

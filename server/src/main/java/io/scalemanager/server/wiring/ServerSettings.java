@@ -27,7 +27,7 @@ import io.scalemanager.history.http.HistoryLimits;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.server.config.ConfigKey;
 import io.scalemanager.server.config.ConfigKeys;
-import io.scalemanager.server.config.HostPort;
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
 
 import java.util.Optional;

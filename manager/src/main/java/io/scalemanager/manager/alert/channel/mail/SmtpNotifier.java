@@ -1,5 +1,6 @@
 package io.scalemanager.manager.alert.channel.mail;
 
+import io.scalemanager.core.net.HostPort;
 import io.scalemanager.manager.alert.channel.DeliveryException;
 import io.scalemanager.manager.alert.channel.Notification;
 import io.scalemanager.manager.alert.channel.Notifier;
@@ -92,7 +93,7 @@ public final class SmtpNotifier implements Notifier {
                 t.sendMessage(m, m.getAllRecipients());
             }
         } catch (MessagingException e) {
-            throw new DeliveryException("SMTP " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
+            throw new DeliveryException("SMTP " + new HostPort(settings.host(), settings.port()) + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.scalemanager.server.config;
+package io.scalemanager.core.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -9,7 +9,8 @@ import java.net.UnknownHostException;
  */
 public record HostPort(String host, int port) {
 
-    static HostPort parse(String text) {
+    /** HOST:PORT or [IPV6]:PORT; {@link IllegalArgumentException} naming the text otherwise. */
+    public static HostPort parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw new IllegalArgumentException(text);

@@ -1,4 +1,4 @@
-package io.scalemanager.server.config;
+package io.scalemanager.core.net;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
