@@ -40,19 +40,25 @@ import java.util.concurrent.CompletableFuture;
  * Prints rows/s of each archive step (rows moved, counted exactly afterwards, / wall time of the cleaner's
  * EventLog step), where that time went per kind of statement, the collector's p99 in each segment, and the
  * database server's CPU per archived row: measured from just before to just after the cleaner's run, less what
- * the ingestion cost in that time at the alone segments' CPU per state. Run:
+ * the ingestion cost in that time at the alone segments' CPU per state. While a cleaner runs, a
+ * {@link MetadataLockProbe} reads the server's process list every few milliseconds and prints how long each
+ * {@code ALTER} of the live table ran and waited for its metadata lock, and how long the collector's inserts waited
+ * behind it. Run:
  * {@code java -cp 'bench/target/lib/*:bench/target/classes' io.scalemanager.bench.PartitionBench [rows] [seconds]}
  */
 public final class PartitionBench {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
     private static final long HOUR_MS = Duration.ofHours(1).toMillis();
+    /** How often the probe reads the server's process list while a cleaner runs (not while the load is alone). */
+    private static final long PROBE_EVERY_MS = 5;
 
     private record Segment(String name, double statesPerSecond, double p99Ms, double dbCpuSeconds, long states,
                            double seconds) {
     }
 
     /** A cleaner's run, with the database server's CPU and the states accepted from its start to its end. */
-    private record Archived(Cleaner.Report report, double dbCpuSeconds, long statesMeanwhile, double seconds) {
+    private record Archived(Cleaner.Report report, double dbCpuSeconds, long statesMeanwhile, double seconds,
+                            List<MetadataLockProbe.Seen> locks) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,13 +101,13 @@ public final class PartitionBench {
                 // The JIT compiles the collector's path in the first tens of seconds: not part of any figure.
                 segment("warm-up (not counted)", app, seconds, rate);
                 Segment alone = segment("load alone", app, seconds, rate);
-                CompletableFuture<Archived> exchanging = later(cleaner(db, Duration.ofDays(25), false), seconds, db);
+                CompletableFuture<Archived> exchanging = later(cleaner(db, Duration.ofDays(25), false), seconds, db, url);
                 Segment withExchange = segment("load while a partition leaves by exchange", app, seconds, rate);
                 Archived exchange = exchanging.join();
                 long archivedRows = sum(db, "SELECT COUNT(*) FROM event_log_archive");
                 Segment aloneAgain = segment("load alone again", app, seconds, rate);
                 long minuteRowsBefore = sum(db, "SELECT COUNT(*) FROM event_log_minute");
-                CompletableFuture<Archived> folding = later(cleaner(db, Duration.ofDays(7), true), seconds, db);
+                CompletableFuture<Archived> folding = later(cleaner(db, Duration.ofDays(7), true), seconds, db, url);
                 Segment withDownsample = segment("load while a partition is downsampled and dropped", app, seconds,
                         rate);
                 Archived downsample = folding.join();
@@ -148,13 +154,15 @@ public final class PartitionBench {
         StringJoiner steps = new StringJoiner(", ");
         report.eventSteps().forEach((step, d) -> steps.add(String.format("%s %.3f s", step, d.toNanos() / 1e9)));
         System.out.printf("  where the time went: %s%n", steps);
+        System.out.printf("  the live table's metadata lock, polled every %d ms:%n", PROBE_EVERY_MS);
+        MetadataLockProbe.print(run.locks);
         System.out.printf("  database CPU from its start to its end %.3f s, less %,d states stored meanwhile = "
                         + "%.3f s = %.3f µs per archived row%n", run.dbCpuSeconds, run.statesMeanwhile, cleanerCpu,
                 exactRows == 0 ? 0 : cleanerCpu / exactRows * 1e6);
     }
 
     /** Starts the cleaner a third into the segment, so the load runs before, during and after its step. */
-    private static CompletableFuture<Archived> later(Cleaner cleaner, int seconds, Database db) {
+    private static CompletableFuture<Archived> later(Cleaner cleaner, int seconds, Database db, String url) {
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -162,17 +170,21 @@ public final class PartitionBench {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            long from = EventSequence.firstAt(System.currentTimeMillis());
-            double cpu = databaseCpuSeconds();
-            long start = System.nanoTime();
-            Cleaner.Report report = cleaner.runOnce(false, quiet);
-            double cpuUsed = databaseCpuSeconds() - cpu;
-            double took = (System.nanoTime() - start) / 1e9;
-            long to = EventSequence.firstAt(System.currentTimeMillis());
-            try {
+            try (MetadataLockProbe probe = new MetadataLockProbe(url, PROBE_EVERY_MS)) {
+                long from = EventSequence.firstAt(System.currentTimeMillis());
+                double cpu = databaseCpuSeconds();
+                long start = System.nanoTime();
+                Cleaner.Report report = cleaner.runOnce(false, quiet);
+                double cpuUsed = databaseCpuSeconds() - cpu;
+                double took = (System.nanoTime() - start) / 1e9;
+                long to = EventSequence.firstAt(System.currentTimeMillis());
+                List<MetadataLockProbe.Seen> locks = probe.stop();
                 return new Archived(report, cpuUsed, sum(db, "SELECT COUNT(*) FROM event_log WHERE seq >= " + from
-                        + " AND seq < " + to), took);
+                        + " AND seq < " + to), took, locks);
             } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
         });

@@ -91,7 +91,7 @@ public final class Cleaner implements AutoCloseable {
         // H2 has no partition exchange: it keeps the chunk walk.
         this.partitions = db.settings().vendor() == Vendor.MYSQL ? Optional.of(new PartitionArchiver(
                 db.dataSource(), settings.partitionSpan(), settings.partitionsAhead(), settings.chunkRows(), clock,
-                steps))
+                steps, registry))
                 : Optional.empty();
     }
 

@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.EventSequence;
+import io.scalemanager.core.state.State;
+import io.scalemanager.history.jdbc.JdbcEventLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +33,10 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -289,6 +295,48 @@ class PartitionedCleanerOnMariaDbTest {
         }
     }
 
+    @ParameterizedTest(name = "downsample {0}")
+    @CsvSource({"false", "true"})
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void insertsGoOnWhileOldPartitionsLeave(boolean downsample) throws Exception {
+        try (Database db = partitioned()) {
+            JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
+            AtomicBoolean cleaning = new AtomicBoolean(true);
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            Set<Long> written = ConcurrentHashMap.newKeySet();
+            // The collector's writer: batches of 500 into the newest partition, one after the other.
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                long seq = EventSequence.firstAt(now) + 1;
+                while (cleaning.get() || written.size() < 5000) {
+                    List<Event> batch = new ArrayList<>();
+                    for (int i = 0; i < 500; i++, seq += 2) {
+                        batch.add(new Event(seq, new State("web-" + (i % 7), "cpu", i % 100,
+                                EventSequence.arrivalMs(seq))));
+                    }
+                    try {
+                        eventLog.append(batch);
+                        batch.forEach(e -> written.add(e.seq()));
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }
+            });
+            Cleaner.Report report;
+            try {
+                report = cleaner(db, settings(downsample, true), DecidedEvents.NOTHING_PENDING)
+                        .runOnce(false, System.out);
+            } finally {
+                cleaning.set(false);
+            }
+            writing.get(60, TimeUnit.SECONDS);
+
+            assertThat(failures).extracting(PartitionedCleanerOnMariaDbTest::causes).isEmpty();
+            assertThat(report.eventRows()).isEqualTo(OLD);
+            kept.addAll(written);
+            assertThat(set(db, "SELECT seq FROM event_log")).isEqualTo(kept);
+        }
+    }
+
     @Test
     void dryRunNamesThePartitionsAndChangesNothing() {
         try (Database db = partitioned()) {
@@ -371,6 +419,23 @@ class PartitionedCleanerOnMariaDbTest {
         } else {
             assertThat(new HashSet<>(rows)).hasSize(rows.size()).containsAll(kept);
         }
+    }
+
+    /** What went wrong, with the server's error codes, which a SQLException's message leaves out. */
+    private static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            text.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage());
+            if (t instanceof SQLException sql) {
+                text.append(" [SQLState ").append(sql.getSQLState()).append(", error ").append(sql.getErrorCode())
+                        .append(']');
+                if (sql.getNextException() != null) {
+                    text.append(" next: ").append(causes(sql.getNextException()));
+                }
+            }
+            text.append(" <- ");
+        }
+        return text.toString();
     }
 
     private static long lastBound(Database db, String table) {

@@ -1,5 +1,8 @@
 package io.scalemanager.cleaner.partition;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.scalemanager.cleaner.downsample.Downsample;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.state.EventSequence;
@@ -16,6 +19,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +94,9 @@ public final class PartitionArchiver {
     private static final class Run {
         private final Map<String, Duration> steps = new LinkedHashMap<>();
         private boolean estimated;
+        /** The longest ALTER of the live table: the longest its inserts can have waited behind this run. */
+        private Duration longestLiveAlter = Duration.ZERO;
+        private int gaveWay;
 
         <T> T timed(String step, Supplier<T> statement) {
             long start = System.nanoTime();
@@ -117,22 +124,41 @@ public final class PartitionArchiver {
     private final int chunkRows;
     private final Clock clock;
     private final Steps steps;
-    /** Read once, on the first exchange into the archive. */
+    private final MeterRegistry registry;
+    /** Read once, on the first ALTER or exchange into the archive. */
     private ServerVersion server;
+    /** The run under way, which the ALTERs report to. */
+    private Run current = new Run();
 
     /**
      * @param chunkRows rows folded per downsampling transaction: a partition can hold tens of millions, far
      *                  more than one statement should take
      */
     public PartitionArchiver(DataSource dataSource, Duration span, int ahead, int chunkRows, Clock clock,
-                             Steps steps) {
+                             Steps steps, MeterRegistry registry) {
         if (span.toMinutes() < 1 || span.toMillis() % 60_000 != 0) {
             throw new IllegalArgumentException("partition span must be a whole number of minutes, got " + span);
         }
         this.dataSource = dataSource;
-        this.live = new PartitionedTable(dataSource, LIVE);
-        this.archive = new PartitionedTable(dataSource, ARCHIVE);
-        this.staging = new PartitionedTable(dataSource, STAGING);
+        PartitionedTable.Alters alters = new PartitionedTable.Alters() {
+            @Override
+            public void altered(String table, Duration took) {
+                alterTimer(table).record(took);
+                if (table.equals(LIVE) && took.compareTo(current.longestLiveAlter) > 0) {
+                    current.longestLiveAlter = took;
+                }
+            }
+
+            @Override
+            public void gaveWay(String table) {
+                gaveWayCounter(table).increment();
+                current.gaveWay++;
+            }
+        };
+        this.live = new PartitionedTable(dataSource, LIVE, () -> server().locksWithoutWaiting(), alters);
+        this.archive = new PartitionedTable(dataSource, ARCHIVE, () -> server().locksWithoutWaiting(), alters);
+        this.staging = new PartitionedTable(dataSource, STAGING, () -> server().locksWithoutWaiting(), alters);
+        this.registry = registry;
         this.span = span;
         this.ahead = ahead;
         this.chunkRows = chunkRows;
@@ -211,8 +237,12 @@ public final class PartitionArchiver {
 
     private Result archiveLocked(long cutoff, boolean downsample, boolean keepRaw) {
         Run run = new Run();
+        current = run;
         long start = System.nanoTime();
-        long rows = finishStaged(run);
+        // Partitions that are empty or downsampled leave together at the end, in one DROP: each ALTER of the live
+        // table holds its inserts for a moment, so the fewer the better.
+        Map<String, Partition> leaving = new LinkedHashMap<>();
+        long rows = finishStaged(run, leaving);
         keepAhead();
         int partitions = 0;
         for (Partition p : live.partitions()) {
@@ -220,14 +250,28 @@ public final class PartitionArchiver {
                 break;
             }
             rows += archive(p, downsample, keepRaw, run);
+            leaving.put(p.name(), p);
             partitions++;
         }
+        drop(leaving.values(), run);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (partitions > 0) {
-            log.info("Archived {}{} EventLog rows in {} partitions in {} ms ({})", run.estimated ? "about " : "",
-                    rows, partitions, took.toMillis(), millis(run.steps));
+            log.info("Archived {}{} EventLog rows in {} partitions in {} ms ({}); the longest ALTER of {} took {} ms"
+                            + "{}", run.estimated ? "about " : "", rows, partitions, took.toMillis(), millis(run.steps),
+                    LIVE, run.longestLiveAlter.toMillis(), run.gaveWay == 0 ? ""
+                            : ", after giving way to its users " + run.gaveWay + " times");
         }
         return new Result(rows, partitions, took, run.estimated, run.steps);
+    }
+
+    /** The partitions in one statement, then their downsampling records. */
+    private void drop(Collection<Partition> partitions, Run run) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        run.timed("drop", () -> live.drop(List.copyOf(partitions)));
+        steps.after("dropped");
+        partitions.forEach(this::forget);
     }
 
     private static String millis(Map<String, Duration> steps) {
@@ -273,11 +317,12 @@ public final class PartitionArchiver {
         return rows;
     }
 
+    /**
+     * Empties the partition into the archive (or, downsampled or not kept raw, leaves its rows where they are) for
+     * the run's one DROP of the partitions that leave.
+     */
     private long archive(Partition p, boolean downsample, boolean keepRaw, Run run) {
         if (live.isEmpty(p.name())) {
-            run.timed("drop", () -> live.drop(p.name()));
-            forget(p);
-            steps.after("dropped-empty");
             return 0;
         }
         if (downsample) {
@@ -297,11 +342,9 @@ public final class PartitionArchiver {
             exchangeIntoArchive(p, run);
             steps.after("exchanged-in");
         }
-        run.timed("drop", () -> live.drop(p.name()));
-        steps.after("dropped");
-        forget(p);
-        log.info("Partition {} of {} ({}{} rows) left; this run so far: {}", p.name(), LIVE,
-                rows.estimated ? "about " : "", rows.rows, millis(run.steps));
+        log.info("Partition {} of {} ({}{} rows) {}; this run so far: {}", p.name(), LIVE,
+                rows.estimated ? "about " : "", rows.rows, keepRaw ? "moved to " + ARCHIVE : "ready to drop",
+                millis(run.steps));
         return rows.rows;
     }
 
@@ -341,7 +384,7 @@ public final class PartitionArchiver {
         run.timed("exchange-in", () -> archive.exchange(p.name(), STAGING, validate));
     }
 
-    private ServerVersion server() {
+    private synchronized ServerVersion server() {
         if (server == null) {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT VERSION()")) {
@@ -367,11 +410,12 @@ public final class PartitionArchiver {
     }
 
     /**
-     * Rows a killed run left in the staging table go on into the archive, and their empty partition goes.
+     * Rows a killed run left in the staging table go on into the archive, and their empty partition is added to
+     * those that {@code leave}.
      *
      * @return the rows moved on
      */
-    private long finishStaged(Run run) {
+    private long finishStaged(Run run, Map<String, Partition> leave) {
         OptionalLong staged = staging.minSeq(null);
         if (staged.isEmpty()) {
             return 0;
@@ -389,9 +433,7 @@ public final class PartitionArchiver {
         exchangeIntoArchive(from, run);
         steps.after("exchanged-in");
         if (live.isEmpty(from.name())) {
-            run.timed("drop", () -> live.drop(from.name()));
-            steps.after("dropped");
-            forget(from);
+            leave.put(from.name(), from);
         }
         return rows;
     }
@@ -541,5 +583,21 @@ public final class PartitionArchiver {
         } catch (SQLException e) {
             throw new DatabaseException("cannot read the indexes of " + table + ": " + e.getMessage(), e);
         }
+    }
+
+    private Timer alterTimer(String table) {
+        return Timer.builder("scalemanager_cleaner_partition_alter")
+                .description("Wall time of each partition ALTER the cleaner ran, by table; on event_log the longest "
+                        + "the collectors' inserts can have waited behind one")
+                .tag("table", table)
+                .register(registry);
+    }
+
+    private Counter gaveWayCounter(String table) {
+        return Counter.builder("scalemanager_cleaner_lock_gave_way")
+                .description("Partition ALTERs that found the table's metadata lock in use and gave way to its "
+                        + "users, to try again, by table")
+                .tag("table", table)
+                .register(registry);
     }
 }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 
 /**
  * A MariaDB/MySQL table range-partitioned by {@code seq}, as the schema describes it: every answer is read from
@@ -30,23 +32,56 @@ final class PartitionedTable {
      */
     static final Duration STATEMENT_TIMEOUT = Duration.ofHours(6);
     /**
-     * How long a run's {@code ALTER} waits for the table's metadata lock before it gives way. While it waits,
-     * every later statement on the table (the collectors' inserts) queues behind it, so a long transaction
-     * reading the live table would otherwise stop ingestion for as long as it runs.
+     * Attempts of one {@code ALTER} that do not wait for the table's metadata lock at all ({@code
+     * lock_wait_timeout = 0}, where the server has it: {@link ServerVersion#locksWithoutWaiting}), {@link
+     * #AT_ONCE_PAUSE} apart: an {@code ALTER} waiting for the lock makes every later insert queue behind it, so it
+     * first only takes the lock at a moment nobody holds it (between two of the collector's commits).
      */
-    static final Duration LOCK_WAIT = Duration.ofSeconds(2);
-    /** Attempts of one {@code ALTER} that found the metadata lock taken, with a growing pause between them. */
+    static final int AT_ONCE_ATTEMPTS = 20;
+    /** The pause between two attempts that did not wait, randomised so it cannot fall into step with the writers. */
+    static final Duration AT_ONCE_PAUSE = Duration.ofMillis(100);
+    /**
+     * How long one of the later attempts waits for the metadata lock: the least both servers accept ({@code
+     * lock_wait_timeout} is whole seconds; MySQL's least is 1), so that inserts never queue behind it for longer.
+     */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(1);
+    /** Attempts that wait up to {@link #LOCK_WAIT}, with a growing pause between them (1, 2, 4, 8 s). */
     static final int LOCK_ATTEMPTS = 5;
     /** MySQL's and MariaDB's "Lock wait timeout exceeded", which a metadata lock wait also ends with. */
     private static final int ER_LOCK_WAIT_TIMEOUT = 1205;
     private static final Logger log = LoggerFactory.getLogger(PartitionedTable.class);
 
+    /** Told of each {@code ALTER} that went through and of each attempt that gave way. */
+    interface Alters {
+        void altered(String table, Duration took);
+
+        void gaveWay(String table);
+
+        Alters NONE = new Alters() {
+            @Override
+            public void altered(String table, Duration took) {
+            }
+
+            @Override
+            public void gaveWay(String table) {
+            }
+        };
+    }
+
     private final DataSource dataSource;
     private final String table;
+    private final BooleanSupplier locksWithoutWaiting;
+    private final Alters alters;
 
-    PartitionedTable(DataSource dataSource, String table) {
+    /**
+     * @param locksWithoutWaiting whether the server accepts {@code lock_wait_timeout = 0}; asked at the first
+     *                            {@code ALTER}
+     */
+    PartitionedTable(DataSource dataSource, String table, BooleanSupplier locksWithoutWaiting, Alters alters) {
         this.dataSource = dataSource;
         this.table = table;
+        this.locksWithoutWaiting = locksWithoutWaiting;
+        this.alters = alters;
     }
 
     String name() {
@@ -153,22 +188,32 @@ final class PartitionedTable {
                 + (validate ? "" : " WITHOUT VALIDATION"));
     }
 
-    void drop(String partition) {
-        alter("ALTER TABLE " + table + " DROP PARTITION " + partition);
+    /** Drops the partitions in one statement: one wait for the table's metadata lock, however many there are. */
+    void drop(List<Partition> partitions) {
+        StringJoiner names = new StringJoiner(", ");
+        partitions.forEach(p -> names.add(p.name()));
+        alter("ALTER TABLE " + table + " DROP PARTITION " + names);
     }
 
     /**
-     * One of a run's {@code ALTER}s: it waits at most {@link #LOCK_WAIT} for the metadata lock, so that ingestion
-     * never queues behind it for longer, and tries again after a pause (1, 2, 4, 8 s) up to {@link
-     * #LOCK_ATTEMPTS} times; then the run stops and the next one tries again. A statement that timed out did
-     * nothing, so stopping there is one more place a run can end.
+     * One of a run's {@code ALTER}s. It needs the table's metadata lock, and while it waits for it every later
+     * statement on the table (the collectors' inserts) queues behind it. So it first tries {@link
+     * #AT_ONCE_ATTEMPTS} times without waiting at all (where the server can), a random 50–150 ms apart, which
+     * takes the lock at a moment no transaction holds it; then {@link #LOCK_ATTEMPTS} times waiting at most {@link
+     * #LOCK_WAIT}, 1, 2, 4, 8 s apart; then the run stops and the next one tries again. A statement that found the
+     * lock taken did nothing, so stopping there is one more place a run can end. What no attempt can shorten is the
+     * statement's own work once it holds the lock: the inserts wait for that too.
      */
     private void alter(String ddl) {
+        int atOnce = locksWithoutWaiting.getAsBoolean() ? AT_ONCE_ATTEMPTS : 0;
         for (int attempt = 1; ; attempt++) {
+            boolean waits = attempt > atOnce;
             try (Connection c = connection(); Statement st = c.createStatement()) {
-                st.execute("SET SESSION lock_wait_timeout = " + LOCK_WAIT.toSeconds());
+                st.execute("SET SESSION lock_wait_timeout = " + (waits ? LOCK_WAIT.toSeconds() : 0));
                 try {
+                    long start = System.nanoTime();
                     st.execute(ddl);
+                    alters.altered(table, Duration.ofNanos(System.nanoTime() - start));
                     return;
                 } finally {
                     st.execute("SET SESSION lock_wait_timeout = DEFAULT");
@@ -177,21 +222,40 @@ final class PartitionedTable {
                 if (e.getErrorCode() != ER_LOCK_WAIT_TIMEOUT) {
                     throw new DatabaseException("cannot change " + table + " (" + ddl + "): " + e.getMessage(), e);
                 }
-                if (attempt == LOCK_ATTEMPTS) {
-                    throw new DatabaseException("cannot change " + table + ": waited " + LOCK_ATTEMPTS + " times "
-                            + LOCK_WAIT.toSeconds() + " s for its metadata lock, which a long transaction on it holds "
-                            + "(see information_schema.PROCESSLIST); the next run tries again", e);
+                alters.gaveWay(table);
+                int waited = attempt - atOnce;
+                if (waited == LOCK_ATTEMPTS) {
+                    throw new DatabaseException("cannot change " + table + ": found its metadata lock in use " + atOnce
+                            + " times at once and waited " + LOCK_ATTEMPTS + " times " + LOCK_WAIT.toSeconds()
+                            + " s for it, which a long transaction on it holds (see information_schema.PROCESSLIST); "
+                            + "the next run tries again", e);
                 }
-                long pause = 1000L << (attempt - 1);
-                log.info("{} is in use by a longer transaction: trying again in {} s rather than holding up its "
-                        + "writers ({})", table, pause / 1000, ddl);
-                try {
-                    Thread.sleep(pause);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new DatabaseException("interrupted while waiting to change " + table, interrupted);
-                }
+                pause(ddl, attempt, atOnce);
             }
+        }
+    }
+
+    private void pause(String ddl, int attempt, int atOnce) {
+        long pauseMs;
+        if (attempt <= atOnce) {
+            pauseMs = ThreadLocalRandom.current().nextLong(AT_ONCE_PAUSE.toMillis() / 2,
+                    AT_ONCE_PAUSE.toMillis() * 3 / 2 + 1);
+            if (attempt == atOnce) {
+                log.info("{} was in use each of {} times: from now on waiting at most {} s for it ({})", table,
+                        atOnce, LOCK_WAIT.toSeconds(), ddl);
+            } else {
+                log.debug("{} is in use: trying again in {} ms ({})", table, pauseMs, ddl);
+            }
+        } else {
+            pauseMs = 1000L << (attempt - atOnce - 1);
+            log.info("{} is in use by a longer transaction: trying again in {} s rather than holding up its writers "
+                    + "({})", table, pauseMs / 1000, ddl);
+        }
+        try {
+            Thread.sleep(pauseMs);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseException("interrupted while waiting to change " + table, interrupted);
         }
     }
 

@@ -6,9 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * The database server's product and version, as {@code SELECT VERSION()} gives it ({@code 11.4.5-MariaDB},
- * {@code 10.6.18-MariaDB-log}, {@code 8.0.36}), for the one partition feature that differs between the servers
+ * {@code 10.6.18-MariaDB-log}, {@code 8.0.36}), for the two features of the partition steps that differ between the servers
  * ADR 9 supports: {@code EXCHANGE PARTITION ... WITHOUT VALIDATION}, which MySQL has since 5.7 and MariaDB since
- * 11.4.
+ * 11.4, and a lock wait of none ({@code lock_wait_timeout = 0}), which only MariaDB accepts.
  */
 record ServerVersion(boolean mariaDb, int major, int minor) {
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
@@ -31,6 +31,14 @@ record ServerVersion(boolean mariaDb, int major, int minor) {
     /** Whether the server can exchange a partition without reading every row to check its range. */
     boolean exchangesWithoutValidation() {
         return mariaDb ? major > 11 || (major == 11 && minor >= 4) : major >= 8 || (major == 5 && minor >= 7);
+    }
+
+    /**
+     * Whether the server accepts {@code lock_wait_timeout = 0}, which makes a statement give up at once when a lock
+     * it needs is taken instead of waiting: MariaDB since 10.3; MySQL's least is 1 s.
+     */
+    boolean locksWithoutWaiting() {
+        return mariaDb && (major > 10 || (major == 10 && minor >= 3));
     }
 
     @Override

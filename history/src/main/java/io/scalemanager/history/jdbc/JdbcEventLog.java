@@ -9,17 +9,22 @@ import io.scalemanager.history.Sample;
 import io.scalemanager.history.SampleStep;
 import io.scalemanager.core.condition.ConditionStats;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /** The EventLog in a relational database, table {@code event_log}. Parameterised SQL only. */
 public final class JdbcEventLog implements EventLog {
+    private static final Logger log = LoggerFactory.getLogger(JdbcEventLog.class);
     private static final int SCAN_PAGE = 10_000;
     /** A range scan of the (instance, type, ts) index, in time order. */
     static final String SAMPLES_SQL = "SELECT ts, val FROM event_log WHERE instance = ? AND type = ? "
@@ -33,31 +38,72 @@ public final class JdbcEventLog implements EventLog {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Stores the events in one transaction. A batch the server refuses before the commit for a reason that may be
+     * gone a moment later is tried once more in a new transaction: on MariaDB, a batch insert (the driver's bulk
+     * protocol) whose table's partitions changed under it (the partitioned cleaner's {@code DROP} or {@code
+     * REORGANIZE PARTITION}, ADR 9) fails once, with no error code; so do a deadlock or a lock wait timeout. The
+     * failed transaction was rolled back, so nothing is stored twice. A lost connection, a duplicate key or a bad
+     * value are not tried again: their outcome or their cause would not change.
+     */
     @Override
     public void append(List<Event> events) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO event_log (seq, instance, type, ts, val) VALUES (?, ?, ?, ?, ?)")) {
-                for (int i = 0; i < events.size(); i++) {
-                    Event e = events.get(i);
-                    State s = e.state();
-                    ps.setLong(1, e.seq());
-                    ps.setString(2, s.instance());
-                    ps.setString(3, s.type());
-                    ps.setLong(4, s.timestampMs());
-                    ps.setDouble(5, s.value());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
+            try {
+                insert(c, events);
+            } catch (SQLException first) {
                 c.rollback();
-                throw e;
+                if (!worthAnotherTry(first)) {
+                    throw first;
+                }
+                log.info("The database refused a batch of {} events before its commit ({}): trying it once more",
+                        events.size(), describe(first));
+                try {
+                    insert(c, events);
+                } catch (SQLException second) {
+                    c.rollback();
+                    second.addSuppressed(first);
+                    throw second;
+                }
             }
         } catch (SQLException e) {
-            throw new DatabaseException("cannot store " + events.size() + " events: " + e.getMessage(), e);
+            throw new DatabaseException("cannot store " + events.size() + " events: " + describe(e), e);
         }
+    }
+
+    private static void insert(Connection c, List<Event> events) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO event_log (seq, instance, type, ts, val) VALUES (?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < events.size(); i++) {
+                Event e = events.get(i);
+                State s = e.state();
+                ps.setLong(1, e.seq());
+                ps.setString(2, s.instance());
+                ps.setString(3, s.type());
+                ps.setLong(4, s.timestampMs());
+                ps.setDouble(5, s.value());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+    }
+
+    /**
+     * Not a lost connection (SQLState class 08: the commit's outcome would be unknown), an integrity violation (23:
+     * a duplicate key stays one) or a bad value (22), nor a statement that ran out of time.
+     */
+    private static boolean worthAnotherTry(SQLException e) {
+        String state = e.getSQLState();
+        return !(e instanceof SQLTimeoutException) && (state == null
+                || !(state.startsWith("08") || state.startsWith("23") || state.startsWith("22")));
+    }
+
+    /** The message with the SQLState and the server's error code, which some failures' messages leave out. */
+    private static String describe(SQLException e) {
+        return (e.getMessage() == null ? "" : e.getMessage().strip()) + " (SQLState " + e.getSQLState() + ", error "
+                + e.getErrorCode() + ")";
     }
 
     @Override
