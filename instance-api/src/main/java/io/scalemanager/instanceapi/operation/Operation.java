@@ -1,30 +1,46 @@
 package io.scalemanager.instanceapi.operation;
 
 import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.RestartPolicy;
-import io.scalemanager.instanceapi.provider.Provider;
 
 /**
  * One resize the instance API accepted: the change as requested, the component's size before ({@code from}) and
  * the absolute size it is set to ({@code to}), and how far it got. Times are epoch milliseconds.
  *
- * @param error          why it failed; null unless failed
+ * @param result         how it ended (applied, needs a restart, failed); null while pending or running
  * @param idempotencyKey the client's {@code Idempotency-Key}, or null
  * @param startedAt      null while pending
  * @param finishedAt     null until succeeded or failed
- * @param note           how a succeeded change took effect, as the provider said ("live", "needs a restart"), or null
  * @param restart        whether the change may be one that takes effect at the instance's next restart
  */
 public record Operation(String id, String instance, Component component, ChangeMode mode, double value, long from,
-                        long to, OperationStatus status, String error, String idempotencyKey, long createdAt,
-                        Long startedAt, Long finishedAt, String note, RestartPolicy restart) {
+                        long to, OperationStatus status, ResizeResult result, String idempotencyKey, long createdAt,
+                        Long startedAt, Long finishedAt, RestartPolicy restart) {
 
-    /** The change succeeded but takes effect at the instance's next restart ({@link Provider#NEEDS_RESTART}). */
+    public Operation {
+        if (status.isFinished() != (result != null)
+                || (result != null && (status == OperationStatus.FAILED) != (result instanceof ResizeResult.Failed))) {
+            throw new IllegalArgumentException("operation " + id + " is " + status.wireName() + " with result " + result);
+        }
+    }
+
+    /** The change succeeded but takes effect at the instance's next restart. */
     public boolean needsRestart() {
-        return status == OperationStatus.SUCCEEDED && note != null && note.startsWith(Provider.NEEDS_RESTART);
+        return result instanceof ResizeResult.NeedsRestart;
+    }
+
+    /** Why it failed; null unless failed. */
+    public String error() {
+        return result instanceof ResizeResult.Failed f ? f.error() : null;
+    }
+
+    /** How a succeeded change took effect, as the provider said ("live", "config only, needs a restart: ..."), or null. */
+    public String note() {
+        return result instanceof ResizeResult.Made m ? m.note() : null;
     }
 
     public Change change() {
@@ -38,20 +54,13 @@ public record Operation(String id, String instance, Component component, ChangeM
 
     Operation running(long now) {
         return new Operation(id, instance, component, mode, value, from, to, OperationStatus.RUNNING, null,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, null, null, restart);
+                idempotencyKey, createdAt, startedAt == null ? now : startedAt, null, restart);
     }
 
-    Operation succeeded(long now) {
-        return succeeded(now, null);
-    }
-
-    Operation succeeded(long now, String how) {
-        return new Operation(id, instance, component, mode, value, from, to, OperationStatus.SUCCEEDED, null,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now, how, restart);
-    }
-
-    Operation failed(long now, String why) {
-        return new Operation(id, instance, component, mode, value, from, to, OperationStatus.FAILED, why,
-                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now, null, restart);
+    /** Ended as the provider answered, or failed. */
+    Operation ended(long now, ResizeResult how) {
+        return new Operation(id, instance, component, mode, value, from, to,
+                how instanceof ResizeResult.Failed ? OperationStatus.FAILED : OperationStatus.SUCCEEDED, how,
+                idempotencyKey, createdAt, startedAt == null ? now : startedAt, now, restart);
     }
 }

@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.operation;
 
 import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.core.operation.ResizeResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -178,9 +179,9 @@ public final class OperationService implements AutoCloseable {
             long now = clock.millis();
             Operation op = new Operation(UUID.randomUUID().toString(), instance, change.component(), change.mode(),
                     change.value(), from, to, OperationStatus.PENDING, null, idempotencyKey.orElse(null), now,
-                    null, null, null, restart);
+                    null, null, restart);
             if (from == to) {
-                op = op.succeeded(now);
+                op = op.ended(now, new ResizeResult.Applied(null));
             }
             switch (store.insert(op)) {
                 case INSERTED -> { }
@@ -312,9 +313,9 @@ public final class OperationService implements AutoCloseable {
             Operation outcome;
             long started = System.nanoTime();
             try {
-                String how = Secrets.redact(provider.resize(op.instance(), op.component(), op.to(), op.restart()), MAX_SHOWN);
+                ResizeResult.Made how = provider.resize(op.instance(), op.component(), op.to(), op.restart());
                 providerSucceeded.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                outcome = running.succeeded(clock.millis(), how);
+                outcome = running.ended(clock.millis(), how.withNote(Secrets.redact(how.note(), MAX_SHOWN)));
             } catch (RuntimeException e) {
                 providerFailed.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 if (Thread.currentThread().isInterrupted()) {
@@ -327,7 +328,7 @@ public final class OperationService implements AutoCloseable {
                 // A provider's words reach operations, actions and alerts: cut, and without any secret we know.
                 String why = Secrets.redact(e instanceof ProviderException ? e.getMessage() : "provider error: " + e,
                         MAX_SHOWN);
-                outcome = running.failed(clock.millis(), why);
+                outcome = running.ended(clock.millis(), new ResizeResult.Failed(why));
             }
             store.update(outcome);
             (outcome.status() == OperationStatus.SUCCEEDED ? succeeded : failed).increment();

@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.operation;
 
 import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.sizing.ChangeMode;
@@ -21,7 +22,7 @@ public final class OperationStore {
     private static final int MAX_ERROR_CHARS = 2000;
     private static final int MAX_NOTE_CHARS = 500;
     private static final String COLUMNS = "id, instance, component, mode, val, from_value, to_value, status, error, "
-            + "idempotency_key, created_at, started_at, finished_at, note, restart_policy";
+            + "idempotency_key, created_at, started_at, finished_at, note, restart_policy, needs_restart";
     private static final String ACTIVE = "('pending', 'running')";
 
     /** What became of an {@link #insert}. */
@@ -39,7 +40,7 @@ public final class OperationStore {
      * while the operation is active), so this holds across processes sharing the database.
      */
     public InsertResult insert(Operation op) {
-        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO operation (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, op.id());
             ps.setString(2, op.instance());
@@ -56,6 +57,7 @@ public final class OperationStore {
             setNullableLong(ps, 13, op.finishedAt());
             ps.setString(14, truncate(op.note(), MAX_NOTE_CHARS));
             ps.setString(15, op.restart().wireName());
+            ps.setBoolean(16, op.needsRestart());
             ps.executeUpdate();
             return InsertResult.INSERTED;
         } catch (SQLException e) {
@@ -122,13 +124,15 @@ public final class OperationStore {
     public void update(Operation op) {
         try (Connection c = database.connection();
              PreparedStatement ps = c.prepareStatement(
-                     "UPDATE operation SET status = ?, error = ?, started_at = ?, finished_at = ?, note = ? WHERE id = ?")) {
+                     "UPDATE operation SET status = ?, error = ?, started_at = ?, finished_at = ?, note = ?, needs_restart = ? "
+                             + "WHERE id = ?")) {
             ps.setString(1, op.status().wireName());
             ps.setString(2, truncate(op.error(), MAX_ERROR_CHARS));
             setNullableLong(ps, 3, op.startedAt());
             setNullableLong(ps, 4, op.finishedAt());
             ps.setString(5, truncate(op.note(), MAX_NOTE_CHARS));
-            ps.setString(6, op.id());
+            ps.setBoolean(6, op.needsRestart());
+            ps.setString(7, op.id());
             if (ps.executeUpdate() != 1) {
                 throw new DatabaseException("operation " + op.id() + " is not in the database", null);
             }
@@ -151,6 +155,7 @@ public final class OperationStore {
         List<Operation> result = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                OperationStatus status = OperationStatus.fromWire(rs.getString("status"));
                 result.add(new Operation(
                         rs.getString("id"),
                         rs.getString("instance"),
@@ -159,13 +164,13 @@ public final class OperationStore {
                         rs.getDouble("val"),
                         rs.getLong("from_value"),
                         rs.getLong("to_value"),
-                        OperationStatus.fromWire(rs.getString("status")),
-                        rs.getString("error"),
+                        status,
+                        status.isFinished() ? ResizeResult.of(status, rs.getBoolean("needs_restart"),
+                                rs.getString("note"), rs.getString("error")) : null,
                         rs.getString("idempotency_key"),
                         rs.getLong("created_at"),
                         nullableLong(rs, "started_at"),
                         nullableLong(rs, "finished_at"),
-                        rs.getString("note"),
                         RestartPolicy.parse(rs.getString("restart_policy")).orElse(RestartPolicy.ALLOWED)));
             }
         }

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -26,27 +27,16 @@ public interface Provider {
      * @param restart whether the change may be one that takes effect only at the next restart; with
      *                {@link RestartPolicy#NEVER} a provider that would have to store it for a restart refuses it
      *                (a {@link ProviderException}) before changing anything
-     * @return how the change took effect, for people ("live", "config only, needs a restart: ..."), or null
-     *         when there is nothing to add; shown as the operation's {@code note}. A change that waits for a
-     *         restart returns a note beginning with {@link #NEEDS_RESTART}: that is the result the manager acts on
+     * @return how the change took effect: {@link ResizeResult.Applied} (with words for people such as "live", or
+     *         null), or {@link ResizeResult.NeedsRestart} when it is stored and takes effect at the next restart:
+     *         that kind is what the manager acts on (it keeps the component locked until the VM shows the size)
      * @throws ProviderException with a message meant for people when the change was not made
      */
-    String resize(String instance, Component component, long newValue, RestartPolicy restart);
+    ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart);
 
     /** A resize that may take effect at the next restart. */
-    default String resize(String instance, Component component, long newValue) {
+    default ResizeResult.Made resize(String instance, Component component, long newValue) {
         return resize(instance, component, newValue, RestartPolicy.ALLOWED);
-    }
-
-    /**
-     * How a note begins when the change is stored but takes effect at the instance's next restart: the operation
-     * then says {@code needs_restart: true}, and the manager holds the component's lock until the VM shows the size.
-     */
-    String NEEDS_RESTART = "config only, needs a restart";
-
-    /** A note saying the change waits for the next restart, and why ({@code detail}). */
-    static String needsRestartNote(String detail) {
-        return NEEDS_RESTART + ": " + detail;
     }
 
     /**

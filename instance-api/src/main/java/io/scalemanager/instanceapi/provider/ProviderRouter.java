@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
@@ -52,7 +53,7 @@ public final class ProviderRouter implements Provider, AutoCloseable {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+    public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
         Route route = routeFor(instance).orElseThrow(() ->
                 new ProviderException("no provider is configured for instance '" + instance + "'"));
         return route.provider().resize(instance, component, newValue, restart);

@@ -4,6 +4,7 @@ import io.scalemanager.core.operation.OperationStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
@@ -98,8 +99,24 @@ class OperationServiceTest {
         assertThat(store.insert(pending("op-2", "web-1"))).isEqualTo(OperationStore.InsertResult.INSTANCE_BUSY);
         assertThat(store.insert(pending("op-3", "web-2"))).isEqualTo(OperationStore.InsertResult.INSERTED);
 
-        store.update(first.succeeded(2));
+        store.update(first.ended(2, new ResizeResult.Applied(null)));
         assertThat(store.insert(pending("op-4", "web-1"))).isEqualTo(OperationStore.InsertResult.INSERTED);
+    }
+
+    @Test
+    void aChangeStoredForTheNextRestartIsReadBackAsSuchWithItsNote() {
+        Operation op = pending("op-r", "web-1");
+        store.insert(op);
+        store.update(op.ended(5, ResizeResult.NeedsRestart.because("above the live maximum of 2 vcpus")));
+        Operation read = store.find("op-r").orElseThrow();
+        assertThat(read.result()).isInstanceOf(ResizeResult.NeedsRestart.class);
+        assertThat(read.needsRestart()).isTrue();
+        assertThat(read.note()).isEqualTo("config only, needs a restart: above the live maximum of 2 vcpus");
+
+        store.update(op.ended(6, new ResizeResult.Applied("config only, needs a restart, said a provider's own words")));
+        assertThat(store.find("op-r").orElseThrow().needsRestart()).as("the kind decides, not the words").isFalse();
+        store.update(op.ended(7, new ResizeResult.Failed("refused")));
+        assertThat(store.find("op-r").orElseThrow().result()).isEqualTo(new ResizeResult.Failed("refused"));
     }
 
     @Test
@@ -131,7 +148,7 @@ class OperationServiceTest {
 
     private static Operation pending(String id, String instance) {
         return new Operation(id, instance, Component.CPU, ChangeMode.ABS, 4, 2, 4,
-                OperationStatus.PENDING, null, null, 1, null, null, null, io.scalemanager.core.sizing.RestartPolicy.ALLOWED);
+                OperationStatus.PENDING, null, null, 1, null, null, io.scalemanager.core.sizing.RestartPolicy.ALLOWED);
     }
 
     /** Every instance exists at 2/4096/50; resizes wait for {@link #release}. */
@@ -146,8 +163,8 @@ class OperationServiceTest {
         }
 
         @Override
-        public String resize(String instance, Component component, long newValue,
-                             io.scalemanager.core.sizing.RestartPolicy restart) {
+        public ResizeResult.Made resize(String instance, Component component, long newValue,
+                                        io.scalemanager.core.sizing.RestartPolicy restart) {
             resizes.incrementAndGet();
             try {
                 release.await();
@@ -157,7 +174,7 @@ class OperationServiceTest {
             }
             currentSize(instance);
             sizes.compute(instance, (i, s) -> s.with(component, newValue));
-            return "counted";
+            return new ResizeResult.Applied("counted");
         }
     }
 }

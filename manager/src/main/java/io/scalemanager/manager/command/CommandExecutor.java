@@ -1,6 +1,6 @@
 package io.scalemanager.manager.command;
 
-import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.sizing.Component;
@@ -249,13 +249,14 @@ public final class CommandExecutor implements AutoCloseable {
         boolean timedOut = clock.millis() - a.createdAtMs() > settings.actionTimeout().toMillis();
         try {
             InstanceApiClient.OperationState state = client.operation(operation);
-            if (state.status() == OperationStatus.SUCCEEDED && state.needsRestart() && sizeCheck.isPresent()) {
-                finishOrRetry(a.id(), () -> sizeCheck.get().needsRestart(a, state.note()),
+            ResizeResult result = state.result();
+            if (result instanceof ResizeResult.NeedsRestart restart && sizeCheck.isPresent()) {
+                finishOrRetry(a.id(), () -> sizeCheck.get().needsRestart(a, restart.note()),
                         () -> poll(id, operation));
-            } else if (state.status() == OperationStatus.SUCCEEDED) {
+            } else if (result instanceof ResizeResult.Made) {
                 succeed(a);
-            } else if (state.status() == OperationStatus.FAILED) {
-                fail(a, "operation " + operation + " failed: " + state.error(), AlertKind.COMMAND_FAILED);
+            } else if (result instanceof ResizeResult.Failed failed) {
+                fail(a, "operation " + operation + " failed: " + failed.error(), AlertKind.COMMAND_FAILED);
             } else if (timedOut) {
                 fail(a, "operation " + operation + " still " + state.status() + " after "
                         + settings.actionTimeout().toMinutes() + " minutes", AlertKind.COMMAND_FAILED);

@@ -3,6 +3,7 @@ package io.scalemanager.manager.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.operation.OperationStatus;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -117,23 +118,27 @@ public final class InstanceApiClient {
         return expect(response, 202).path("operation").asText();
     }
 
-    /** The state of an operation: status and error. */
+    /** The state of an operation: its status and, once it ended, its result. */
     public OperationState operation(String id) {
         HttpResponse<String> response = send(request("/v1/operations/" + encode(id)).GET().build());
         JsonNode body = expect(response, 200);
-        String status = body.path("status").asText();
-        return new OperationState(OperationStatus.parse(status).orElseThrow(() -> new CommandException(true, 0,
-                "instance API answered operation " + id + " with an unknown status '" + status + "'")),
-                body.path("error").isNull()
-                ? null : body.path("error").asText(null), body.path("needs_restart").asBoolean(false),
-                body.path("note").isNull() ? null : body.path("note").asText(null));
+        String text = body.path("status").asText();
+        OperationStatus status = OperationStatus.parse(text).orElseThrow(() -> new CommandException(true, 0,
+                "instance API answered operation " + id + " with an unknown status '" + text + "'"));
+        return new OperationState(status, status.isFinished() ? ResizeResult.of(status,
+                body.path("needs_restart").asBoolean(false), textOrNull(body, "note"), textOrNull(body, "error"))
+                : null);
+    }
+
+    private static String textOrNull(JsonNode body, String field) {
+        return body.path(field).isNull() ? null : body.path(field).asText(null);
     }
 
     /**
-     * Status and error of an operation as the instance API reports it; needsRestart when the provider stored the
-     * change for the instance's next restart (its note says how).
+     * An operation as the instance API reports it: its status and, once finished, how it ended (applied, stored
+     * for the instance's next restart, or failed); {@code result} is null while it is pending or running.
      */
-    public record OperationState(OperationStatus status, String error, boolean needsRestart, String note) {
+    public record OperationState(OperationStatus status, ResizeResult result) {
         public boolean finished() {
             return status.isFinished();
         }

@@ -1,5 +1,6 @@
 package io.scalemanager.manager.command;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.alert.AlertKind;
@@ -77,11 +78,19 @@ public final class StuckActions {
                     a.operation(), e.getMessage());
             return "left: instance API did not answer";
         }
-        return switch (op.status()) {
-            case SUCCEEDED -> dryRun ? "succeeded" : outcome(a, "succeeded", finisher.succeeded(a));
-            case FAILED -> failed(a, op.error() == null ? "operation failed" : op.error(), dryRun);
-            case PENDING, RUNNING -> "left: operation " + a.operation() + " is still " + op.status();
-        };
+        if (op.result() instanceof ResizeResult.NeedsRestart restart) {
+            // Finishing it would free the lock of a change the VM does not have yet: the next crossing would fire
+            // again. It waits like any such action, and turns succeeded once the VM shows the size.
+            return dryRun ? "needs_restart" : outcome(a, "needs_restart",
+                    actionLog.needsRestart(a.id(), restart.note() + FOUND_BY) ? Optional.of(a.id()) : Optional.empty());
+        }
+        if (op.result() instanceof ResizeResult.Failed failed) {
+            return failed(a, failed.error() == null ? "operation failed" : failed.error(), dryRun);
+        }
+        if (op.result() instanceof ResizeResult.Applied) {
+            return dryRun ? "succeeded" : outcome(a, "succeeded", finisher.succeeded(a));
+        }
+        return "left: operation " + a.operation() + " is still " + op.status();
     }
 
     private String failed(Action a, String error, boolean dryRun) {

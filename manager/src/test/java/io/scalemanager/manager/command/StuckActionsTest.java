@@ -3,11 +3,14 @@ package io.scalemanager.manager.command;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Limits;
+import io.scalemanager.core.sizing.RestartPolicy;
+import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.core.time.MutableClock;
@@ -17,6 +20,7 @@ import io.scalemanager.instanceapi.http.InstanceApiRoutes;
 import io.scalemanager.instanceapi.operation.OperationService;
 import io.scalemanager.instanceapi.operation.OperationSettings;
 import io.scalemanager.instanceapi.operation.OperationStore;
+import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorProvider;
 import io.scalemanager.instanceapi.provider.simulator.SimulatorSettings;
 import io.scalemanager.manager.actionlog.Action;
@@ -77,7 +81,21 @@ abstract class StuckActionsTest {
         SimulatorProvider simulator = new SimulatorProvider(db, new SimulatorSettings(SimulatorSettings.DEFAULT_SIZE,
                 Duration.ZERO, Optional.of(InstancePattern.parse("doomed-*"))), i -> true, Set.of());
         // The instance API keeps real time; only the ActionLog's clock jumps past the stuck timeout.
-        operations = new OperationService(new OperationStore(db), simulator, () -> Limits.NONE, Clock.systemUTC(),
+        // The simulator's VMs change live; "reboot-*" stands for a VM whose provider stores a change for its restart.
+        Provider provider = new Provider() {
+            @Override
+            public Optional<Size> currentSize(String instance) {
+                return simulator.currentSize(instance);
+            }
+
+            @Override
+            public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
+                ResizeResult.Made made = simulator.resize(instance, component, newValue, restart);
+                return instance.startsWith("reboot-") ? ResizeResult.NeedsRestart.because("above the live maximum")
+                        : made;
+            }
+        };
+        operations = new OperationService(new OperationStore(db), provider, () -> Limits.NONE, Clock.systemUTC(),
                 registry, new OperationSettings(2, Duration.ZERO)).start();
         server = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10)))
@@ -139,6 +157,22 @@ abstract class StuckActionsTest {
                 .isFalse();
         clock.advance(Duration.ofMinutes(11));
         assertThat(start("web-1").status()).isEqualTo(ActionStatus.PENDING);
+    }
+
+    @Test
+    void stuckActionWhoseOperationNeedsARestartKeepsItsLockAsNeedsRestart() {
+        Action a = sentAndForgotten("reboot-1");
+        clock.advance(STUCK_AFTER.plusMinutes(1));
+
+        stuck.resolve(false, System.out);
+
+        assertThat(status(a).status()).isEqualTo(ActionStatus.NEEDS_RESTART);
+        assertThat(status(a).finishedAtMs()).isNull();
+        assertThat(status(a).error()).startsWith("config only, needs a restart: above the live maximum");
+        Event again = new Event(nextSeq++, new State("reboot-1", "ram", 91, clock.millis()));
+        assertThat(actionLog.start(new NewAction("ram-up", RAM_UP, "ram > 80 for 5m, latest 91",
+                Duration.ofMinutes(10), again))).as("the lock is kept while the change waits for the VM's restart")
+                .isInstanceOf(StartResult.Blocked.class);
     }
 
     @Test

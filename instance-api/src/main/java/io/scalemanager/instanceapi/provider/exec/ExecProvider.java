@@ -3,6 +3,7 @@ package io.scalemanager.instanceapi.provider.exec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -72,7 +73,7 @@ public final class ExecProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+    public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
         String safeInstance = safe(instance);
         Size current = currentSize(instance).orElseThrow(() ->
                 new ProviderException("size command does not know instance '" + instance + "'"));
@@ -87,10 +88,10 @@ public final class ExecProvider implements Provider {
         // The last line the command printed says how it went ("live", "after reboot"), if it said anything.
         String note = printed.isEmpty() ? null : truncate(printed.substring(printed.lastIndexOf('\n') + 1));
         if (atRestart) {
-            return Provider.needsRestartNote(note == null ? "the resize command stored it for the next restart"
-                    : note);
+            return ResizeResult.NeedsRestart.because(note == null
+                    ? "the resize command stored it for the next restart" : note);
         }
-        return note;
+        return new ResizeResult.Applied(note);
     }
 
     /** The argv with placeholders replaced; a placeholder without a value is refused (configs are checked). */

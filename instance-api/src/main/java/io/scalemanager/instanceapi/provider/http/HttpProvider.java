@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -83,7 +84,7 @@ public final class HttpProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+    public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
         Located at = locate(instance).orElseThrow(() ->
                 new ProviderException("the hoster does not know instance '" + instance + "'"));
         Size current = readSize(instance, at).orElseThrow(() ->
@@ -108,9 +109,9 @@ public final class HttpProvider implements Provider {
                         + "next restart of '" + instance + "' (" + r.needsRestart().get() + " is true), which the rule "
                         + "does not allow (restart: never); the change is pending at the hoster, undo it there");
             }
-            return Provider.needsRestartNote("the hoster applies it at the next restart");
+            return ResizeResult.NeedsRestart.because("the hoster applies it at the next restart");
         }
-        return null;
+        return new ResizeResult.Applied(null);
     }
 
     private Optional<Located> locate(String instance) {

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.libvirt;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * configured maximum of vcpus. A change is made live and in the persistent config when the domain runs; vcpus
  * above the live maximum (but within the config maximum) and memory above the running domain's maximum memory
  * ({@code setmaxmem --config}) are set in the config only and take effect at the next restart: the note says
- * {@link Provider#NEEDS_RESTART}, or, with {@link RestartPolicy#NEVER}, the change is refused before anything is
+ * a {@link ResizeResult.NeedsRestart}, or, with {@link RestartPolicy#NEVER}, the change is refused before anything is
  * changed. Storage only grows: shrinking a disk under a file system destroys data.
  */
 public final class LibvirtProvider implements Provider, AutoCloseable {
@@ -52,20 +53,20 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+    public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
         String domain = domainOf(instance);
         DomainInfo info = info(domain).orElseThrow(() ->
                 new ProviderException("libvirt domain '" + domain + "' does not exist on " + settings.uri()));
-        String how = switch (component) {
+        ResizeResult.Made how = switch (component) {
             case CPU -> setVcpus(domain, info, newValue, restart);
             case RAM -> setMemory(domain, info, newValue, restart);
             case STORAGE -> growDisk(domain, newValue);
         };
-        log.info("libvirt {}: {} set to {} {} ({})", domain, component, newValue, component.unit(), how);
+        log.info("libvirt {}: {} set to {} {} ({})", domain, component, newValue, component.unit(), how.note());
         return how;
     }
 
-    private String setVcpus(String domain, DomainInfo info, long vcpus, RestartPolicy restart) {
+    private ResizeResult.Made setVcpus(String domain, DomainInfo info, long vcpus, RestartPolicy restart) {
         if (vcpus > info.maxVcpusConfig()) {
             throw new ProviderException("cpu " + vcpus + " is above the maximum of domain '" + domain + "' ("
                     + info.maxVcpusConfig() + " vcpus); raise it with 'virsh setvcpus " + domain
@@ -73,7 +74,7 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
         }
         if (!info.running()) {
             check(virsh.run("setvcpus", domain, Long.toString(vcpus), "--config"), "setvcpus");
-            return "config only: the domain is not running";
+            return new ResizeResult.Applied("config only: the domain is not running");
         }
         if (vcpus > info.maxVcpusLive()) {
             if (restart == RestartPolicy.NEVER) {
@@ -82,13 +83,13 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
                         + "(restart: never); nothing was changed");
             }
             check(virsh.run("setvcpus", domain, Long.toString(vcpus), "--config"), "setvcpus");
-            return Provider.needsRestartNote("above the live maximum of " + info.maxVcpusLive() + " vcpus");
+            return ResizeResult.NeedsRestart.because("above the live maximum of " + info.maxVcpusLive() + " vcpus");
         }
         check(virsh.run("setvcpus", domain, Long.toString(vcpus), "--live", "--config"), "setvcpus");
-        return "live";
+        return new ResizeResult.Applied("live");
     }
 
-    private String setMemory(String domain, DomainInfo info, long mib, RestartPolicy restart) {
+    private ResizeResult.Made setMemory(String domain, DomainInfo info, long mib, RestartPolicy restart) {
         long kib = Math.multiplyExact(mib, KIB_PER_MIB);
         if (kib > info.maxMemoryKib() && info.running()) {
             if (restart == RestartPolicy.NEVER) {
@@ -99,7 +100,7 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
             // The live maximum of a running domain cannot grow: raise it and the size in the config for the next boot.
             check(virsh.run("setmaxmem", domain, Long.toString(kib), "--config"), "setmaxmem");
             check(virsh.run("setmem", domain, Long.toString(kib), "--config"), "setmem");
-            return Provider.needsRestartNote("above the live maximum memory of " + info.maxMemoryKib() / KIB_PER_MIB
+            return ResizeResult.NeedsRestart.because("above the live maximum memory of " + info.maxMemoryKib() / KIB_PER_MIB
                     + " MiB");
         }
         if (kib > info.maxMemoryKib()) {
@@ -111,10 +112,10 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
             check(virsh.run("setmem", domain, Long.toString(kib), "--live"), "setmem");
         }
         check(virsh.run("setmem", domain, Long.toString(kib), "--config"), "setmem");
-        return info.running() ? "live" : "config only: the domain is not running";
+        return new ResizeResult.Applied(info.running() ? "live" : "config only: the domain is not running");
     }
 
-    private String growDisk(String domain, long gib) {
+    private ResizeResult.Made growDisk(String domain, long gib) {
         String disk = settings.disk().orElseThrow(() -> new ProviderException(
                 "storage of '" + domain + "' cannot be changed: no 'disk' is configured for this libvirt provider"));
         long current = storageGib(domain);
@@ -123,7 +124,7 @@ public final class LibvirtProvider implements Provider, AutoCloseable {
                     + gib + " GiB asked): shrinking a disk under a file system destroys data");
         }
         check(virsh.run("blockresize", domain, disk, gib + "G"), "blockresize");
-        return "live; grow the file system inside the guest";
+        return new ResizeResult.Applied("live; grow the file system inside the guest");
     }
 
     private Optional<DomainInfo> info(String domain) {

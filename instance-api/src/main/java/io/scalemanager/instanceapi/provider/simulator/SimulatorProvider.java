@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider.simulator;
 
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -66,7 +67,7 @@ public final class SimulatorProvider implements Provider {
     }
 
     @Override
-    public String resize(String instance, Component component, long newValue, RestartPolicy restart) {
+    public ResizeResult.Made resize(String instance, Component component, long newValue, RestartPolicy restart) {
         // Simulated VMs change live, so a restart is never needed.
         if (currentSize(instance).isEmpty()) {
             throw new ProviderException("instance '" + instance + "' is unknown to the simulator");
@@ -80,7 +81,7 @@ public final class SimulatorProvider implements Provider {
         if (!acceptNotApply.contains(instance)) {
             update(instance, component, newValue);
         }
-        return null;
+        return new ResizeResult.Applied(null);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider.config;
 
 import io.scalemanager.core.fuzz.FuzzRun;
 import io.scalemanager.core.fuzz.Mutator;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.secret.KnownSecrets;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.instanceapi.provider.Provider;
@@ -37,9 +38,9 @@ class ProvidersFileFuzzTest {
         }
 
         @Override
-        public String resize(String instance, io.scalemanager.core.sizing.Component component, long newValue,
-                             io.scalemanager.core.sizing.RestartPolicy restart) {
-            return null;
+        public ResizeResult.Made resize(String instance, io.scalemanager.core.sizing.Component component, long newValue,
+                                        io.scalemanager.core.sizing.RestartPolicy restart) {
+            return new ResizeResult.Applied(null);
         }
     };
 

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.config;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.yaml.YamlError;
@@ -26,9 +27,9 @@ class ProvidersFileTest {
         }
 
         @Override
-        public String resize(String instance, Component component, long newValue,
-                             io.scalemanager.core.sizing.RestartPolicy restart) {
-            return null;
+        public ResizeResult.Made resize(String instance, Component component, long newValue,
+                                        io.scalemanager.core.sizing.RestartPolicy restart) {
+            return new ResizeResult.Applied(null);
         }
     };
 

@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.exec;
 
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -79,7 +80,7 @@ class ExecProviderTest {
     void exitStatus100MeansStoredForTheNextRestartAndRestartNeverIsPassedOn() throws IOException {
         ExecProvider p = provider(Duration.ofSeconds(10));
         assertThat(p.resize("boot-1", Component.RAM, 8192))
-                .isEqualTo("config only, needs a restart: applied at the next boot");
+                .isEqualTo(new ResizeResult.NeedsRestart("config only, needs a restart: applied at the next boot"));
         assertThat(Files.readString(dir.resolve("boot-1/ram.next")).strip()).isEqualTo("8192");
 
         Files.delete(dir.resolve("boot-1/ram.next"));
@@ -102,7 +103,8 @@ class ExecProviderTest {
     @Test
     void resizeRunsTheTemplateWithCurrentAndNewValue() throws IOException {
         ExecProvider p = provider(Duration.ofSeconds(10));
-        assertThat(p.resize("web-1", Component.CPU, 4)).as("the last line printed is the note").isEqualTo("applied live");
+        assertThat(p.resize("web-1", Component.CPU, 4)).as("the last line printed is the note")
+                .isEqualTo(new ResizeResult.Applied("applied live"));
         assertThat(Files.readAllLines(dir.resolve("calls.log"))).containsExactly("web-1 cpu 2 4 env=web-1,cpu,4");
         assertThat(p.currentSize("web-1")).contains(new Size(4, 4096, 50));
     }

@@ -2,6 +2,7 @@ package io.scalemanager.instanceapi.provider.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -94,9 +95,9 @@ class HttpProviderTest {
         HttpProvider p = provider(new HttpProviderSettings(s.baseUrl(), s.auth(), s.find(), s.size(),
                 new HttpProviderSettings.Resize("PUT", "/servers/{id}", s.resize().body(),
                         Optional.of("/pending_reboot")), s.timeout(), s.retries(), s.backoff(), s.maxBackoff()));
-        assertThat(p.resize("10.0.0.5", Component.CPU, 4)).isNull();
+        assertThat(p.resize("10.0.0.5", Component.CPU, 4)).isEqualTo(new ResizeResult.Applied(null));
         assertThat(p.resize("10.0.0.5", Component.CPU, 12))
-                .isEqualTo("config only, needs a restart: the hoster applies it at the next restart");
+                .isEqualTo(ResizeResult.NeedsRestart.because("the hoster applies it at the next restart"));
         assertThat(p.currentSize("10.0.0.5")).map(Size::cpu).contains(4L);
         assertThatThrownBy(() -> p.resize("10.0.0.5", Component.CPU, 12, RestartPolicy.NEVER))
                 .isInstanceOf(ProviderException.class)

@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.provider.libvirt;
 
 import org.junit.jupiter.api.condition.EnabledIf;
+import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.sizing.Size;
@@ -36,9 +37,9 @@ class LibvirtProviderTest {
 
     @Test
     void cpuGoesDownAndUpAndIsReadBackInTheSameConnection() {
-        assertThat(provider.resize("test", Component.CPU, 1)).isEqualTo("live");
+        assertThat(provider.resize("test", Component.CPU, 1)).isEqualTo(new ResizeResult.Applied("live"));
         assertThat(provider.currentSize("test")).map(Size::cpu).contains(1L);
-        assertThat(provider.resize("test", Component.CPU, 2)).isEqualTo("live");
+        assertThat(provider.resize("test", Component.CPU, 2)).isEqualTo(new ResizeResult.Applied("live"));
         assertThat(provider.currentSize("test")).map(Size::cpu).contains(2L);
     }
 
@@ -54,7 +55,7 @@ class LibvirtProviderTest {
     void cpuAboveTheLiveButWithinTheConfigMaximumIsSetInTheConfigAndNeedsARestart() {
         assertThat(provider.virsh().run("setvcpus", "test", "4", "--maximum", "--config").failed()).isFalse();
         assertThat(provider.resize("test", Component.CPU, 3))
-                .isEqualTo("config only, needs a restart: above the live maximum of 2 vcpus");
+                .isEqualTo(new ResizeResult.NeedsRestart("config only, needs a restart: above the live maximum of 2 vcpus"));
         assertThat(provider.currentSize("test")).map(Size::cpu).contains(2L);
         assertThat(provider.virsh().run("vcpucount", "test", "--current", "--config").output()).isEqualTo("3");
     }
@@ -80,7 +81,7 @@ class LibvirtProviderTest {
     @Test
     void ramAboveTheRunningDomainsMaximumIsStoredForTheNextRestart() {
         assertThat(provider.resize("test", Component.RAM, 10240))
-                .isEqualTo("config only, needs a restart: above the live maximum memory of 8192 MiB");
+                .isEqualTo(ResizeResult.NeedsRestart.because("above the live maximum memory of 8192 MiB"));
         assertThat(provider.currentSize("test")).map(Size::ram).contains(2048L);
         // The restart: the domain comes back with the stored size.
         assertThat(provider.virsh().run("destroy", "test").failed()).isFalse();
