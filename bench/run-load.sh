@@ -3,12 +3,15 @@
 #   mvn -q -B -DskipTests package            (server/target/lib and bench/target/{lib,classes})
 # Usage: bench/run-load.sh [LoadGenerator options...]   e.g. bench/run-load.sh --duration 60s --batch 500
 # Environment: PORT (default 8080), RULES (default bench/load-rules.yaml), SCALEMANAGER_JAVA_OPTS (server JVM),
-# LOAD_JAVA_OPTS (generator JVM). The server log is kept in bench/target/load-server.log.
+# LOAD_JAVA_OPTS (generator JVM), SERVER_HOME (the built tree whose bin/scalemanager is started, default this one:
+# another worktree of an older commit measures it side by side with the same generator). The server log is kept
+# in bench/target/load-server.log.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 port="${PORT:-8080}"
 rules="${RULES:-$home/bench/load-rules.yaml}"
 url="http://127.0.0.1:$port"
+server_home="${SERVER_HOME:-$home}"
 log="$home/bench/target/load-server.log"
 
 if [ ! -d "$home/bench/target/classes/io/scalemanager/bench" ] || [ ! -d "$home/bench/target/lib" ]; then
@@ -37,7 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$home/bin/scalemanager" run --data "$data" --rules "$rules" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+"$server_home/bin/scalemanager" run --data "$data" --rules "$rules" --listen "127.0.0.1:$port" >"$log" 2>&1 &
 server_pid=$!
 
 ready=""
@@ -60,8 +63,12 @@ fi
 echo "run-load: server ready on $url (pid $server_pid, data $data)" >&2
 
 # Every change needs a token: the server's api.token when the caller set one, else the admin token it generated
-# into its data directory on this first start (handed over in the environment, not on the command line).
-export SCALEMANAGER_API_TOKEN="${SCALEMANAGER_API_TOKEN:-$(cat "$data/admin.token")}"
+# into its data directory on this first start (handed over in the environment, not on the command line). A server
+# older than tokens writes none and needs none.
+if [ -z "${SCALEMANAGER_API_TOKEN:-}" ] && [ -f "$data/admin.token" ]; then
+  SCALEMANAGER_API_TOKEN="$(cat "$data/admin.token")"
+  export SCALEMANAGER_API_TOKEN
+fi
 
 set +e
 # shellcheck disable=SC2086
