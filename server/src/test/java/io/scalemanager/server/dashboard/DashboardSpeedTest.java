@@ -3,6 +3,7 @@ package io.scalemanager.server.dashboard;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.TestDatabases;
+import io.scalemanager.core.json.Json;
 import io.scalemanager.history.Sample;
 import io.scalemanager.history.SampleStep;
 import io.scalemanager.history.jdbc.JdbcEventLog;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +25,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -109,50 +117,28 @@ class DashboardSpeedTest {
                 uncachedMs[i] = timePage(withoutCache, pages[i % pages.length]);
             }
 
-            double[] chartMs = new double[5];
+            // The instance's data: served (the whole body received over loopback), then parsed by the test
+            // (Jackson, as a client would) and written again (what writing it costs the server).
+            double[] chartMs = new double[7];
+            double[] parseMs = new double[chartMs.length];
+            double[] writeMs = new double[chartMs.length];
+            int bytes = 0;
             String chart = "/v1/history/chart?instance=big-1&from=" + (now - 86_400) + "&to=" + now;
             server.getJson(chart);
             for (int i = 0; i < chartMs.length; i++) {
                 long t0 = System.nanoTime();
-                JsonNode c = server.getJson(chart);
-                chartMs[i] = (System.nanoTime() - t0) / 1e6;
+                java.net.http.HttpResponse<String> served = server.send("GET", chart, null);
+                long t1 = System.nanoTime();
+                JsonNode c = Json.mapper().readTree(served.body());
+                long t2 = System.nanoTime();
+                bytes = Json.mapper().writeValueAsBytes(c).length;
+                long t3 = System.nanoTime();
+                chartMs[i] = (t1 - t0) / 1e6;
+                parseMs[i] = (t2 - t1) / 1e6;
+                writeMs[i] = (t3 - t2) / 1e6;
+                assertThat(served.statusCode()).isEqualTo(200);
                 assertThat(c.path("samples").asLong()).isEqualTo(95_040);
                 assertThat(c.path("series").get(0).path("points").size()).isBetween(990, 1001);
-            }
-
-            // The chart's read before and after EventLog.steps, alternating in one run on the server's own
-            // database: every row of the 11 types handed over as Samples, then reduced (as the chart did until
-            // then), against the steps of 86.4 s reduced while the rows are read.
-            double[] rowsMs = new double[6];
-            double[] stepsMs = new double[6];
-            try (Database db = TestDatabases.h2File(dir.resolve("server").resolve("data"))) {
-                JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
-                long fromMs = (now - 86_400) * 1000;
-                long toMs = now * 1000;
-                long stepMs = (toMs - fromMs) / 1000;
-                for (int i = -1; i < rowsMs.length; i++) {
-                    long t0 = System.nanoTime();
-                    long read = 0;
-                    for (String type : TYPES) {
-                        List<Sample> rows = eventLog.samples("big-1", type, fromMs, toMs, 500_000);
-                        read += rows.size();
-                        assertThat(reduce(rows, fromMs, stepMs)).hasSizeBetween(990, 1001);
-                    }
-                    long t1 = System.nanoTime();
-                    long counted = 0;
-                    for (String type : TYPES) {
-                        for (SampleStep step : eventLog.steps("big-1", type, fromMs, toMs, stepMs)) {
-                            counted += step.count();
-                        }
-                    }
-                    long t2 = System.nanoTime();
-                    assertThat(read).isEqualTo(95_040);
-                    assertThat(counted).isEqualTo(95_040);
-                    if (i >= 0) { // the first round warms both up
-                        rowsMs[i] = (t1 - t0) / 1e6;
-                        stepsMs[i] = (t2 - t1) / 1e6;
-                    }
-                }
             }
 
             // The browser: a fresh page of the fleet, then the instance page over 24 h.
@@ -173,22 +159,88 @@ class DashboardSpeedTest {
             assertThat(number(browser.js("return window.smTimings.chartSamples"))).isEqualTo(95_040);
             assertThat(browser.all(".chart[data-type]")).hasSize(11);
 
+            // Where the data's time goes, alternating in one run on the server's own database, 11 types each
+            // round: the rows handed over then reduced (before EventLog.steps); EventLog.steps type after type;
+            // the same types read side by side, one per core (as the chart reads them now); and the rows'
+            // read with the same reduction through the window index (instance, type, ts) and through a covering
+            // index (instance, type, ts, val), created here only after everything above was measured.
+            double[] rowsMs = new double[6];
+            double[] stepsMs = new double[6];
+            double[] parallelMs = new double[6];
+            double[] windowIndexMs = new double[6];
+            double[] coveringMs = new double[6];
+            ExecutorService readers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+            try (Database db = TestDatabases.h2File(dir.resolve("server").resolve("data"))) {
+                JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
+                try (Connection c = db.dataSource().getConnection(); Statement st = c.createStatement()) {
+                    st.execute("CREATE INDEX speed_covering ON event_log (instance, type, ts, val)");
+                }
+                long fromMs = (now - 86_400) * 1000;
+                long toMs = now * 1000;
+                long stepMs = (toMs - fromMs) / 1000;
+                for (int i = -1; i < rowsMs.length; i++) {
+                    long t0 = System.nanoTime();
+                    long read = 0;
+                    for (String type : TYPES) {
+                        List<Sample> rows = eventLog.samples("big-1", type, fromMs, toMs, 500_000);
+                        read += rows.size();
+                        assertThat(reduce(rows, fromMs, stepMs)).hasSizeBetween(990, 1001);
+                    }
+                    long t1 = System.nanoTime();
+                    long counted = 0;
+                    for (String type : TYPES) {
+                        for (SampleStep step : eventLog.steps("big-1", type, fromMs, toMs, stepMs)) {
+                            counted += step.count();
+                        }
+                    }
+                    long t2 = System.nanoTime();
+                    List<Future<List<SampleStep>>> side = new ArrayList<>();
+                    for (String type : TYPES) {
+                        side.add(readers.submit(() -> eventLog.steps("big-1", type, fromMs, toMs, stepMs)));
+                    }
+                    long sideBySide = 0;
+                    for (Future<List<SampleStep>> f : side) {
+                        for (SampleStep step : f.get()) {
+                            sideBySide += step.count();
+                        }
+                    }
+                    long t3 = System.nanoTime();
+                    long viaWindow = readThrough(db, "event_log_instance_type_ts", fromMs, toMs, stepMs);
+                    long t4 = System.nanoTime();
+                    long viaCovering = readThrough(db, "speed_covering", fromMs, toMs, stepMs);
+                    long t5 = System.nanoTime();
+                    assertThat(List.of(read, counted, sideBySide, viaWindow, viaCovering)).containsOnly(95_040L);
+                    if (i >= 0) { // the first round warms them up
+                        rowsMs[i] = (t1 - t0) / 1e6;
+                        stepsMs[i] = (t2 - t1) / 1e6;
+                        parallelMs[i] = (t3 - t2) / 1e6;
+                        windowIndexMs[i] = (t4 - t3) / 1e6;
+                        coveringMs[i] = (t5 - t4) / 1e6;
+                    }
+                }
+            } finally {
+                readers.shutdownNow();
+            }
+
             String report = String.format(Locale.ROOT, """
                     dashboard speed, %s, %d cores (load average %.1f)
                     fleet of %d instances, page of 50 (server, HTTP on loopback): median %.1f ms, p95 %.1f ms, max %.1f ms
                     the same without the size cache (manager.size_cache_ttl=0): median %.1f ms, p95 %.1f ms, max %.1f ms
                     fleet page in Chromium: first contentful paint %.0f ms, table filled %.0f ms after navigation
-                    instance over 24 h, %d points of 11 types (server, HTTP on loopback): median %.0f ms, max %.0f ms
-                    its read, alternating: rows handed over then reduced median %.0f ms (max %.0f),
-                      EventLog.steps median %.0f ms (max %.0f)
+                    instance over 24 h, %d points of 11 types (server, loopback, body received): median %.0f ms, max %.0f ms
+                      its %d bytes of JSON: parsed by the test median %.0f ms, written again median %.0f ms
+                    its read, medians, alternating: rows handed over then reduced %.0f ms; EventLog.steps type after
+                      type %.0f ms; side by side on %d threads %.0f ms; type after type through the window index
+                      (instance, type, ts) %.0f ms, through a covering index (instance, type, ts, val) %.0f ms
                     instance page in Chromium: data %.0f ms, charts drawn %.0f ms
                     """, Instant.now(), Runtime.getRuntime().availableProcessors(),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                     INSTANCES + 1, percentile(fleetMs, 50), percentile(fleetMs, 95), percentile(fleetMs, 100),
                     percentile(uncachedMs, 50), percentile(uncachedMs, 95), percentile(uncachedMs, 100),
-                    firstPaint, fleetShown, points, percentile(chartMs, 50), percentile(chartMs, 100),
-                    percentile(rowsMs, 50), percentile(rowsMs, 100), percentile(stepsMs, 50),
-                    percentile(stepsMs, 100), chartFetch, chartDraw);
+                    firstPaint, fleetShown, points, percentile(chartMs, 50), percentile(chartMs, 100), bytes,
+                    percentile(parseMs, 50), percentile(writeMs, 50), percentile(rowsMs, 50),
+                    percentile(stepsMs, 50), Runtime.getRuntime().availableProcessors(), percentile(parallelMs, 50),
+                    percentile(windowIndexMs, 50), percentile(coveringMs, 50), chartFetch, chartDraw);
             System.out.print(report);
             Files.writeString(Path.of("target", "dashboard-speed.txt"), report);
 
@@ -222,6 +274,44 @@ class DashboardSpeedTest {
         double ms = (System.nanoTime() - t0) / 1e6;
         assertThat(body.path("instances").size()).isPositive();
         return ms;
+    }
+
+    /**
+     * The 11 types' rows read through the named index (H2's {@code USE INDEX}) and reduced to steps as
+     * {@code EventLog.steps} does; returns the rows read.
+     */
+    private static long readThrough(Database db, String index, long fromMs, long toMs, long stepMs) throws Exception {
+        long rows = 0;
+        try (Connection c = db.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT ts, val FROM event_log USE INDEX (" + index + ") WHERE instance = ? AND type = ? "
+                        + "AND ts BETWEEN ? AND ? ORDER BY ts")) {
+            for (String type : TYPES) {
+                ps.setString(1, "big-1");
+                ps.setString(2, type);
+                ps.setLong(3, fromMs);
+                ps.setLong(4, toMs);
+                List<double[]> steps = new ArrayList<>();
+                long start = Long.MIN_VALUE;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long ts = rs.getLong(1);
+                        double v = rs.getDouble(2);
+                        long s = ts - Math.floorMod(ts - fromMs, stepMs);
+                        if (s != start) {
+                            steps.add(new double[]{s, 0, v, v});
+                            start = s;
+                        }
+                        double[] step = steps.get(steps.size() - 1);
+                        step[1]++;
+                        step[2] = Math.min(step[2], v);
+                        step[3] = Math.max(step[3], v);
+                        rows++;
+                    }
+                }
+                assertThat(steps).hasSizeBetween(990, 1001);
+            }
+        }
+        return rows;
     }
 
     /** The chart's reduction before EventLog.steps, over Samples read first: average, minimum, maximum per step. */
