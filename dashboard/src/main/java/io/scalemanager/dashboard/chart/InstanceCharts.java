@@ -20,31 +20,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Builds an {@link InstanceChart}: each type in the range reduced to at most {@code points} steps while it is read
  * (average, minimum and maximum per step, {@link EventLog#steps}), so a day of 10 s samples of 11 types travels as
- * about 11,000 points and draws at once; a spike stays visible as its step's maximum. The types are read side by
- * side, one per core: reading the rows is nearly all of a long range's time.
+ * about 11,000 points and draws at once; a spike stays visible as its step's maximum.
  */
 public final class InstanceCharts {
     private static final int MARKERS = 1000;
-    /** Types read at once: one per core, since the rows' read is CPU work in the database (H2) or its driver. */
-    private static final int READERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
     private final EventLog eventLog;
     private final Fleet fleet;
     private final ActionLog actionLog;
     private final AlertLog alertLog;
     private final Supplier<Ruleset> ruleset;
-    private final ThreadPoolExecutor readers;
 
     public InstanceCharts(EventLog eventLog, Fleet fleet, ActionLog actionLog, AlertLog alertLog,
                           Supplier<Ruleset> ruleset) {
@@ -53,15 +43,6 @@ public final class InstanceCharts {
         this.actionLog = actionLog;
         this.alertLog = alertLog;
         this.ruleset = ruleset;
-        // Threads only while charts are asked for: idle ones end, so nothing needs stopping.
-        AtomicInteger n = new AtomicInteger();
-        this.readers = new ThreadPoolExecutor(READERS, READERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "chart-reader-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.readers.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -84,12 +65,8 @@ public final class InstanceCharts {
         long samples = 0;
         boolean reduced = false;
         List<InstanceChart.Series> series = new ArrayList<>();
-        Map<String, Future<List<SampleStep>>> reads = new TreeMap<>();
         for (String type : charted) {
-            reads.put(type, readers.submit(() -> eventLog.steps(instance, type, fromMs, toMs, step)));
-        }
-        for (String type : charted) {
-            List<SampleStep> steps = stepsOf(reads, type);
+            List<SampleStep> steps = eventLog.steps(instance, type, fromMs, toMs, step);
             List<double[]> out = new ArrayList<>(steps.size());
             for (SampleStep s : steps) {
                 samples += s.count();
@@ -118,23 +95,6 @@ public final class InstanceCharts {
                 reduced ? Math.max(1, step / 1000) : 0, samples, series,
                 thresholds, actionMarkers(actions), alertMarkers(instance, fromMs, toMs), sizes(actions, toMs),
                 view.map(v -> EpochSeconds.fromMillis(v.lastSeenMs())).orElse(null));
-    }
-
-    /** A type's steps once read; a read that failed fails the chart (and the rest are not waited for). */
-    private static List<SampleStep> stepsOf(Map<String, Future<List<SampleStep>>> reads, String type) {
-        try {
-            return reads.get(type).get();
-        } catch (InterruptedException e) {
-            reads.values().forEach(f -> f.cancel(true));
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the chart's samples", e);
-        } catch (ExecutionException e) {
-            reads.values().forEach(f -> f.cancel(true));
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     private List<Action> actionsBetween(String instance, long fromMs, long toMs) {
