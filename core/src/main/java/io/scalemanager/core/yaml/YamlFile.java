@@ -140,6 +140,33 @@ public final class YamlFile {
     }
 
     /**
+     * The {@code type} of a mapping whose type decides which other keys it may have (a provider route, an alert
+     * channel), so it is read before the keys are checked: one of {@code types}, or null with the error reported
+     * (not a mapping, no type, an unknown one).
+     *
+     * @param types    the types, shown in this order in errors
+     * @param expected what the mapping holds, for the error when the node is something else
+     */
+    public String type(Node node, String subject, List<String> types, String expected) {
+        if (!(node instanceof MappingNode)) {
+            error(node, subject, "must be a mapping with " + expected + ", got " + shown(node));
+            return null;
+        }
+        String names = String.join(", ", types);
+        Node typeNode = peek(node, "type");
+        if (typeNode == null || isNull(typeNode)) {
+            error(node, subject, "missing 'type' (one of " + names + ")");
+            return null;
+        }
+        String type = text(typeNode, subject, "type", "one of " + names);
+        if (type != null && !types.contains(type)) {
+            error(typeNode, subject, "'type' must be one of " + names + ", got " + shown(typeNode));
+            return null;
+        }
+        return type;
+    }
+
+    /**
      * The items of a list. Absent (null) is an empty list; a single value, or anything else, is an error and null.
      *
      * @param what the message of the error when the node is not a list: {@code "'rules' must be a list of rules"}

@@ -117,6 +117,28 @@ class YamlFileTest {
     }
 
     @Test
+    void aTypedMappingsTypeIsReadFirstAndMustBeOneOfTheTypes() {
+        YamlFile f = YamlFile.parse("""
+                items:
+                  - {type: http, url: x}
+                  - {url: y}
+                  - {type: ftp}
+                  - just text
+                  - {type: "${UNSET}"}
+                """, "a.yaml", java.util.Map.of());
+        List<org.yaml.snakeyaml.nodes.Node> items = f.top(List.of("items"), "items").list("items", "a list");
+        List<String> types = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            types.add(f.type(items.get(i), "items[" + (i + 1) + "]", List.of("http", "exec"), "type and url"));
+        }
+        assertThat(types).containsExactly("http", null, null, null, null);
+        assertThat(errors(f)).hasSize(4).startsWith(
+                "a.yaml:3: items[2]: missing 'type' (one of http, exec)",
+                "a.yaml:4: items[3]: 'type' must be one of http, exec, got \"ftp\"",
+                "a.yaml:5: items[4]: must be a mapping with type and url, got \"just text\"");
+    }
+
+    @Test
     void brokenEmptyAndMisshapenFilesSaySo() {
         YamlFile broken = YamlFile.parse("a: [unclosed\n", "a.yaml");
         assertThat(broken.top(KEYS, "keys")).isNull();

@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
  * NAME. Errors never show a value that came from the environment, nor any credential or URL.
  */
 public final class ProvidersFile {
-    private static final String TYPES = "libvirt, http, exec, simulator";
+    private static final List<String> TYPES = List.of("libvirt", "http", "exec", "simulator");
     private static final Set<String> COMMON = Set.of("name", "instances", "type");
     private static final Map<String, Set<String>> KEYS_OF_TYPE = Map.of(
             "libvirt", Set.of("uri", "domain", "disk", "virsh", "timeout"),
@@ -115,7 +115,7 @@ public final class ProvidersFile {
         List<Node> routes = top.list("providers", "a list of routes");
         if (routes != null && routes.isEmpty()) {
             top.error("providers", "'providers' must be a non-empty list of routes, each starting with "
-                    + "'- instances: \"GLOB\"' and 'type: " + TYPES.replace(", ", "|") + "'");
+                    + "'- instances: \"GLOB\"' and 'type: " + String.join("|", TYPES) + "'");
         }
         List<Spec> specs = new ArrayList<>();
         for (int i = 0; routes != null && i < routes.size(); i++) {
@@ -128,22 +128,8 @@ public final class ProvidersFile {
     }
 
     private Spec route(Node node, String subject) {
-        if (!(node instanceof MappingNode)) {
-            file.error(node, subject, "must be a mapping with instances and type, got " + YamlFile.shown(node));
-            return null;
-        }
-        // The type decides which keys the route may have, so it is read before the keys are checked.
-        Node typeNode = YamlFile.peek(node, "type");
-        if (typeNode == null || YamlFile.isNull(typeNode)) {
-            file.error(node, subject, "missing 'type' (one of " + TYPES + ")");
-            return null;
-        }
-        String type = file.text(typeNode, subject, "type", "one of " + TYPES);
+        String type = file.type(node, subject, TYPES, "instances and type");
         if (type == null) {
-            return null;
-        }
-        if (!KEYS_OF_TYPE.containsKey(type)) {
-            file.error(typeNode, subject, "'type' must be one of " + TYPES + ", got " + YamlFile.shown(typeNode));
             return null;
         }
         Set<String> allowed = new HashSet<>(COMMON);

@@ -10,7 +10,6 @@ import io.scalemanager.manager.alert.channel.mail.SmtpNotifier;
 import io.scalemanager.manager.alert.channel.slack.SlackNotifier;
 import io.scalemanager.manager.alert.channel.teams.TeamsNotifier;
 import io.scalemanager.manager.alert.channel.webhook.WebhookNotifier;
-import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -43,7 +42,7 @@ public final class AlertsConfigParser {
             "slack", Set.of("name", "type", "url"),
             "teams", Set.of("name", "type", "url"),
             "webhook", Set.of("name", "type", "url", "secret"));
-    private static final String TYPES = "smtp, slack, teams, webhook";
+    private static final List<String> TYPES = List.of("smtp", "slack", "teams", "webhook");
     private static final List<String> ROUTE_KEYS = List.of("severity", "instances", "channels");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -108,25 +107,11 @@ public final class AlertsConfigParser {
         if (YamlFile.peek(node, "name") instanceof ScalarNode n && !YamlFile.isNull(n) && !n.getValue().isBlank()) {
             declaredNames.add(n.getValue().trim());
         }
-        if (!(node instanceof MappingNode)) {
-            file.error(node, subject, "must be a mapping with " + expected + ", got " + YamlFile.shown(node));
-            return null;
-        }
-        // The type decides which keys the channel may have, so it is read before the keys are checked.
-        Node typeNode = YamlFile.peek(node, "type");
-        if (typeNode == null || YamlFile.isNull(typeNode)) {
-            file.error(node, subject, "missing 'type' (one of " + TYPES + ")");
-            return null;
-        }
-        String type = file.text(typeNode, subject, "type", "one of " + TYPES);
+        String type = file.type(node, subject, TYPES, expected);
         if (type == null) {
             return null;
         }
         Set<String> allowed = CHANNEL_KEYS.get(type);
-        if (allowed == null) {
-            file.error(typeNode, subject, "'type' must be one of " + TYPES + ", got " + YamlFile.shown(typeNode));
-            return null;
-        }
         int before = file.errorCount();
         YamlMap keys = file.map(node, subject, allowed, expected);
         String name = keys.required("name", "a name routes refer to").orElse(null);
