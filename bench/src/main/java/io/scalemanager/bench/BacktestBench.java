@@ -15,6 +15,7 @@ import io.scalemanager.manager.pause.Pauses;
 import io.scalemanager.manager.rules.Ruleset;
 import io.scalemanager.manager.rules.RulesetParser;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,7 +28,8 @@ import java.time.Duration;
 /**
  * The backtest's speed on a large EventLog (an H2 file, as the all-in-one keeps it): events/s end to end
  * ({@code rules backtest}'s own path: {@link Backtester} over {@link EventLogReplay}) and, side by side in the
- * same run, the reading alone, so the share of the time spent reading shows. The EventLog is a fleet of 1,000
+ * same run, the reading alone, so the share of the time spent reading shows, each with one reader thread and with
+ * two, and the process's CPU per event (the share of it spent reading). The EventLog is a fleet of 1,000
  * VMs reporting load, cpu, ram and cpus every 10 s (10M events: about 7 hours), its load following a slow wave
  * with noise so the rules fire now and then. The filled file is kept in DIR and reused by the next run (its
  * secondary index dropped, see {@link #fill}). Run:
@@ -71,7 +73,7 @@ public final class BacktestBench {
         Path dir = args.length > 1 ? Path.of(args[1]) : Path.of("bench/target/backtest-eventlog");
         Files.createDirectories(dir);
         try (Database db = Database.open(new DatabaseSettings(DatabaseSettings.embeddedUrl(dir.toAbsolutePath()
-                .toString()), "", "", 2, Duration.ofSeconds(5), Duration.ofHours(1)))) {
+                .toString()), "", "", 4, Duration.ofSeconds(5), Duration.ofHours(1)))) {
             long have = count(db);
             if (have != events) {
                 fill(db, events);
@@ -80,33 +82,57 @@ public final class BacktestBench {
             long fromMs = T0;
             long toMs = T0 + rounds * 10_000 + 1;
             Ruleset ruleset = RulesetParser.parse(RULES, "backtest-bench-rules.yaml");
-            Backtester backtester = new Backtester(new EventLogReplay(db.dataSource())::replay,
-                    new ActionLog(db.dataSource(), Clock.systemUTC()), new Pauses(db.dataSource(), Clock.systemUTC()),
-                    new BacktestSettings(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5),
-                            new Size(2, 4096, 50), false));
-            EventLogReplay reader = new EventLogReplay(db.dataSource());
             System.out.printf("=== Backtest of %,d events (%d VMs x %d types every 10 s), H2 file, %d cores ===%n",
                     events, VMS, TYPES.length, Runtime.getRuntime().availableProcessors());
+            BacktestReport[] last = new BacktestReport[2];
             for (int round = 1; round <= 2; round++) {
-                long[] read = {0};
-                long start = System.nanoTime();
-                reader.replay(EventSequence.firstAt(fromMs - 3_600_000), EventSequence.firstAt(toMs), e -> read[0]++);
-                double readSeconds = (System.nanoTime() - start) / 1e9;
-                start = System.nanoTime();
-                BacktestReport report = backtester.run(ruleset, fromMs, toMs, InstancePattern.ANY, Long.MAX_VALUE);
-                double endToEnd = (System.nanoTime() - start) / 1e9;
-                System.out.printf("round %d: reading alone %,.0f events/s (%.1f s); end to end %,.0f events/s "
-                                + "(%.1f s); reading is %.0f%% of the end-to-end time%n", round, read[0] / readSeconds,
-                        readSeconds, report.events() / endToEnd, endToEnd, 100 * readSeconds / endToEnd);
-                if (round == 2) {
-                    for (RuleSummary r : report.rules()) {
-                        System.out.printf("  %-9s fired %,d on %,d instances, up %,d, down %,d, flaps %,d, "
-                                + "at_limit %,d, alerts %,d%n", r.rule(), r.fired(), r.instances(), r.up(), r.down(),
-                                r.flaps(), r.atLimit(), r.alerts());
-                    }
+                for (int readers : new int[] {1, 2}) {
+                    EventLogReplay reader = new EventLogReplay(db.dataSource(), readers);
+                    Backtester backtester = new Backtester(reader::replay,
+                            new ActionLog(db.dataSource(), Clock.systemUTC()),
+                            new Pauses(db.dataSource(), Clock.systemUTC()),
+                            new BacktestSettings(Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofMinutes(5),
+                                    new Size(2, 4096, 50), false));
+                    long[] read = {0};
+                    long start = System.nanoTime();
+                    long cpu = processCpuNanos();
+                    reader.replay(EventSequence.firstAt(fromMs - 3_600_000), EventSequence.firstAt(toMs),
+                            e -> read[0]++);
+                    double readSeconds = (System.nanoTime() - start) / 1e9;
+                    double readCpu = (processCpuNanos() - cpu) / 1e9;
+                    start = System.nanoTime();
+                    cpu = processCpuNanos();
+                    BacktestReport report = backtester.run(ruleset, fromMs, toMs, InstancePattern.ANY,
+                            Long.MAX_VALUE);
+                    double endToEnd = (System.nanoTime() - start) / 1e9;
+                    double endToEndCpu = (processCpuNanos() - cpu) / 1e9;
+                    System.out.printf("round %d, %d reader(s): reading alone %,.0f events/s (%.1f s); end to end "
+                                    + "%,.0f events/s (%.1f s); reading is %.0f%% of the end-to-end time%n", round,
+                            readers, read[0] / readSeconds, readSeconds, report.events() / endToEnd, endToEnd,
+                            100 * readSeconds / endToEnd);
+                    // CPU of the whole process (every thread, the GC's and H2's included): what an event costs,
+                    // and how much of the machine's cores the run kept busy.
+                    System.out.printf("  cpu: reading %.2f µs/event, end to end %.2f µs/event (reading %.0f%% of "
+                                    + "it); end to end kept %.2f cores busy%n", 1e6 * readCpu / read[0],
+                            1e6 * endToEndCpu / report.events(),
+                            100 * (readCpu / read[0]) / (endToEndCpu / report.events()), endToEndCpu / endToEnd);
+                    last[readers == 1 ? 0 : 1] = report;
                 }
             }
+            System.out.printf("the backtest with 2 readers equals the one with 1 reader: %s%n",
+                    last[0].equals(last[1]));
+            for (RuleSummary r : last[1].rules()) {
+                System.out.printf("  %-9s fired %,d on %,d instances, up %,d, down %,d, flaps %,d, "
+                        + "at_limit %,d, alerts %,d%n", r.rule(), r.fired(), r.instances(), r.up(), r.down(),
+                        r.flaps(), r.atLimit(), r.alerts());
+            }
         }
+    }
+
+    /** CPU time of this process so far, every thread included. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long count(Database db) throws Exception {

@@ -4,6 +4,7 @@ import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseException;
 import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.EventSequence;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.Sample;
 import io.scalemanager.history.SampleStep;
@@ -23,6 +24,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /** The suite runs against every supported database: see JdbcEventLogOnH2Test and JdbcEventLogOnMariaDbTest. */
 abstract class JdbcEventLogTest {
@@ -410,5 +412,56 @@ abstract class JdbcEventLogTest {
         for (int i = 0; i < seen.size(); i++) {
             assertThat(seen.get(i)).isEqualTo(100L + i);
         }
+    }
+
+    @Test
+    void readersInParallelGiveTheEventsInTheOrderOneReaderGives() throws Exception {
+        // Arrivals over 3 hours with a dense burst, a silent hour and a sparse tail, so the chunks vary in size
+        // and some are empty; every fourth row in the archive.
+        List<Event> batch = new ArrayList<>();
+        long arrival = T0;
+        for (int i = 0; i < 60_000; i++) {
+            arrival += i < 20_000 ? 2 : i == 20_000 ? 3_600_000 : i < 50_000 ? 100 : 1_000;
+            long seq = EventSequence.firstAt(arrival) + i % EventSequence.WRITERS;
+            batch.add(event(seq, "vm-" + (i % 11), i % 2 == 0 ? "cpu" : "load", i, arrival - 500));
+            if (batch.size() == 5000) {
+                log.append(batch);
+                batch.clear();
+            }
+        }
+        log.append(batch);
+        try (java.sql.Connection c = db.connection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO event_log_archive (seq, instance, type, ts, val) "
+                    + "SELECT seq, instance, type, ts, val FROM event_log WHERE MOD(seq, 4) = 0");
+            st.executeUpdate("DELETE FROM event_log WHERE MOD(seq, 4) = 0");
+        }
+        long from = EventSequence.firstAt(T0 + 1_000);
+        long to = EventSequence.firstAt(arrival - 60_000);
+        List<Event> one = new ArrayList<>();
+        new EventLogReplay(db.dataSource(), 1).replay(from, to, one::add);
+        List<Event> three = new ArrayList<>();
+        new EventLogReplay(db.dataSource(), 3).replay(from, to, three::add);
+
+        assertThat(one).hasSizeGreaterThan(50_000);
+        assertThat(one).isSortedAccordingTo(java.util.Comparator.comparingLong(Event::seq));
+        assertThat(three).isEqualTo(one);
+    }
+
+    @Test
+    void aConsumerThatStopsEndsTheReaders() {
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            batch.add(event(EventSequence.firstAt(T0 + i * 1000L), "vm-1", "cpu", i, T0 + i * 1000L));
+        }
+        log.append(batch);
+        int[] seen = {0};
+        assertThatThrownBy(() -> new EventLogReplay(db.dataSource(), 2).replay(0, Long.MAX_VALUE, e -> {
+            if (++seen[0] == 100) {
+                throw new IllegalStateException("enough");
+            }
+        })).hasMessage("enough");
+        // The readers end with it.
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("event-log-replay")));
     }
 }
