@@ -40,6 +40,16 @@ class DashboardRulesTest {
     void rulesPageShowsTheLoadedRulesetAndReloadsIt(@TempDir Path dir) throws Exception {
         try (DashboardServer server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
              Browser browser = new Browser(dir.resolve("chromium-profile"))) {
+            // Not signed in, the page shows (reads are open on loopback) but offers no change: a change needs a
+            // token, so the reload button and the backtest form are disabled and the form says how to get one.
+            browser.open(server.url("/#/rules"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#rules tbody tr").size() == 2);
+            assertThat(browser.one("#caller").getText()).isEqualTo("anonymous · read");
+            assertThat(browser.one("#reload").isEnabled()).isFalse();
+            assertThat(browser.one("#backtest-form button[type=submit]").isEnabled()).isFalse();
+            assertThat(text(browser, "#backtest-form .hint"))
+                    .isEqualTo("Sign in with a token that has scope operate to change this.");
+
             signIn(browser, server);
             server.postStates("[{\"instance\":\"web-1\",\"type\":\"load\",\"value\":9,\"timestamp\":"
                     + Instant.now().getEpochSecond() + "}]");
@@ -55,6 +65,7 @@ class DashboardRulesTest {
 
             browser.open(server.url("/#/rules"));
             await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#rules tbody tr").size() == 2);
+            assertThat(browser.one("#reload").isEnabled()).isTrue();
             assertThat(text(browser, "#ruleset-hash")).isEqualTo(loaded.path("hash").asText()).isNotBlank();
             assertThat(text(browser, "#ruleset-loaded")).isNotBlank();
             assertThat(text(browser, "#rules tr[data-rule='cpu-up'] td.fired")).isEqualTo("1");
