@@ -15,8 +15,12 @@ import java.util.Map;
  * @param sparklines per type the rules watch, the average of each minute of the last hour (null: no sample)
  */
 public record FleetRow(String instance, @JsonProperty("last_seen") Number lastSeen, Map<String, Double> values,
-                       Map<String, Long> size, String status, @JsonProperty("status_why") String statusWhy,
+                       InstanceSize size, String status, @JsonProperty("status_why") String statusWhy,
                        @JsonProperty("last_action") LastAction lastAction, Map<String, List<Double>> sparklines) {
+
+    /** Its size as the instance API gives it. */
+    public record InstanceSize(long cpu, long ram, long storage) {
+    }
 
     /** The newest action of an instance, as the fleet page shows it: {@code cpu 2 → 3 (cpu-up), succeeded}. */
     public record LastAction(long id, String rule, String component, Long from, Long to, String status,

@@ -363,11 +363,11 @@ public final class FleetSummary {
         return out;
     }
 
-    private static Map<String, Long> size(CompletableFuture<Optional<SourcedSize>> f, long deadlineNanos)
+    private static FleetRow.InstanceSize size(CompletableFuture<Optional<SourcedSize>> f, long deadlineNanos)
             throws InterruptedException {
         try {
             Optional<SourcedSize> s = f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return s.map(size -> Map.of("cpu", size.size().cpu(), "ram", size.size().ram(), "storage",
+            return s.map(size -> new FleetRow.InstanceSize(size.size().cpu(), size.size().ram(),
                     size.size().storage())).orElse(null);
         } catch (ExecutionException | TimeoutException e) {
             return null;

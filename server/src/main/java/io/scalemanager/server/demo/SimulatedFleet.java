@@ -6,6 +6,7 @@ import io.scalemanager.core.sizing.Size;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -69,7 +69,7 @@ public final class SimulatedFleet implements AutoCloseable {
     private void reportAll() {
         try {
             long now = System.currentTimeMillis();
-            List<Map<String, Object>> states = new ArrayList<>();
+            List<StateReport> states = new ArrayList<>();
             for (SimulatedVm vm : vms) {
                 Size size = currentSize(vm.name()).orElse(new Size(2, 4096, 50));
                 double noise = random.nextGaussian() * 0.2;
@@ -87,8 +87,11 @@ public final class SimulatedFleet implements AutoCloseable {
             if (response.statusCode() != 202) {
                 log.warn("Demo report answered {}: {}", response.statusCode(), response.body());
             }
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
+            // Logged, not thrown: a task that throws is never run again by the scheduler.
             log.warn("Demo report failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() is stopping the fleet
         }
     }
 
@@ -102,13 +105,20 @@ public final class SimulatedFleet implements AutoCloseable {
             }
             JsonNode n = Json.mapper().readTree(r.body());
             return Optional.of(new Size(n.path("cpu").asLong(), n.path("ram").asLong(), n.path("storage").asLong()));
-        } catch (Exception e) {
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
 
-    private static void add(List<Map<String, Object>> states, String instance, String type, double value, long ms) {
-        states.add(Map.of("instance", instance, "type", type, "value", value, "timestamp", ms / 1000.0));
+    private static void add(List<StateReport> states, String instance, String type, double value, long ms) {
+        states.add(new StateReport(instance, type, value, ms / 1000.0));
+    }
+
+    /** One state as the collector's {@code POST /v1/states} reads it; the time in epoch seconds. */
+    record StateReport(String instance, String type, double value, double timestamp) {
     }
 
     private static double round(double v) {

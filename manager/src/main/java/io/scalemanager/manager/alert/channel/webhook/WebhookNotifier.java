@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,21 +43,12 @@ public final class WebhookNotifier implements Notifier {
 
     @Override
     public void send(Notification n) throws DeliveryException {
-        List<Object> alerts = new ArrayList<>();
+        List<WebhookAlert> alerts = new ArrayList<>();
         for (Notification.Item i : n.items()) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("status", i.resolved() ? "resolved" : "firing");
-            a.put("time", EpochSeconds.fromMillis(i.timeMs()));
-            a.put("severity", i.severity().wireName());
-            a.put("instance", i.instance());
-            a.put("rule", i.rule());
-            a.put("kind", i.kind());
-            a.put("message", i.message());
-            alerts.add(a);
+            alerts.add(new WebhookAlert(i.resolved() ? "resolved" : "firing", EpochSeconds.fromMillis(i.timeMs()),
+                    i.severity().wireName(), i.instance(), i.rule(), i.kind(), i.message()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("title", n.title());
-        body.put("alerts", alerts);
+        WebhookBody body = new WebhookBody(n.title(), alerts);
         byte[] bytes;
         try {
             bytes = Json.mapper().writeValueAsBytes(body);
@@ -79,5 +69,14 @@ public final class WebhookNotifier implements Notifier {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
+    }
+
+    /** The body a webhook receives (CONTRACT.md, "Alerts"): a title and the alerts of one notification. */
+    record WebhookBody(String title, List<WebhookAlert> alerts) {
+    }
+
+    /** One alert of a webhook body; the time in epoch seconds. */
+    record WebhookAlert(String status, Number time, String severity, String instance, String rule, String kind,
+                        String message) {
     }
 }
