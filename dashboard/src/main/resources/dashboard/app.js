@@ -610,15 +610,15 @@
     return el('div', {}, el('p', {id: 'backtest-summary'}, r.events + ' events replayed · ' + r.actions.length
       + ' would-be actions' + (r.actions.length > shown.length ? ' (the first ' + shown.length + ' below)' : '')),
     el('table', {id: 'backtest-rules'}, el('thead', {}, el('tr', {}, ['rule', 'fired', 'instances', 'up', 'down',
-      'flaps', 'at limit', 'alerts'].map(h => el('th', {}, h)))),
+      'flaps', 'at limit', 'alerts', 'would fire'].map(h => el('th', {}, h)))),
     el('tbody', {}, r.rules.map(x => el('tr', {'data-rule': x.rule}, el('td', {}, x.rule), el('td', {class: 'fired'}, x.fired),
       el('td', {}, x.instances), el('td', {}, x.up), el('td', {}, x.down), el('td', {}, x.flaps),
-      el('td', {}, x.at_limit), el('td', {}, x.alerts))))),
+      el('td', {}, x.at_limit), el('td', {}, x.alerts), el('td', {class: 'would-fire'}, x.would_fire))))),
     el('h2', {}, 'Would-be actions'),
     el('table', {id: 'backtest-actions'}, el('thead', {}, el('tr', {}, ['time', 'instance', 'rule', 'change']
       .map(h => el('th', {}, h)))),
     el('tbody', {}, shown.map(a => el('tr', {}, el('td', {}, time(a.time)), el('td', {}, instanceLink(a.instance)),
-      el('td', {}, a.rule), el('td', {}, a.component + ' ' + a.from + ' → ' + a.to))))));
+      el('td', {}, a.rule), el('td', {}, a.component + ' ' + a.from + ' → ' + a.to + (a.dry_run ? ' (dry run)' : '')))))));
   }
 
   // ---- start ------------------------------------------------------------------------------------------------------

@@ -129,6 +129,12 @@ class DashboardRulesTest {
                         for: 30s
                         then: cpu +1
                         cooldown: 5m
+                      - name: bt-dry
+                        when: load > 4
+                        for: 30s
+                        then: ram +1024
+                        cooldown: 5m
+                        dry_run: true
                     """;
             // Whole minutes, as the form's fields hold them: the page and the API replay the same range.
             long from = (now / 60 - 60) * 60;
@@ -153,6 +159,17 @@ class DashboardRulesTest {
             assertThat(text(browser, row + " td.fired")).isEqualTo(rule.path("fired").asText());
             assertThat(text(browser, row)).contains(rule.path("up").asText(), rule.path("flaps").asText());
             assertThat(browser.all("#backtest-actions tbody tr")).hasSize(expected.path("actions").size());
+            // A dry-run rule's would-be resizes: counted apart, and marked in the list.
+            JsonNode dry = expected.path("rules").get(1);
+            assertThat(dry.path("would_fire").asInt()).isPositive();
+            assertThat(text(browser, "#backtest-rules tr[data-rule='bt-dry'] td.would-fire"))
+                    .isEqualTo(dry.path("would_fire").asText());
+            long dryActions = 0;
+            for (JsonNode a : expected.path("actions")) {
+                dryActions += a.path("dry_run").asBoolean() ? 1 : 0;
+            }
+            assertThat(browser.all("#backtest-actions tbody tr").stream().filter(tr -> tr.getText()
+                    .contains("(dry run)")).count()).isEqualTo(dryActions).isPositive();
             assertThat(text(browser, "#backtest-summary")).startsWith(expected.path("events").asText()
                     + " events replayed");
             // The instance id is shown as the text it is, linking to its page.
