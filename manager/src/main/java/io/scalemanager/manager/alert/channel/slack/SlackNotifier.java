@@ -7,7 +7,6 @@ import io.scalemanager.manager.alert.channel.Notification;
 import io.scalemanager.manager.alert.channel.Notifier;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -35,12 +34,15 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public void send(Notification n) throws DeliveryException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("text", escape("*" + n.title() + "*\n" + n.text()));
         try {
-            JsonPost.post(url, Json.mapper().writeValueAsBytes(body), Map.of());
+            JsonPost.post(url, Json.mapper().writeValueAsBytes(new SlackMessage(escape("*" + n.title() + "*\n"
+                    + n.text()))), Map.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DeliveryException("cannot write the message: " + e.getMessage(), e);
         }
+    }
+
+    /** What Slack's incoming webhook reads. */
+    record SlackMessage(String text) {
     }
 }

@@ -1,5 +1,7 @@
 package io.scalemanager.manager.alert.channel.teams;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.manager.alert.channel.DeliveryException;
 import io.scalemanager.manager.alert.channel.JsonPost;
@@ -31,25 +33,38 @@ public final class TeamsNotifier implements Notifier {
 
     @Override
     public void send(Notification n) throws DeliveryException {
-        List<Object> blocks = new ArrayList<>();
-        blocks.add(Map.of("type", "TextBlock", "text", n.title(), "weight", "Bolder", "size", "Medium",
-                "wrap", true, "color", n.allResolved() ? "Good" : switch (n.severity()) {
+        List<TextBlock> blocks = new ArrayList<>();
+        blocks.add(new TextBlock("TextBlock", n.title(), true, "Bolder", "Medium",
+                n.allResolved() ? "Good" : switch (n.severity()) {
                     case CRITICAL -> "Attention";
                     case WARNING -> "Warning";
                     case INFO -> "Default";
                 }));
         for (Notification.Item i : n.items()) {
-            blocks.add(Map.of("type", "TextBlock", "text", i.line(), "wrap", true));
+            blocks.add(new TextBlock("TextBlock", i.line(), true, null, null, null));
         }
-        Map<String, Object> card = Map.of(
-                "$schema", "http://adaptivecards.io/schemas/adaptive-card.json",
-                "type", "AdaptiveCard", "version", "1.4", "body", blocks);
-        Map<String, Object> body = Map.of("type", "message", "attachments", List.of(Map.of(
-                "contentType", "application/vnd.microsoft.card.adaptive", "content", card)));
+        Message body = new Message("message", List.of(new Attachment("application/vnd.microsoft.card.adaptive",
+                new AdaptiveCard("http://adaptivecards.io/schemas/adaptive-card.json", "AdaptiveCard", "1.4",
+                        blocks))));
         try {
             JsonPost.post(url, Json.mapper().writeValueAsBytes(body), Map.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DeliveryException("cannot write the message: " + e.getMessage(), e);
         }
+    }
+
+    /** What Teams' webhook reads: a message carrying attachments. */
+    record Message(String type, List<Attachment> attachments) {
+    }
+
+    record Attachment(String contentType, AdaptiveCard content) {
+    }
+
+    record AdaptiveCard(@JsonProperty("$schema") String schema, String type, String version, List<TextBlock> body) {
+    }
+
+    /** A text block of the card; weight, size and colour only where set (the title). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record TextBlock(String type, String text, boolean wrap, String weight, String size, String color) {
     }
 }
