@@ -1,5 +1,8 @@
 package io.scalemanager.manager.command;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.operation.OperationStatus;
@@ -17,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +58,7 @@ public final class InstanceApiClient {
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
-        JsonNode body = expect(response, 200);
-        return Optional.of(toSize(body));
+        return Optional.of(expect(response, 200, SizeAnswer.class).size());
     }
 
     /** A size and where it comes from: "simulator" (made up) or "provider" (the environment's answer). */
@@ -77,8 +78,9 @@ public final class InstanceApiClient {
                     if (r.statusCode() != 200) {
                         return Optional.<SourcedSize>empty();
                     }
-                    JsonNode body = parse(r.body());
-                    return Optional.of(new SourcedSize(toSize(body), body.path("source").asText("provider")));
+                    SizeAnswer answer = read(parse(r.body()), SizeAnswer.class);
+                    return Optional.of(new SourcedSize(answer.size(), answer.source() == null ? "provider"
+                            : answer.source()));
                 })
                 .exceptionally(e -> Optional.empty());
     }
@@ -109,29 +111,48 @@ public final class InstanceApiClient {
     public String resize(String instance, Component component, long value, RestartPolicy restart,
                          String idempotencyKey) {
         // Only "never" is sent: an instance API that does not know the field must not read it as allowed silently.
-        String json = "{\"component\":\"" + component.wireName() + "\",\"mode\":\"abs\",\"value\":" + value
-                + (restart == RestartPolicy.NEVER ? ",\"restart\":\"never\"" : "") + "}";
+        ResizeBody body = new ResizeBody(component.wireName(), "abs", value,
+                restart == RestartPolicy.NEVER ? "never" : null);
+        byte[] json;
+        try {
+            json = Json.mapper().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
         HttpResponse<String> response = send(request("/v1/instances/" + encode(instance) + "/resize")
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        return expect(response, 202).path("operation").asText();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
+        return expect(response, 202, OperationAnswer.class).operation();
     }
 
     /** The state of an operation: its status and, once it ended, its result. */
     public OperationState operation(String id) {
         HttpResponse<String> response = send(request("/v1/operations/" + encode(id)).GET().build());
-        JsonNode body = expect(response, 200);
-        String text = body.path("status").asText();
-        OperationStatus status = OperationStatus.parse(text).orElseThrow(() -> new CommandException(true, 0,
-                "instance API answered operation " + id + " with an unknown status '" + text + "'"));
-        return new OperationState(status, status.isFinished() ? ResizeResult.of(status,
-                body.path("needs_restart").asBoolean(false), textOrNull(body, "note"), textOrNull(body, "error"))
-                : null);
+        OperationAnswer answer = expect(response, 200, OperationAnswer.class);
+        String text = answer.status();
+        OperationStatus status = OperationStatus.parse(text == null ? "" : text).orElseThrow(() ->
+                new CommandException(true, 0, "instance API answered operation " + id + " with an unknown status '"
+                        + (text == null ? "" : text) + "'"));
+        return new OperationState(status, status.isFinished() ? ResizeResult.of(status, answer.needsRestart(),
+                answer.note(), answer.error()) : null);
     }
 
-    private static String textOrNull(JsonNode body, String field) {
-        return body.path(field).isNull() ? null : body.path(field).asText(null);
+    /** The resize the instance API is asked for. Only "never" is sent as {@code restart} (see above). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ResizeBody(String component, String mode, long value, String restart) {
+    }
+
+    /** What the manager reads of the instance API's {@code GET /v1/instances/{instance}}. */
+    record SizeAnswer(long cpu, long ram, long storage, String source) {
+        Size size() {
+            return new Size(cpu, ram, storage);
+        }
+    }
+
+    /** What the manager reads of an operation: an accepted resize's id, or the operation's state. */
+    record OperationAnswer(String operation, String status, @JsonProperty("needs_restart") boolean needsRestart,
+                           String note, String error) {
     }
 
     /**
@@ -161,9 +182,9 @@ public final class InstanceApiClient {
         }
     }
 
-    private static JsonNode expect(HttpResponse<String> response, int status) {
+    private static <T> T expect(HttpResponse<String> response, int status, Class<T> answer) {
         if (response.statusCode() == status) {
-            return parse(response.body());
+            return read(parse(response.body()), answer);
         }
         String message = parse(response.body()).path("error").asText("HTTP " + response.statusCode());
         boolean retryable = response.statusCode() >= 500 || response.statusCode() == 409
@@ -175,12 +196,16 @@ public final class InstanceApiClient {
         try {
             return Json.mapper().readTree(body == null || body.isEmpty() ? "{}" : body);
         } catch (IOException e) {
-            return Json.mapper().valueToTree(Map.of("error", "unreadable answer: " + body));
+            return Json.mapper().createObjectNode().put("error", "unreadable answer: " + body);
         }
     }
 
-    private static Size toSize(JsonNode body) {
-        return new Size(body.path("cpu").asLong(), body.path("ram").asLong(), body.path("storage").asLong());
+    private static <T> T read(JsonNode body, Class<T> answer) {
+        try {
+            return Json.mapper().treeToValue(body, answer);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CommandException(true, 0, "instance API answered something unreadable: " + body);
+        }
     }
 
     private static String encode(String segment) {
