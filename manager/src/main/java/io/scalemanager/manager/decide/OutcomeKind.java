@@ -24,6 +24,15 @@ public enum OutcomeKind {
     }
 
     /**
+     * The rule is only waiting for its condition: nothing stops it and there is nothing to act on. Such an
+     * outcome is no change when it is the first one of an (instance, rule) a manager decides (after a start or
+     * a takeover every rule of every instance begins so), so that one is kept in memory but not written.
+     */
+    public boolean quiet() {
+        return this == NOT_HELD || this == STALE;
+    }
+
+    /**
      * How much an operator looking at the fleet wants to know of it: lower is more pressing (the order of the
      * constants). {@code /v1/instances} shows each instance's most pressing outcome.
      */

@@ -23,14 +23,14 @@ public final class LatestOutcomes {
         private long sinceMs;
 
         synchronized Change update(Outcome o) {
-            Change change = outcome == null || outcome.kind() != o.kind() ? Change.KIND
+            Change change = outcome == null ? Change.FIRST : outcome.kind() != o.kind() ? Change.KIND
                     : !Objects.equals(outcome.actionId(), o.actionId()) || !Objects.equals(outcome.untilMs(),
                     o.untilMs()) ? Change.DETAIL : Change.NONE;
             // A late event can be decided after a newer one; the newer outcome stays.
             if (outcome != null && o.atMs() < outcome.atMs()) {
                 return change == Change.NONE ? Change.NONE : Change.DETAIL;
             }
-            if (change == Change.KIND) {
+            if (change == Change.KIND || change == Change.FIRST) {
                 sinceMs = o.atMs();
             }
             outcome = o;
@@ -50,8 +50,10 @@ public final class LatestOutcomes {
         NONE,
         /** Same kind, but another action or another end (of a block or pause). */
         DETAIL,
-        /** Another kind, or the first outcome. */
-        KIND
+        /** Another kind. */
+        KIND,
+        /** The first outcome of the (instance, rule) this manager holds: since it started, or took the instance over. */
+        FIRST
     }
 
     /** Records the outcome and says how it differs from the latest one. */

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code scalemanager_rule_outcomes_total{rule,outcome}}, and into the decision log when it changes the kind of
  * outcome of its (instance, rule), or, for the kinds recorded every time (fired, would_fire, blocked, at_limit,
  * ...), when it names another action or another end: a rule blocked for ten minutes by one cooldown is one row,
- * not one per sample. A fired action's row is written by the ActionLog in the transaction that starts it.
+ * not one per sample. The first outcome of an (instance, rule) is written unless it is
+ * {@linkplain OutcomeKind#quiet() quiet}. A fired action's row is written by the ActionLog in the transaction that starts it.
  */
 public final class OutcomeRecorder {
     private static final OutcomeKind[] KINDS = OutcomeKind.values();
@@ -36,8 +37,15 @@ public final class OutcomeRecorder {
         OutcomeKind kind = outcome.kind();
         counter(outcome.rule().name(), kind).increment();
         LatestOutcomes.Change change = latest.record(instance, outcome);
-        boolean worthKeeping = change == LatestOutcomes.Change.KIND
-                || (change == LatestOutcomes.Change.DETAIL && kind.alwaysRecorded());
+        boolean worthKeeping = switch (change) {
+            case KIND -> true;
+            // Every (instance, rule) starts with an outcome when a manager starts or takes its instances over: a
+            // quiet one (not_held, stale) changes nothing, and writing it would be a burst of one row per
+            // (instance, rule) on the database the events go to, at the moment the manager is busiest.
+            case FIRST -> !kind.quiet();
+            case DETAIL -> kind.alwaysRecorded();
+            case NONE -> false;
+        };
         // A fired action's row is written with the action; a fired alert rule has no action, so it is written here.
         if (worthKeeping && !(kind == OutcomeKind.FIRED && outcome.actionId() != null)) {
             writer.add(new Decision(0, outcome.atMs(), instance, outcome.rule().name(), kind, outcome.reason(),
