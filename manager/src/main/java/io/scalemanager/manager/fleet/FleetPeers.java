@@ -30,6 +30,7 @@ public final class FleetPeers {
     private final ManagerRoster roster;
     private final FleetTimeouts timeouts;
     private final HttpClient http;
+    private final Optional<String> token;
 
     /** A manager that did not answer in time, or answered with an error, and why. */
     public record Unanswered(String manager, String error) {
@@ -44,14 +45,22 @@ public final class FleetPeers {
     public record Answers<T>(Map<URI, Optional<T>> answered, List<Unanswered> unanswered) {
     }
 
-    /**
-     * @param http the client for manager → manager requests (its connect timeout should be at most
-     *             {@link FleetTimeouts#peerRequest()})
-     */
+    /** Peers that take reads without a token (no tokens file). */
     public FleetPeers(ManagerRoster roster, FleetTimeouts timeouts, HttpClient http) {
+        this(roster, timeouts, http, Optional.empty());
+    }
+
+    /**
+     * @param http  the client for manager → manager requests (its connect timeout should be at most
+     *              {@link FleetTimeouts#peerRequest()})
+     * @param token the bearer token sent with every request (config key manager.peer_token: a token with the
+     *              read scope that the peers accept); never logged nor shown in an answer
+     */
+    public FleetPeers(ManagerRoster roster, FleetTimeouts timeouts, HttpClient http, Optional<String> token) {
         this.roster = roster;
         this.timeouts = timeouts;
         this.http = http;
+        this.token = token;
     }
 
     /** A plain HTTP/1.1 client whose connect timeout is one peer request. */
@@ -120,11 +129,17 @@ public final class FleetPeers {
 
     /** One peer's answer: empty on 404, failed on any other answer but 200 or on a body that is no {@code type}. */
     private <T> CompletableFuture<Optional<T>> get(URI peer, String pathAndQuery, Class<T> type) {
-        HttpRequest request = HttpRequest.newBuilder(peer.resolve(pathAndQuery)).timeout(timeouts.peerRequest())
-                .GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+        HttpRequest.Builder request = HttpRequest.newBuilder(peer.resolve(pathAndQuery))
+                .timeout(timeouts.peerRequest()).GET();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
             if (response.statusCode() == 404) {
                 return Optional.empty();
+            }
+            if (response.statusCode() == 401 || response.statusCode() == 403) {
+                throw new IllegalStateException("answered " + response.statusCode() + ": it does not accept "
+                        + (token.isPresent() ? "this manager's manager.peer_token for reads"
+                        : "reads without a token; set manager.peer_token to a read token it accepts"));
             }
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("answered " + response.statusCode());

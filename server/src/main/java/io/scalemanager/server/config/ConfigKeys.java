@@ -98,6 +98,9 @@ public final class ConfigKeys {
             "base URL of the instance API; default this process");
     public static final ConfigKey MANAGER_INSTANCE_API_TOKEN = ConfigKey.secret("manager.instance_api.token",
             "bearer token for the instance API; default api.token");
+    public static final ConfigKey MANAGER_PEER_TOKEN = ConfigKey.secret("manager.peer_token",
+            "bearer token sent to the other managers for fleet-wide reads (fleet listing, why, dashboard; Kafka only): "
+                    + "a read token of api.tokens; default api.token");
     public static final ConfigKey MANAGER_ADVERTISE_URL = ConfigKey.of("manager.advertise_url", null,
             "where the other managers reach this one for a fleet listing (Kafka only); default http://LISTEN, "
                     + "with this host's name for a wildcard address");
@@ -163,7 +166,7 @@ public final class ConfigKeys {
             COLLECTOR_MAX_BODY, COLLECTOR_RATE, COLLECTOR_BURST, COLLECTOR_FUTURE, COLLECTOR_STORE_TIMEOUT, COLLECTOR_MAX_PENDING,
             COLLECTOR_MAX_INSTANCES,
             COLLECTOR_WRITER_ID, HISTORY_COMMIT_ROWS, HISTORY_MAX_SAMPLES, HISTORY_MAX_QUERY_ROWS, MANAGER_INSTANCE_API,
-            MANAGER_INSTANCE_API_TOKEN,
+            MANAGER_INSTANCE_API_TOKEN, MANAGER_PEER_TOKEN,
             MANAGER_ADVERTISE_URL, MANAGER_POLL,
             MANAGER_ACTION_TIMEOUT, MANAGER_MAX_ATTEMPTS, MANAGER_MAX_EVENT_AGE, MANAGER_FORGET_AFTER, MANAGER_VERIFY_TIMEOUT,
             MANAGER_GUARD_WINDOW, MANAGER_GUARD_MAX, MANAGER_MAX_GAP, MANAGER_SIZE_CACHE_TTL,

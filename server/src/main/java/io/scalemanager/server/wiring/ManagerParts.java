@@ -57,6 +57,8 @@ import io.scalemanager.queue.ReplaySource;
 import io.scalemanager.server.config.ConfigKeys;
 import io.scalemanager.core.net.HostPort;
 import io.scalemanager.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -75,6 +77,7 @@ import java.util.function.ToIntFunction;
  * for {@code run} and for {@code manager}. Only the queue that feeds it differs between the two.
  */
 final class ManagerParts {
+    private static final Logger log = LoggerFactory.getLogger(ManagerParts.class);
     /** Windows are warmed with a little more than the longest `for`, plus the tolerated lateness of events. */
     private static final Duration WARM_MARGIN = Duration.ofMinutes(11);
     private static final Duration ALERT_FIRST_BACKOFF = Duration.ofSeconds(5);
@@ -97,7 +100,8 @@ final class ManagerParts {
                    Optional<String> instanceApiToken, Optional<URI> advertiseUrl, AlertsConfig alerts,
                    Duration forgetAfter, boolean dryRun, Duration verifyTimeout, Duration guardWindow,
                    int guardMaxPercent, BacktestSettings backtest,
-                   Duration sizeCacheTtl, ClientTls clientTls, String scheme) {
+                   Duration sizeCacheTtl, ClientTls clientTls, String scheme, Optional<String> peerToken,
+                   boolean readsNeedAToken) {
 
         /** @param ownToken the admin token of the all-in-one, which its manager sends its own instance API */
         static Options read(Settings settings, Optional<String> ownToken) {
@@ -122,7 +126,9 @@ final class ManagerParts {
                     BacktestProcess.settings(settings),
                     settings.duration(ConfigKeys.MANAGER_SIZE_CACHE_TTL),
                     ServerSettings.clientTls(settings),
-                    ServerSettings.tls(settings).isPresent() ? "https" : "http");
+                    ServerSettings.tls(settings).isPresent() ? "https" : "http",
+                    ServerSettings.peerToken(settings),
+                    settings.optional(ConfigKeys.API_TOKENS).filter(p -> !p.isBlank()).isPresent());
         }
     }
 
@@ -263,9 +269,15 @@ final class ManagerParts {
      *                         listing must ask them too
      */
     void addRoutesTo(ApiServer server, boolean sharesPartitions) {
-        // Peers are verified against tls.ca when they advertise https:// URLs.
+        // Peers are verified against tls.ca when they advertise https:// URLs, and are sent manager.peer_token.
         this.peers = sharesPartitions ? Optional.of(new FleetPeers(roster, FleetTimeouts.DEFAULTS,
-                options.clientTls().httpClient(FleetTimeouts.DEFAULTS.peerRequest()).build())) : Optional.empty();
+                options.clientTls().httpClient(FleetTimeouts.DEFAULTS.peerRequest()).build(), options.peerToken()))
+                : Optional.empty();
+        if (sharesPartitions && options.readsNeedAToken() && options.peerToken().isEmpty()) {
+            log.warn("Neither manager.peer_token nor api.token is set while api.tokens makes reads need a token: "
+                    + "the other managers will refuse this one's fleet-wide reads (fleet listing, why), naming them "
+                    + "as not answering. Set manager.peer_token to a read token of api.tokens");
+        }
         // Before the instance API's routes in the all-in-one: /v1/instances/{id}/why before /v1/instances/<id>.
         server.add(new DecisionRoutes(latest, decisionLog, rulesets, fleet, peers, clock));
         server.add(new ManagerRoutes(actionLog, alertLog,

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.access.Credentials;
+import io.scalemanager.core.access.Scope;
 import io.scalemanager.core.access.TokenFile;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.Database;
@@ -80,6 +81,26 @@ final class ServerSettings {
             throw new StartupException("refusing to start the " + process + " without a token: every change needs "
                     + "one. Set api.token (SCALEMANAGER_API_TOKEN) or api.tokens (scalemanager tokens create)");
         }
+    }
+
+    /**
+     * The token this manager sends the other managers with its fleet-wide reads: manager.peer_token, else api.token
+     * (which every manager of a deployment accepts as admin). With a tokens file, a manager.peer_token that file
+     * does not give the read scope stops start-up: the other managers, reading the same file, would refuse it and
+     * every fleet listing would name them as not answering.
+     */
+    static Optional<String> peerToken(Settings settings) {
+        Optional<String> configured = settings.optional(ConfigKeys.MANAGER_PEER_TOKEN).filter(t -> !t.isBlank());
+        Optional<String> tokensFile = settings.optional(ConfigKeys.API_TOKENS).filter(p -> !p.isBlank());
+        if (configured.isPresent() && tokensFile.isPresent()
+                && !credentials(settings).identify(configured.get()).map(c -> c.may(Scope.READ)).orElse(false)) {
+            throw new StartupException("config key 'manager.peer_token' (from "
+                    + settings.source(ConfigKeys.MANAGER_PEER_TOKEN) + "): the tokens file " + tokensFile.get()
+                    + " gives this token no read scope, so the other managers would refuse this manager's fleet-wide "
+                    + "reads. Make one (scalemanager tokens create --name managers --scopes read), add its line to "
+                    + "the file of every manager and set its token here");
+        }
+        return configured.or(() -> apiToken(settings));
     }
 
     /** The all-in-one's own admin token: api.token, or one made for the process, or DATA/admin.token. */

@@ -32,7 +32,8 @@ class ConfigCommandIT {
     void configPrintsEachValueWithItsSourceAndMasksSecrets() throws Exception {
         writeConfigFile();
         String out = Launcher.run(dir, Map.of("SCALEMANAGER_JAVA_OPTS", Launcher.SMALL_JVM,
-                "SCALEMANAGER_QUEUE_PARTITIONS", "7", "SCALEMANAGER_API_TOKEN", "env-secret"),
+                "SCALEMANAGER_QUEUE_PARTITIONS", "7", "SCALEMANAGER_API_TOKEN", "env-secret",
+                "SCALEMANAGER_MANAGER_PEER_TOKEN", "peer-secret"),
                 List.of("config", "--listen", "127.0.0.1:9999"));
 
         assertThat(out).contains("| `listen` | `127.0.0.1:9999` | the command line |")
@@ -41,7 +42,8 @@ class ConfigCommandIT {
                 .contains("| `db.pool_size` | `10` | the default |")
                 .contains("| `db.password` | `********` | config file config/scalemanager.yaml |")
                 .contains("| `api.token` | `********` | environment variable SCALEMANAGER_API_TOKEN |")
-                .doesNotContain("file-secret").doesNotContain("env-secret");
+                .contains("| `manager.peer_token` | `********` | environment variable SCALEMANAGER_MANAGER_PEER_TOKEN |")
+                .doesNotContain("file-secret").doesNotContain("env-secret").doesNotContain("peer-secret");
         assertThat(Launcher.run(dir, Map.of("SCALEMANAGER_JAVA_OPTS", Launcher.SMALL_JVM), List.of("config", "--keys")))
                 .contains("| `db.pool_size` | `SCALEMANAGER_DB_POOL_SIZE` | `10` |");
     }
