@@ -8,8 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.URI;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code scalemanager demo}: the all-in-one plus simulated VMs whose load reacts to their size. */
@@ -28,8 +26,7 @@ final class DemoCommand implements Callable<Integer> {
             Settings settings = options.load();
             int count = instances != null ? instances : settings.integer(ConfigKeys.DEMO_INSTANCES, 1, 10_000);
             AllInOne server = AllInOne.startDemo(settings);
-            SimulatedFleet fleet = new SimulatedFleet(URI.create("http://" + server.address()),
-                    Optional.of(server.adminToken()), count)
+            SimulatedFleet fleet = SimulatedFleet.reportingTo(server, count)
                     .start(settings.duration(ConfigKeys.DEMO_INTERVAL));
             return () -> {
                 fleet.close();

@@ -3,6 +3,8 @@ package io.scalemanager.server.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.tls.ClientTls;
+import io.scalemanager.server.wiring.AllInOne;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The VMs of {@code scalemanager demo}: each reports like an agent would, over the collector's HTTP API, with
+ * The VMs of {@code scalemanager demo}: each reports like an agent would, over the collector's HTTP(S) API, with
  * values computed from its current size as the instance API reports it. A few are overloaded, so rules fire
  * within a minute; a few idle, so they are scaled down later.
  */
@@ -33,15 +35,30 @@ public final class SimulatedFleet implements AutoCloseable {
     private final URI base;
     private final Optional<String> token;
     private final List<SimulatedVm> vms;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "demo-fleet"));
     private final Random random = new Random(42);
 
-    public SimulatedFleet(URI base, Optional<String> token, int count) {
+    /**
+     * @param base  the all-in-one's {@code http://} or {@code https://} address
+     * @param tls   what the fleet trusts over https
+     * @param token sent with every report and read
+     */
+    public SimulatedFleet(URI base, ClientTls tls, Optional<String> token, int count) {
         this.base = base;
         this.token = token;
+        this.http = tls.httpClient(Duration.ofSeconds(2)).build();
         this.vms = fleet(count);
+    }
+
+    /**
+     * The demo's fleet reporting to {@code server} as it listens: over https when it has tls.cert (trusting the
+     * certificate it serves), with its admin token.
+     */
+    public static SimulatedFleet reportingTo(AllInOne server, int count) {
+        return new SimulatedFleet(URI.create(server.scheme() + "://" + server.address()), server.ownClientTls(),
+                Optional.of(server.adminToken()), count);
     }
 
     /** web-1..: a mix of overloaded, busy, normal and idle machines. */
@@ -97,9 +114,11 @@ public final class SimulatedFleet implements AutoCloseable {
 
     private Optional<Size> currentSize(String instance) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/instances/"
-                    + URLEncoder.encode(instance, StandardCharsets.UTF_8))).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/instances/"
+                    + URLEncoder.encode(instance, StandardCharsets.UTF_8))).GET();
+            // Reads need a token too when a tokens file is set.
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 return Optional.empty();
             }

@@ -67,6 +67,8 @@ public final class AllInOne implements AutoCloseable {
     private final AdminToken admin;
     private ApiServer server;
     private volatile String scheme = "http";
+    /** What this process's own clients trust when calling it: its own certificate over TLS. */
+    private volatile ClientTls ownTls = ClientTls.SYSTEM;
 
     private AllInOne(HostPort listen, AdminToken admin) {
         this.listen = listen;
@@ -128,6 +130,7 @@ public final class AllInOne implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         PrometheusMeterRegistry registry = ServerSettings.registry();
         scheme = collectorOptions.http().scheme();
+        ownTls = collectorOptions.http().tls().map(tls -> ClientTls.pinnedTo(tls.cert())).orElse(ClientTls.SYSTEM);
 
         Database db = started.started(Database.open(dbSettings));
         JdbcEventLog eventLog = new JdbcEventLog(db.dataSource());
@@ -148,8 +151,7 @@ public final class AllInOne implements AutoCloseable {
         // Without manager.instance_api.url the manager calls this process's own instance API, over TLS when it
         // listens with TLS: trusting exactly its own certificate, whose names need not include the listen address.
         ManagerParts manager = new ManagerParts(rules, rulesets, managerOptions, db, eventLog, queue.partitions(),
-                () -> URI.create(scheme() + "://" + address()), collectorOptions.http().tls()
-                        .map(tls -> ClientTls.pinnedTo(tls.cert())).orElse(ClientTls.SYSTEM), clock, registry);
+                () -> URI.create(scheme() + "://" + address()), ownTls, clock, registry);
         started.started(manager.pauses);
         // Decisions are written until just before the database closes, after the queue drained into the manager.
         started.stopBefore(db, manager.decisions);
@@ -199,6 +201,14 @@ public final class AllInOne implements AutoCloseable {
     /** {@code https} when the process listens with TLS (tls.cert), else {@code http}. */
     public String scheme() {
         return scheme;
+    }
+
+    /**
+     * How a client in this process calls it ({@code scheme()://address()}): over TLS trusting exactly the
+     * certificate it serves (whose names need not include the listen address), else plain.
+     */
+    public ClientTls ownClientTls() {
+        return ownTls;
     }
 
     /** HOST:PORT the server answers on (the real port when 0 was configured). */

@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,8 +80,7 @@ class DashboardBrowserTest {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         server = DashboardServer.start(dir.resolve("server"), RULES, Map.of());
-        fleet = new SimulatedFleet(server.base, Optional.of(server.app.adminToken()), 20)
-                .start(Duration.ofSeconds(1));
+        fleet = SimulatedFleet.reportingTo(server.app, 20).start(Duration.ofSeconds(1));
         browser = new Browser(dir.resolve("chromium-profile"));
         // The pages show without a token on loopback, but changes (silences, pauses) need one: sign in once.
         browser.open(server.url("/login"));
