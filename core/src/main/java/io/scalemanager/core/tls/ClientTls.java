@@ -6,10 +6,12 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -19,7 +21,9 @@ import java.util.Optional;
  * How this process's HTTP clients verify the servers they call over {@code https} (config key {@code tls.ca}):
  * against the CA certificates of a PEM file, or the JDK's trust store when none is configured. Every client of
  * the server processes that calls ScaleManager (manager → instance API, manager → manager, the cleaner) is built by
- * {@link #httpClient}, so that one key decides what is trusted. Host names are checked as browsers do.
+ * {@link #httpClient}, so that one key decides what is trusted. Clients of services outside ScaleManager (chat
+ * webhooks, the HTTP hoster provider) trust the JDK's CAs and that file too ({@link #publicAnd}). Host names are
+ * checked as browsers do.
  */
 public final class ClientTls {
     /** The JDK's trust store: public CAs. */
@@ -27,10 +31,17 @@ public final class ClientTls {
 
     private final Optional<Path> caFile;
     private final SSLContext context;
+    /** Whether the JDK's CAs are trusted besides the file's. */
+    private final boolean withJdkCas;
 
     private ClientTls(Optional<Path> caFile, SSLContext context) {
+        this(caFile, context, caFile.isEmpty());
+    }
+
+    private ClientTls(Optional<Path> caFile, SSLContext context, boolean withJdkCas) {
         this.caFile = caFile;
         this.context = context;
+        this.withJdkCas = withJdkCas;
     }
 
     /**
@@ -62,6 +73,38 @@ public final class ClientTls {
             return new ClientTls(Optional.of(ownCertFile), context);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK's TLS context cannot be made", e);
+        }
+    }
+
+    /**
+     * For services outside ScaleManager (chat webhooks, a hoster's API), which may sit behind a public CA or the
+     * operator's own: the JDK's CAs and, when one is configured, also the CA certificates of {@code caFile}.
+     *
+     * @throws TlsFileException naming the file when it holds no usable certificate
+     */
+    public static ClientTls publicAnd(Optional<Path> caFile) {
+        if (caFile.isEmpty()) {
+            return SYSTEM;
+        }
+        try {
+            KeyStore store = Pem.trustStore(caFile.get());
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            int n = 0;
+            for (TrustManager tm : jdk.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    for (X509Certificate ca : x.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + n++, ca);
+                    }
+                }
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return new ClientTls(caFile, context, true);
+        } catch (GeneralSecurityException e) {
+            throw new TlsFileException(caFile.get(), "cannot serve as a trust store (" + e.getMessage() + ")");
         }
     }
 
@@ -176,6 +219,7 @@ public final class ClientTls {
 
     @Override
     public String toString() {
-        return caFile.map(f -> "trusting " + f).orElse("trusting the JDK's CAs");
+        return caFile.map(f -> withJdkCas ? "trusting the JDK's CAs and " + f : "trusting " + f)
+                .orElse("trusting the JDK's CAs");
     }
 }

@@ -53,8 +53,8 @@ public final class ConfigKeys {
             "PEM CA certificates: clients are asked for a certificate; an agent's (subject CN = its instance id) "
                     + "stands for an ingest token for that instance");
     public static final ConfigKey TLS_CA = ConfigKey.of("tls.ca", null,
-            "PEM CA certificates trusted when calling https:// URLs of ScaleManager (instance API, other managers); "
-                    + "default the JDK's");
+            "PEM CA certificates trusted when calling https:// URLs of ScaleManager (instance API, other managers) "
+                    + "instead of the JDK's, and besides the JDK's by chat webhooks and the http provider");
     public static final ConfigKey API_TOKENS = ConfigKey.of("api.tokens", null,
             "YAML file of scoped tokens (ingest, read, operate, admin), stored as SHA-256; reads need a token when set");
     public static final ConfigKey COLLECTOR_MAX_STATES = ConfigKey.of("collector.max_states", "10000",

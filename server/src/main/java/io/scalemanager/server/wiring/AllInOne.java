@@ -106,6 +106,7 @@ public final class AllInOne implements AutoCloseable {
         int capacity = settings.integer(ConfigKeys.QUEUE_CAPACITY, 1000, 50_000_000);
         SimulatorSettings simulator = ServerSettings.simulator(settings);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
+        ClientTls outsideTls = ServerSettings.outsideTls(settings);
         ManagerParts.Options manager = ManagerParts.Options.read(settings, Optional.of(admin.value()));
         HistoryLimits historyLimits = ServerSettings.historyLimits(settings);
         Optional<CleanerSettings> cleaner = settings.bool(ConfigKeys.CLEANER_ENABLED)
@@ -113,8 +114,8 @@ public final class AllInOne implements AutoCloseable {
 
         AllInOne app = new AllInOne(listen, admin);
         try {
-            app.wire(ruleset, dbSettings, collector, kafka, partitions, capacity, simulator, providers, manager,
-                    cleaner, historyLimits);
+            app.wire(ruleset, dbSettings, collector, kafka, partitions, capacity, simulator, providers, outsideTls,
+                    manager, cleaner, historyLimits);
         } catch (RuntimeException e) {
             app.close();
             throw e;
@@ -124,7 +125,7 @@ public final class AllInOne implements AutoCloseable {
 
     private void wire(RulesSource rules, DatabaseSettings dbSettings, CollectorParts.Options collectorOptions,
                       Optional<KafkaQueueSettings> kafka, int partitions, int capacity,
-                      SimulatorSettings simulatorSettings, Optional<Path> providers,
+                      SimulatorSettings simulatorSettings, Optional<Path> providers, ClientTls outsideTls,
                       ManagerParts.Options managerOptions, Optional<CleanerSettings> cleanerSettings,
                       HistoryLimits historyLimits) {
         Clock clock = Clock.systemUTC();
@@ -138,7 +139,7 @@ public final class AllInOne implements AutoCloseable {
 
         // Instance API with the providers of the providers file, or the simulator for every instance.
         SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings, eventLog::hasReported, Set.of());
-        Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+        Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator, outsideTls);
         if (provider instanceof AutoCloseable c) {
             started.started(c);
         }
@@ -268,7 +269,7 @@ public final class AllInOne implements AutoCloseable {
         }
         Path path = Path.of(file.get());
         try {
-            return AlertsConfigParser.parse(path, System.getenv());
+            return AlertsConfigParser.parse(path, System.getenv(), ServerSettings.outsideTls(settings));
         } catch (AlertsConfigException e) {
             throw new StartupException("config key 'alerts': the alerts file is invalid:\n" + e.getMessage());
         } catch (IOException e) {

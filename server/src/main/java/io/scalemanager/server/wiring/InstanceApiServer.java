@@ -3,6 +3,7 @@ package io.scalemanager.server.wiring;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.db.DatabaseSettings;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.web.ApiServer;
 import io.scalemanager.core.web.HttpSettings;
 import io.scalemanager.history.jdbc.JdbcEventLog;
@@ -51,6 +52,7 @@ public final class InstanceApiServer implements AutoCloseable {
         DatabaseSettings dbSettings = ServerSettings.database(settings);
         SimulatorSettings simulatorSettings = ServerSettings.simulator(settings);
         Optional<Path> providers = settings.optional(ConfigKeys.PROVIDERS).map(Path::of);
+        ClientTls outsideTls = ServerSettings.outsideTls(settings);
         HttpSettings http = ServerSettings.http(settings, listen, 1L << 20);
 
         InstanceApiServer app = new InstanceApiServer();
@@ -60,7 +62,7 @@ public final class InstanceApiServer implements AutoCloseable {
             // The simulator knows the instances that reported to this database, if any did.
             SimulatorProvider simulator = new SimulatorProvider(db, simulatorSettings,
                     new JdbcEventLog(db.dataSource())::hasReported, Set.of());
-            Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator);
+            Provider provider = providers.isEmpty() ? simulator : ProviderWiring.load(providers.get(), simulator, outsideTls);
             if (provider instanceof AutoCloseable c) {
                 app.started.started(c);
             }

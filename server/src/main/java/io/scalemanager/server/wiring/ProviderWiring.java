@@ -1,5 +1,6 @@
 package io.scalemanager.server.wiring;
 
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderRouter;
 import io.scalemanager.instanceapi.provider.config.ProvidersException;
@@ -17,9 +18,10 @@ final class ProviderWiring {
     private ProviderWiring() {
     }
 
-    static ProviderRouter load(Path file, Provider simulator) {
+    /** @param tls what the http providers trust over https ({@link ServerSettings#outsideTls}) */
+    static ProviderRouter load(Path file, Provider simulator, ClientTls tls) {
         try {
-            ProviderRouter router = ProvidersFile.load(file, System.getenv(), () -> simulator);
+            ProviderRouter router = ProvidersFile.load(file, System.getenv(), () -> simulator, tls);
             for (ProviderRouter.Route r : router.routes()) {
                 log.info("Instances '{}' are resized by provider {}", r.pattern().text(), r.name());
             }

@@ -149,6 +149,20 @@ final class ServerSettings {
         return Optional.of(tls);
     }
 
+    /**
+     * What this process's clients of services outside ScaleManager (chat webhooks, the HTTP hoster provider)
+     * trust over https: the JDK's CAs, and tls.ca's too when it is set (a chat server or hoster behind the
+     * operator's own CA).
+     */
+    static ClientTls outsideTls(Settings settings) {
+        Optional<Path> ca = path(settings, ConfigKeys.TLS_CA);
+        try {
+            return ClientTls.publicAnd(ca);
+        } catch (TlsFileException e) {
+            throw new StartupException("config key 'tls.ca': " + e.getMessage());
+        }
+    }
+
     /** What this process's clients trust when they call https:// URLs of ScaleManager: tls.ca, or the JDK's CAs. */
     static ClientTls clientTls(Settings settings) {
         Optional<Path> ca = path(settings, ConfigKeys.TLS_CA);

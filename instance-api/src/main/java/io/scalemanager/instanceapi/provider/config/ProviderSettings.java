@@ -1,5 +1,6 @@
 package io.scalemanager.instanceapi.provider.config;
 
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.exec.ExecProvider;
 import io.scalemanager.instanceapi.provider.exec.ExecSettings;
@@ -17,13 +18,13 @@ import java.util.function.Supplier;
  */
 sealed interface ProviderSettings {
 
-    /** The provider, created without connecting to anything. */
-    Provider create(Supplier<Provider> simulator);
+    /** The provider, created without connecting to anything; {@code tls}: what its https calls trust. */
+    Provider create(Supplier<Provider> simulator, ClientTls tls);
 
     /** Type {@code libvirt}. */
     record Libvirt(LibvirtSettings settings) implements ProviderSettings {
         @Override
-        public Provider create(Supplier<Provider> simulator) {
+        public Provider create(Supplier<Provider> simulator, ClientTls tls) {
             return new LibvirtProvider(settings);
         }
     }
@@ -31,15 +32,15 @@ sealed interface ProviderSettings {
     /** Type {@code http}. */
     record Http(HttpProviderSettings settings) implements ProviderSettings {
         @Override
-        public Provider create(Supplier<Provider> simulator) {
-            return new HttpProvider(settings);
+        public Provider create(Supplier<Provider> simulator, ClientTls tls) {
+            return new HttpProvider(settings, tls);
         }
     }
 
     /** Type {@code exec}. */
     record Exec(ExecSettings settings) implements ProviderSettings {
         @Override
-        public Provider create(Supplier<Provider> simulator) {
+        public Provider create(Supplier<Provider> simulator, ClientTls tls) {
             return new ExecProvider(settings);
         }
     }
@@ -47,7 +48,7 @@ sealed interface ProviderSettings {
     /** Type {@code simulator}: the process's one simulator, configured by the server's {@code simulator.*} keys. */
     record Simulator() implements ProviderSettings {
         @Override
-        public Provider create(Supplier<Provider> simulator) {
+        public Provider create(Supplier<Provider> simulator, ClientTls tls) {
             return simulator.get();
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.secret.Secrets;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.yaml.YamlFile;
 import io.scalemanager.core.yaml.YamlMap;
 import io.scalemanager.instanceapi.provider.Provider;
@@ -80,25 +81,26 @@ public final class ProvidersFile {
      *
      * @param env       environment variables for {@code ${NAME}}
      * @param simulator the provider for routes of type {@code simulator}
+     * @param tls       what the http providers trust over https (the JDK's CAs and tls.ca)
      */
-    public static ProviderRouter load(Path file, Map<String, String> env, Supplier<Provider> simulator)
-            throws IOException, ProvidersException {
-        return build(new ProvidersFile(YamlFile.read(file, env)), simulator);
+    public static ProviderRouter load(Path file, Map<String, String> env, Supplier<Provider> simulator,
+                                      ClientTls tls) throws IOException, ProvidersException {
+        return build(new ProvidersFile(YamlFile.read(file, env)), simulator, tls);
     }
 
     /** Parses providers YAML; {@code sourceName} is the file name shown in errors. */
     public static ProviderRouter parse(String yaml, String sourceName, Map<String, String> env,
-                                       Supplier<Provider> simulator) throws ProvidersException {
-        return build(new ProvidersFile(YamlFile.parse(yaml, sourceName, env)), simulator);
+                                       Supplier<Provider> simulator, ClientTls tls) throws ProvidersException {
+        return build(new ProvidersFile(YamlFile.parse(yaml, sourceName, env)), simulator, tls);
     }
 
-    private static ProviderRouter build(ProvidersFile parser, Supplier<Provider> simulator)
+    private static ProviderRouter build(ProvidersFile parser, Supplier<Provider> simulator, ClientTls tls)
             throws ProvidersException {
         List<Spec> specs = parser.document();
         parser.file.throwIfInvalid(ProvidersException::new);
         List<ProviderRouter.Route> routes = new ArrayList<>();
         for (Spec s : specs) {
-            routes.add(new ProviderRouter.Route(s.pattern(), s.name(), s.settings().create(simulator)));
+            routes.add(new ProviderRouter.Route(s.pattern(), s.name(), s.settings().create(simulator, tls)));
         }
         return new ProviderRouter(routes);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
@@ -61,17 +62,17 @@ public final class HttpProvider implements Provider {
     private String token;
     private Instant renewAt = Instant.MIN;
 
-    public HttpProvider(HttpProviderSettings settings) {
-        this(settings, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+    /** @param tls what the hoster's https API (and its token URL) may present: the JDK's CAs and tls.ca */
+    public HttpProvider(HttpProviderSettings settings, ClientTls tls) {
+        this(settings, tls, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 
-    HttpProvider(HttpProviderSettings settings, Clock clock, Sleeper sleeper) {
+    HttpProvider(HttpProviderSettings settings, ClientTls tls, Clock clock, Sleeper sleeper) {
         this.settings = settings;
         this.backoff = new Backoff(settings.backoff(), settings.maxBackoff());
         this.clock = clock;
         this.sleeper = sleeper;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = tls.httpClient(settings.timeout()).build();
     }
 
     /** An instance as the hoster knows it: its id there, and the list item {@code find} found (or null). */

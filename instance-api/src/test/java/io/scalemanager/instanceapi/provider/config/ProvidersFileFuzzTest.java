@@ -5,6 +5,7 @@ import io.scalemanager.core.fuzz.Mutator;
 import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.secret.KnownSecrets;
 import io.scalemanager.core.sizing.Size;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderRouter;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +61,8 @@ class ProvidersFileFuzzTest {
             String text = MUTATOR.mutate(example, random);
             long started = System.nanoTime();
             try {
-                ProviderRouter router = ProvidersFile.parse(text, "providers.yaml", env, () -> SIMULATOR);
+                ProviderRouter router = ProvidersFile.parse(text, "providers.yaml", env, () -> SIMULATOR,
+                        ClientTls.SYSTEM);
                 router.close();
             } catch (ProvidersException e) {
                 refused[0]++;

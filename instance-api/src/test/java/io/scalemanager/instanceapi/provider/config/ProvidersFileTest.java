@@ -4,6 +4,7 @@ import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.Size;
 import io.scalemanager.core.yaml.YamlError;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.instanceapi.provider.Provider;
 import io.scalemanager.instanceapi.provider.ProviderException;
 import io.scalemanager.instanceapi.provider.ProviderRouter;
@@ -34,13 +35,13 @@ class ProvidersFileTest {
     };
 
     private static ProviderRouter parse(String yaml, Map<String, String> env) throws ProvidersException {
-        return ProvidersFile.parse(yaml, "providers.yaml", env, () -> SIMULATOR);
+        return ProvidersFile.parse(yaml, "providers.yaml", env, () -> SIMULATOR, ClientTls.SYSTEM);
     }
 
     @Test
     void shippedExampleIsValidAndRoutesByFirstMatchingGlob() throws Exception {
         ProviderRouter router = ProvidersFile.load(Path.of("../config/providers.example.yaml"),
-                Map.of("HOSTER_CLIENT_SECRET", "x"), () -> SIMULATOR);
+                Map.of("HOSTER_CLIENT_SECRET", "x"), () -> SIMULATOR, ClientTls.SYSTEM);
         assertThat(router.routes()).extracting(ProviderRouter.Route::name)
                 .containsExactly("kvm-local", "hoster", "lab-scripts", "simulator *");
         assertThat(router.routeFor("kvm-7").orElseThrow().provider()).isInstanceOf(LibvirtProvider.class);

@@ -1,6 +1,7 @@
 package io.scalemanager.instanceapi.provider.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.operation.ResizeResult;
 import io.scalemanager.core.sizing.Component;
@@ -71,7 +72,7 @@ class HttpProviderTest {
     }
 
     private HttpProvider provider(HttpProviderSettings settings) {
-        return new HttpProvider(settings, clock, waits::add);
+        return new HttpProvider(settings, ClientTls.SYSTEM, clock, waits::add);
     }
 
     @Test

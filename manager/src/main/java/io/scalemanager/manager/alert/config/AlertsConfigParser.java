@@ -2,9 +2,11 @@ package io.scalemanager.manager.alert.config;
 
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.secret.Secrets;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.yaml.YamlFile;
 import io.scalemanager.core.yaml.YamlMap;
 import io.scalemanager.manager.alert.Severity;
+import io.scalemanager.manager.alert.channel.JsonPost;
 import io.scalemanager.manager.alert.channel.Notifier;
 import io.scalemanager.manager.alert.channel.mail.SmtpNotifier;
 import io.scalemanager.manager.alert.channel.slack.SlackNotifier;
@@ -49,18 +51,29 @@ public final class AlertsConfigParser {
     private final YamlFile file;
     /** Names of every channel entry, also the invalid ones, so routes to them are not reported as well. */
     private final Set<String> declaredNames = new HashSet<>();
+    /** How the slack, teams and webhook channels post. */
+    private final JsonPost post;
 
-    private AlertsConfigParser(YamlFile file) {
+    private AlertsConfigParser(YamlFile file, JsonPost post) {
         this.file = file;
+        this.post = post;
     }
 
-    public static AlertsConfig parse(Path file, Map<String, String> env) throws IOException, AlertsConfigException {
-        return parse(new AlertsConfigParser(YamlFile.read(file, env)));
+    /**
+     * Reads the alerts file.
+     *
+     * @param tls what the slack, teams and webhook channels trust over https (the server's: the JDK's CAs and
+     *            tls.ca)
+     */
+    public static AlertsConfig parse(Path file, Map<String, String> env, ClientTls tls)
+            throws IOException, AlertsConfigException {
+        return parse(new AlertsConfigParser(YamlFile.read(file, env), new JsonPost(tls)));
     }
 
+    /** Parses alerts YAML whose web channels trust the JDK's CAs; {@code sourceName} is named in errors. */
     public static AlertsConfig parse(String yaml, String sourceName, Map<String, String> env)
             throws AlertsConfigException {
-        return parse(new AlertsConfigParser(YamlFile.parse(yaml, sourceName, env)));
+        return parse(new AlertsConfigParser(YamlFile.parse(yaml, sourceName, env), JsonPost.JDK_CAS));
     }
 
     private static AlertsConfig parse(AlertsConfigParser p) throws AlertsConfigException {
@@ -124,12 +137,12 @@ public final class AlertsConfigParser {
                 URI url = url(keys);
                 Optional<String> secret = keys.text("secret", "the key the body is signed with");
                 secret.ifPresent(Secrets::register);
-                yield url == null ? null : new WebhookNotifier(name, url, secret);
+                yield url == null ? null : new WebhookNotifier(name, url, secret, post);
             }
             default -> {
                 URI url = url(keys);
-                yield url == null ? null : type.equals("slack") ? new SlackNotifier(name, url)
-                        : new TeamsNotifier(name, url);
+                yield url == null ? null : type.equals("slack") ? new SlackNotifier(name, url, post)
+                        : new TeamsNotifier(name, url, post);
             }
         };
         return file.errorCount() > before ? null : n;

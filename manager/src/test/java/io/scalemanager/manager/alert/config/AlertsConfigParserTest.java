@@ -1,5 +1,6 @@
 package io.scalemanager.manager.alert.config;
 
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.yaml.YamlError;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.alert.channel.mail.SmtpNotifier;
@@ -32,7 +33,7 @@ class AlertsConfigParserTest {
 
     @Test
     void exampleFileParsesWithSecretsFromTheEnvironment() throws Exception {
-        AlertsConfig c = AlertsConfigParser.parse(example(), ENV);
+        AlertsConfig c = AlertsConfigParser.parse(example(), ENV, ClientTls.SYSTEM);
 
         assertThat(c.channels()).extracting(n -> n.name() + ":" + n.getClass().getSimpleName()).containsExactly(
                 "ops-mail:" + SmtpNotifier.class.getSimpleName(), "ops-chat:" + SlackNotifier.class.getSimpleName(),

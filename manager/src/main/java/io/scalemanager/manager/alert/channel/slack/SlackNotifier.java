@@ -16,10 +16,17 @@ import java.util.Map;
 public final class SlackNotifier implements Notifier {
     private final String name;
     private final URI url;
+    private final JsonPost post;
 
+    /** Over https trusting the JDK's CAs only. */
     public SlackNotifier(String name, URI url) {
+        this(name, url, JsonPost.JDK_CAS);
+    }
+
+    public SlackNotifier(String name, URI url, JsonPost post) {
         this.name = name;
         this.url = url;
+        this.post = post;
     }
 
     @Override
@@ -35,7 +42,7 @@ public final class SlackNotifier implements Notifier {
     @Override
     public void send(Notification n) throws DeliveryException {
         try {
-            JsonPost.post(url, Json.mapper().writeValueAsBytes(new SlackMessage(escape("*" + n.title() + "*\n"
+            post.post(url, Json.mapper().writeValueAsBytes(new SlackMessage(escape("*" + n.title() + "*\n"
                     + n.text()))), Map.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DeliveryException("cannot write the message: " + e.getMessage(), e);

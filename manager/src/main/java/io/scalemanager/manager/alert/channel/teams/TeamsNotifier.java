@@ -20,10 +20,17 @@ import java.util.Map;
 public final class TeamsNotifier implements Notifier {
     private final String name;
     private final URI url;
+    private final JsonPost post;
 
+    /** Over https trusting the JDK's CAs only. */
     public TeamsNotifier(String name, URI url) {
+        this(name, url, JsonPost.JDK_CAS);
+    }
+
+    public TeamsNotifier(String name, URI url, JsonPost post) {
         this.name = name;
         this.url = url;
+        this.post = post;
     }
 
     @Override
@@ -47,7 +54,7 @@ public final class TeamsNotifier implements Notifier {
                 new AdaptiveCard("http://adaptivecards.io/schemas/adaptive-card.json", "AdaptiveCard", "1.4",
                         blocks))));
         try {
-            JsonPost.post(url, Json.mapper().writeValueAsBytes(body), Map.of());
+            post.post(url, Json.mapper().writeValueAsBytes(body), Map.of());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DeliveryException("cannot write the message: " + e.getMessage(), e);
         }

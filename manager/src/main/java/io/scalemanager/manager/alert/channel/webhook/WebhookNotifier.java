@@ -29,11 +29,18 @@ public final class WebhookNotifier implements Notifier {
     private final String name;
     private final URI url;
     private final Optional<String> secret;
+    private final JsonPost post;
 
+    /** Over https trusting the JDK's CAs only. */
     public WebhookNotifier(String name, URI url, Optional<String> secret) {
+        this(name, url, secret, JsonPost.JDK_CAS);
+    }
+
+    public WebhookNotifier(String name, URI url, Optional<String> secret, JsonPost post) {
         this.name = name;
         this.url = url;
         this.secret = secret;
+        this.post = post;
     }
 
     @Override
@@ -57,7 +64,7 @@ public final class WebhookNotifier implements Notifier {
         }
         Map<String, String> headers = secret.isPresent()
                 ? Map.of(SIGNATURE_HEADER, "sha256=" + hmacSha256Hex(secret.get(), bytes)) : Map.of();
-        JsonPost.post(url, bytes, headers);
+        post.post(url, bytes, headers);
     }
 
     /** HEX of HMAC-SHA256(secret, body): what a receiver computes to check the signature header. */
