@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Jetty's limits on what one client may cost, over real HTTP on loopback: oversize headers, a connection that
- * sends nothing, a body that trickles in, chunked bodies past the size limit, and 405 for a wrong method.
+ * sends nothing, a body that trickles in, chunked bodies past the size limit, bodies framed ambiguously (request
+ * smuggling), and 405 for a wrong method.
  */
 class ApiServerLimitsTest {
     private static final long MAX_BODY = 4096;
@@ -152,6 +155,27 @@ class ApiServerLimitsTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"bytes\":1000");
+    }
+
+    /**
+     * Request smuggling: a body framed two ways (Content-Length and chunked) or with a chunk size that is no hex
+     * number is refused by Jetty's parser with 400 before any handler runs, and the connection is not reused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\nZZ\r\nabc\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n"})
+    void aBodyFramedAmbiguouslyIsRefusedBeforeAnyHandler(String framing) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nContent-Type: application/json\r\n" + framing
+                    + "GET /echo HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(socket);
+            assertThat(answer).startsWith("HTTP/1.1 400").doesNotContain("\"bytes\"")
+                    .as("the smuggled second request is not answered").doesNotContain("405");
+        }
     }
 
     @Test

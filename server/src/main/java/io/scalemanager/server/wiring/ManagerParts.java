@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.tls.ClientTls;
+import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.state.Event;
@@ -304,9 +305,17 @@ final class ManagerParts {
                         new RuleActivity(actionLog, decisionLog, rules, options.dryRun(), clock), clock));
     }
 
-    /** Reloads the rules file on SIGHUP, as {@code POST /v1/rules/reload} does. */
+    /**
+     * Reloads the rules file on SIGHUP, as {@code POST /v1/rules/reload} does, and records it in the audit trail
+     * like the HTTP reload: who is the signal, from this host.
+     */
     void reloadOnHangup() {
-        RulesSignal.onHangup(reloader::reload);
+        AuditLog audit = new AuditLog(db.dataSource(), clock);
+        RulesSignal.onHangup(() -> {
+            RulesReloader.Result result = reloader.reload();
+            audit.record("SIGHUP", "local", "SIGHUP rules reload", "rules",
+                    result instanceof RulesReloader.Result.Refused refused ? "refused: " + refused.message() : "ok");
+        });
     }
 
     /**
