@@ -33,7 +33,8 @@ import java.util.concurrent.CompletableFuture;
  * table: the migration's copy is measured by {@code PartitionMigrationOnMariaDbTest}, not here) in spans of a
  * day, then filled with {@code rows} events: {@code rows - downsampleRows} that arrived 30 days ago and
  * {@code downsampleRows} (-Ddownsample.rows, 500,000) 20 days ago, each within one partition. The all-in-one runs
- * on it, and after a warm-up of {@code seconds}, four segments of {@code seconds} of load paced at {@code -Drate}
+ * on it, and after a warm-up of {@code -Dwarmup.seconds} (default {@code seconds}: the JIT compiles the collector's
+ * path, and the server flushes what the prefill left in its buffer pool), four segments of {@code seconds} of load paced at {@code -Drate}
  * (20000) states/s follow: alone;
  * while a cleaner archives the 30-day partition by exchange; alone again; while a cleaner downsamples and drops
  * the 20-day partition (that segment lasts until the cleaner is done, the load stopping after {@code seconds}).
@@ -99,7 +100,7 @@ public final class PartitionBench {
                     .load(Optional.empty(), Map.of()));
             try (Database db = Database.open(settings(url))) {
                 // The JIT compiles the collector's path in the first tens of seconds: not part of any figure.
-                segment("warm-up (not counted)", app, seconds, rate);
+                segment("warm-up (not counted)", app, Integer.getInteger("warmup.seconds", seconds), rate);
                 Segment alone = segment("load alone", app, seconds, rate);
                 CompletableFuture<Archived> exchanging = later(cleaner(db, Duration.ofDays(25), false), seconds, db, url);
                 Segment withExchange = segment("load while a partition leaves by exchange", app, seconds, rate);
