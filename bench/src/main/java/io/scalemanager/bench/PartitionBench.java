@@ -36,7 +36,8 @@ import java.util.concurrent.CompletableFuture;
  * on it, and after a warm-up of {@code -Dwarmup.seconds} (default {@code seconds}: the JIT compiles the collector's
  * path, and the server flushes what the prefill left in its buffer pool), four segments of {@code seconds} of
  * load paced at {@code -Drate} (20000) states/s follow: alone; while a cleaner archives the 30-day partition by
- * exchange; alone again; while a cleaner downsamples and drops the 20-day partition (that segment lasts until the cleaner is done, the load stopping after {@code seconds}).
+ * exchange; alone again; while a cleaner downsamples and drops the 20-day partition (that segment lasts until
+ * the cleaner is done, the load stopping after {@code seconds}).
  * Prints rows/s of each archive step (rows moved, counted exactly afterwards, / wall time of the cleaner's
  * EventLog step), where that time went per kind of statement, the collector's p99 in each segment, and the
  * database server's CPU per archived row: measured from just before to just after the cleaner's run, less what
