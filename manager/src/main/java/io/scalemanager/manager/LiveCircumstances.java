@@ -56,8 +56,8 @@ final class LiveCircumstances implements Circumstances {
         return dryRunRule ? shadows.blockOf(instance, component, nowMs) : null;
     }
 
-    /** A dry run acted as if for real: its component waits the rule's cooldown, for dry runs only. */
-    void startShadowCooldown(String instance, Component component, Rule rule, long untilMs) {
+    /** A dry run acted as if for real: its component waits the rule's (or schedule's) cooldown, for dry runs only. */
+    void startShadowCooldown(String instance, Component component, String rule, long untilMs) {
         shadows.start(instance, component, rule, untilMs);
     }
 

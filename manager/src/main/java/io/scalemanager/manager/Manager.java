@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
+import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.ResizePlan;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.manager.actionlog.Action;
@@ -28,6 +30,7 @@ import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Rule;
 import io.scalemanager.manager.rules.RuleAction;
 import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.rules.Schedule;
 import io.scalemanager.manager.window.Windows;
 import io.scalemanager.queue.EventHandler;
 
@@ -301,28 +304,62 @@ public final class Manager implements EventHandler {
             return;
         }
         Change change = resize.change();
-        circumstances.startShadowCooldown(instance, change.component(), rule, until);
+        circumstances.startShadowCooldown(instance, change.component(), rule.name(), until);
         if (held.plan() != null) {
-            wouldFire(held, held.plan(), until);
+            wouldFire(instance, new Outcome.WouldFire(rule, held.atMs(), held.reason(), held.plan(), until));
             return;
         }
         executor.preview(instance, change).whenComplete((plan, error) -> {
             if (plan instanceof ResizePlan.Resize r) {
-                wouldFire(held, r, until);
+                wouldFire(instance, new Outcome.WouldFire(rule, held.atMs(), held.reason(), r, until));
             } else if (plan instanceof ResizePlan.Unchanged u) {
                 outcomes.record(instance, new Outcome.AtLimit(rule, held.atMs(), u,
                         rulesets.get().limits().patternFor(instance, change.component()), null));
             } else {
                 // The size could not be read: still a would-be firing, without its sizes.
-                wouldFire(held, null, until);
+                wouldFire(instance, new Outcome.WouldFire(rule, held.atMs(), held.reason(), null, until));
             }
         });
     }
 
-    private void wouldFire(Outcome.Held held, ResizePlan.Resize plan, long until) {
-        Outcome.WouldFire outcome = new Outcome.WouldFire(held.rule(), held.atMs(), held.reason(), plan, until);
-        log.info("{}: {} (rule {})", held.event().instance(), outcome.reason(), held.rule().name());
-        outcomes.record(held.event().instance(), outcome);
+    /**
+     * A schedule's occurrence that runs dry (manager.dry_run, or the schedule's own {@code dry_run}): the same
+     * path as a rule's dry run. Nothing is sent and no lock taken; a lock this process knows of, or a dry run's
+     * shadow cooldown, holds it back as a lock holds back the live occurrence (false: try again on the next tick).
+     * Otherwise the component waits the schedule's cooldown for dry runs, and {@code would_fire} is recorded with
+     * the resize worked out exactly as the command executor would (the instance's size, the limits).
+     *
+     * @param atMs the occurrence, the moment the outcome is recorded at
+     * @return whether it was recorded (true) or is held back (false)
+     */
+    public boolean dryRunSchedule(Schedule schedule, String instance, Component component, long size, long atMs) {
+        Change change = new Change(component, ChangeMode.ABS, size);
+        long now = clock.millis();
+        if (circumstances.blockOf(instance, change, true, now) != null) {
+            return false;
+        }
+        long until = now + schedule.cooldown().toMillis();
+        circumstances.startShadowCooldown(instance, change.component(), schedule.name(), until);
+        String why = schedule.occurrenceReason();
+        String set = "set " + component.wireName() + " to " + size;
+        executor.preview(instance, change).whenComplete((plan, error) -> {
+            if (plan instanceof ResizePlan.Resize r) {
+                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, r, until, set));
+            } else if (plan instanceof ResizePlan.Unchanged u) {
+                // As live: the occurrence's action would find nothing to change (and end, its cooldown starting).
+                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until,
+                        set + ", but " + u.describe()));
+            } else {
+                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set));
+            }
+        });
+        return true;
+    }
+
+    private void wouldFire(String instance, Outcome.WouldFire outcome) {
+        log.info("{}: {} ({} {})", instance, outcome.reason(), outcome.rule() == null ? "schedule" : "rule",
+                outcome.ruleName());
+        outcomes.record(instance, outcome);
     }
 
     /** The shrink guard refused an action's shrink: the outcome guard, with the figures. */

@@ -44,8 +44,8 @@ import java.util.function.Consumer;
  * windows are first filled from the events of the longest {@code for} (plus a margin) before it, as a manager
  * warms its windows on start. The ruleset's {@code schedules:} run through the live {@link ScheduleTicks}, ticked
  * every {@link Scheduler#TICK} of replayed time; the pauses recorded in force during the range apply from their
- * creation to their end; dry-run rules (their own {@code dry_run}, or manager.dry_run) record their would-be
- * resizes apart and wait the manager's shadow cooldowns. The replay streams: memory grows with the instances and
+ * creation to their end; dry-run rules and schedules (their own {@code dry_run}, or manager.dry_run) record their
+ * would-be resizes apart and wait the manager's shadow cooldowns. The replay streams: memory grows with the instances and
  * the actions, not the events.
  */
 public final class Backtest {
@@ -294,25 +294,38 @@ public final class Backtest {
         /**
          * A schedule's occurrence, as the live Scheduler starts it through the ActionLog: its lock and cooldowns
          * hold it back (tried again on the next tick), its budgets count it but never hold it back, the limits
-         * clamp its size, manager.dry_run does not stop it (as live). An occurrence before the range was the
-         * recorded ActionLog's to carry out.
+         * clamp its size. Under manager.dry_run or its own {@code dry_run} it runs dry, as live: a lock or a dry
+         * run's shadow cooldown holds it back, the would-be resize is listed, marked as a dry run, counted in
+         * {@code would_fire}, and the component waits the schedule's cooldown for dry runs only. An occurrence
+         * before the range was the recorded ActionLog's to carry out.
          */
         @Override
         public Result start(Schedule schedule, Instant occurrence, String instance, Component component, long size) {
             if (occurrence.toEpochMilli() < fromMs) {
                 return Result.ALREADY_DONE;
             }
+            boolean dry = settings.dryRun() || schedule.dryRun();
             Change change = new Change(component, ChangeMode.ABS, size);
-            if (world.blockOf(instance, change, false, nowMs) != null) {
+            if (world.blockOf(instance, change, dry, nowMs) != null) {
                 return Result.BLOCKED;
             }
             ResizePlan plan = ResizePlan.of(change, world.sizeOf(instance),
                     ruleset.limits().boundsFor(instance, component));
-            List<Budget> budgets = ruleset.budgetsFor(instance);
             long cooldownMs = schedule.cooldown().toMillis();
+            Tally tally = scheduleTallies.get(schedule.name());
+            if (dry) {
+                if (plan instanceof ResizePlan.Resize resize) {
+                    tally.wouldFire++;
+                    actions.add(world.startDry(instance, schedule.name(), resize, cooldownMs, nowMs));
+                } else {
+                    world.startDryUnchanged(instance, schedule.name(), component, cooldownMs, nowMs);
+                }
+                return Result.STARTED;
+            }
+            List<Budget> budgets = ruleset.budgetsFor(instance);
             if (plan instanceof ResizePlan.Resize resize) {
                 took(world.start(instance, schedule.name(), resize, cooldownMs, settings.verifyTimeout().toMillis(),
-                        budgets, nowMs), scheduleTallies.get(schedule.name()));
+                        budgets, nowMs), tally);
             } else {
                 world.startUnchanged(instance, schedule.name(), component, cooldownMs, budgets, nowMs);
             }

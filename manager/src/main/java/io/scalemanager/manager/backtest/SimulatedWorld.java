@@ -246,8 +246,21 @@ final class SimulatedWorld implements Circumstances {
      * manager's shadow cooldown); nothing else changes.
      */
     SimulatedAction startDry(String id, Rule rule, ResizePlan.Resize plan, long nowMs) {
-        shadows.start(id, plan.component(), rule, nowMs + rule.cooldown().toMillis());
-        return new SimulatedAction(nowMs, id, rule.name(), plan.component(), plan.from(), plan.to(), true);
+        return startDry(id, rule.name(), plan, rule.cooldown().toMillis(), nowMs);
+    }
+
+    /**
+     * A dry run (of a rule or a schedule's occurrence) would have resized: the component waits {@code cooldownMs}
+     * for dry runs (the manager's shadow cooldown); nothing else changes.
+     */
+    SimulatedAction startDry(String id, String rule, ResizePlan.Resize plan, long cooldownMs, long nowMs) {
+        shadows.start(id, plan.component(), rule, nowMs + cooldownMs);
+        return new SimulatedAction(nowMs, id, rule, plan.component(), plan.from(), plan.to(), true);
+    }
+
+    /** A schedule's dry run whose size is already set: it would start its cooldown all the same, as live. */
+    void startDryUnchanged(String id, String rule, Component component, long cooldownMs, long nowMs) {
+        shadows.start(id, component, rule, nowMs + cooldownMs);
     }
 
     private void finish(Instance inst, Lock lock, long atMs) {

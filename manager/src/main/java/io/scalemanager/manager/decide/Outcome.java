@@ -18,7 +18,13 @@ import java.time.Duration;
  */
 public sealed interface Outcome {
 
+    /** The rule decided on; null only for a schedule's {@link WouldFire}, which {@link #ruleName()} names. */
     Rule rule();
+
+    /** The name of the rule (or schedule) the outcome is recorded under. */
+    default String ruleName() {
+        return rule().name();
+    }
 
     /** Epoch milliseconds of the event (measurement time) it was decided at. */
     long atMs();
@@ -72,12 +78,21 @@ public sealed interface Outcome {
     }
 
     /**
-     * A dry-run rule would have acted: nothing was sent and no lock taken; its shadow cooldown runs until
-     * {@code untilMs}.
+     * A dry run would have acted (a rule's, or a schedule's occurrence): nothing was sent and no lock taken; its
+     * shadow cooldown runs until {@code untilMs}. It names its rule or schedule rather than holding a {@link Rule},
+     * since a schedule is none: {@link #rule()} is null for a schedule's.
      *
-     * @param plan the resize it would have made; null for an alert rule or when the size could not be read
+     * @param plan      the resize it would have made; null for an alert rule or when the size could not be read
+     * @param otherwise what it would have done when there is no plan: {@code raise an alert}, {@code cpu +1}
      */
-    record WouldFire(Rule rule, long atMs, String why, ResizePlan.Resize plan, Long untilMs) implements Outcome {
+    record WouldFire(String ruleName, Rule rule, long atMs, String why, ResizePlan.Resize plan, Long untilMs,
+                     String otherwise) implements Outcome {
+        /** A dry-run rule would have acted. */
+        public WouldFire(Rule rule, long atMs, String why, ResizePlan.Resize plan, Long untilMs) {
+            this(rule.name(), rule, atMs, why, plan, untilMs,
+                    rule.isAlert() ? "raise an alert" : rule.then().describe());
+        }
+
         @Override
         public OutcomeKind kind() {
             return OutcomeKind.WOULD_FIRE;
@@ -85,9 +100,7 @@ public sealed interface Outcome {
 
         @Override
         public String reason() {
-            String what = plan != null ? "would resize " + plan.describe()
-                    : rule.isAlert() ? "would raise an alert" : "would " + rule.then().describe();
-            return what + " (dry run): " + why;
+            return "would " + (plan != null ? "resize " + plan.describe() : otherwise) + " (dry run): " + why;
         }
     }
 

@@ -62,9 +62,9 @@ public final class LatestOutcomes {
         if (rules == null) {
             rules = byInstance.computeIfAbsent(instance, k -> new ConcurrentHashMap<>());
         }
-        Slot slot = rules.get(outcome.rule().name());
+        Slot slot = rules.get(outcome.ruleName());
         if (slot == null) {
-            slot = rules.computeIfAbsent(outcome.rule().name(), k -> new Slot());
+            slot = rules.computeIfAbsent(outcome.ruleName(), k -> new Slot());
         }
         return slot.update(outcome);
     }

@@ -35,7 +35,7 @@ public final class OutcomeRecorder {
 
     public void record(String instance, Outcome outcome) {
         OutcomeKind kind = outcome.kind();
-        counter(outcome.rule().name(), kind).increment();
+        counter(outcome.ruleName(), kind).increment();
         LatestOutcomes.Change change = latest.record(instance, outcome);
         boolean worthKeeping = switch (change) {
             case KIND -> true;
@@ -48,7 +48,7 @@ public final class OutcomeRecorder {
         };
         // A fired action's row is written with the action; a fired alert rule has no action, so it is written here.
         if (worthKeeping && !(kind == OutcomeKind.FIRED && outcome.actionId() != null)) {
-            writer.add(new Decision(0, outcome.atMs(), instance, outcome.rule().name(), kind, outcome.reason(),
+            writer.add(new Decision(0, outcome.atMs(), instance, outcome.ruleName(), kind, outcome.reason(),
                     outcome.actionId()));
         }
     }

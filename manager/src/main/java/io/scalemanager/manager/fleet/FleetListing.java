@@ -101,7 +101,7 @@ public final class FleetListing {
 
     private FleetInstance.PressingOutcome pressing(String instance) {
         LatestOutcomes.Entry e = latest.mostPressing(instance);
-        return e == null ? null : new FleetInstance.PressingOutcome(e.outcome().rule().name(),
+        return e == null ? null : new FleetInstance.PressingOutcome(e.outcome().ruleName(),
                 e.outcome().kind().wireName(), e.outcome().reason(), FleetInstance.epochSeconds(e.sinceMs()));
     }
 

@@ -54,7 +54,7 @@ public final class RulesetParser {
             "cooldown", "active", "timezone", "dry_run", "enabled", "verify_timeout", "restart", "guard", "rollback");
     static final List<String> BUDGET_KEYS = List.of("instances", "max_actions", "per", "max_concurrent");
     static final List<String> SCHEDULE_KEYS = List.of("name", "instances", "at", "set", "timezone", "catch_up",
-            "cooldown");
+            "cooldown", "dry_run");
     /** How late a missed schedule occurrence still runs, unless the schedule says otherwise. */
     public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(10);
     /** Time zone of {@code active} and {@code at} when neither the rule nor the file names one. */
@@ -202,8 +202,9 @@ public final class RulesetParser {
             Map<Component, Long> set = sizes(keys);
             Duration catchUp = keys.duration("catch_up").orElse(DEFAULT_CATCH_UP);
             Duration cooldown = keys.duration("cooldown").orElse(DEFAULT_COOLDOWN);
+            boolean dryRun = keys.flag("dry_run", false);
             if (file.errorCount() == before && at != null && !set.isEmpty()) {
-                schedules.add(new Schedule(name, instances, at, set, catchUp, cooldown, YamlFile.line(node)));
+                schedules.add(new Schedule(name, instances, at, set, catchUp, cooldown, YamlFile.line(node), dryRun));
             }
         }
         return schedules;

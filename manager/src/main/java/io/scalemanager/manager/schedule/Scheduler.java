@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * makes it happen once per occurrence across managers and restarts. A start refused by a lock is tried again on
  * the next tick until the catch-up ends; an occurrence older than that is skipped and logged. What to start when
  * is decided by {@link ScheduleTicks}, which a backtest runs too.
+ *
+ * <p>Under manager.dry_run, or a schedule's own {@code dry_run}, an occurrence starts nothing: it goes to the
+ * manager's dry-run path ({@link DryRuns}), which records {@code would_fire} with the resize it would have made,
+ * sends nothing, takes no lock and waits the schedule's cooldown as a shadow cooldown.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -45,19 +49,35 @@ public final class Scheduler implements AutoCloseable {
     private final Clock clock;
     private final ScheduleTicks ticks = new ScheduleTicks();
     private final ScheduleStarts starts = new LiveStarts();
+    private final boolean dryRunAll;
+    private final DryRuns dryRuns;
     private ScheduledExecutorService timer;
+
+    /** Where an occurrence that runs dry goes: the manager's dry-run path (see {@code Manager.dryRunSchedule}). */
+    @FunctionalInterface
+    public interface DryRuns {
+        /**
+         * Records what the occurrence would do to the instance's component, sending nothing; false when a lock or
+         * a dry run's shadow cooldown holds it back (then it is tried again on the next tick, as a live start).
+         */
+        boolean wouldStart(Schedule schedule, String instance, Component component, long size, long occurrenceMs);
+    }
 
     /**
      * @param instances the instances this manager owns (its fleet view)
      * @param execute   sends a started action (the CommandExecutor)
+     * @param dryRunAll manager.dry_run: every schedule runs dry
+     * @param dryRuns   where the occurrences that run dry go
      */
     public Scheduler(Supplier<List<Schedule>> schedules, Supplier<Collection<String>> instances, ActionLog actionLog,
-                     Consumer<Action> execute, Clock clock) {
+                     Consumer<Action> execute, Clock clock, boolean dryRunAll, DryRuns dryRuns) {
         this.schedules = schedules;
         this.instances = instances;
         this.actionLog = actionLog;
         this.execute = execute;
         this.clock = clock;
+        this.dryRunAll = dryRunAll;
+        this.dryRuns = dryRuns;
     }
 
     /** Ticks every interval on its own thread until closed. */
@@ -89,9 +109,12 @@ public final class Scheduler implements AutoCloseable {
         @Override
         public Result start(Schedule s, Instant occurrence, String instance, Component component, long size) {
             long at = occurrence.toEpochMilli();
+            if (dryRunAll || s.dryRun()) {
+                return dryRuns.wouldStart(s, instance, component, size, at) ? Result.STARTED : Result.BLOCKED;
+            }
             Event trigger = new Event(at * 8 + component.ordinal(), new State(instance, "schedule", size, at));
             StartResult result = actionLog.start(new NewAction(s.name(), new Change(component, ChangeMode.ABS, size),
-                    s.reason() + " (" + s.at().time() + " " + s.at().zone() + ")", s.cooldown(), trigger));
+                    s.occurrenceReason(), s.cooldown(), trigger));
             if (result instanceof StartResult.Started st) {
                 log.info("{}: {} {} → {} ({})", instance, s.reason(), component, size, occurrence);
                 execute.accept(st.action());

@@ -78,6 +78,26 @@ class RulesetParserTest {
     }
 
     @Test
+    void aScheduleMayRunDryAndItsDryRunIsCheckedAsTrueOrFalseWithItsLine() throws Exception {
+        Ruleset ok = RulesetParser.parse("""
+                schedules:
+                  - {name: morning, at: "07:30", set: {cpu: 4}, dry_run: true}
+                  - {name: night, at: "21:00", set: {cpu: 2}}
+                """, "rules.yaml");
+        assertThat(ok.schedules().get(0).dryRun()).isTrue();
+        assertThat(ok.schedules().get(1).dryRun()).isFalse();
+
+        assertThatThrownBy(() -> RulesetParser.parse("""
+                schedules:
+                  - name: morning
+                    at: "07:30"
+                    set: {cpu: 4}
+                    dry_run: maybe
+                """, "rules.yaml")).isInstanceOf(RulesetException.class)
+                .hasMessageContaining("rules.yaml:5: schedule 'morning': 'dry_run' must be true or false, got \"maybe\"");
+    }
+
+    @Test
     void checkedResizeKeysAreReadAndCheckedWithRuleAndLine() throws Exception {
         Ruleset ok = parse("""
                 rules:

@@ -57,7 +57,9 @@ abstract class SchedulerTest {
 
     private Scheduler scheduler(Schedule schedule) {
         return new Scheduler(() -> List.of(schedule), () -> FLEET, new ActionLog(database.dataSource(), clock),
-                sent::add, clock);
+                sent::add, clock, false, (s, instance, component, size, at) -> {
+                    throw new AssertionError("a live schedule ran dry: " + s.name());
+                });
     }
 
     private List<Action> actions() {
@@ -86,6 +88,36 @@ abstract class SchedulerTest {
                         + "Europe/Berlin)", ActionStatus.PENDING));
         assertThat(sent).hasSize(4);
         assertThat(actions()).allSatisfy(a -> assertThat(a.rule()).isEqualTo("business-hours"));
+    }
+
+    @Test
+    void underManagerDryRunAnOccurrenceGoesToTheDryRunsOnceAndNothingIsStartedOrSent() {
+        Schedule schedule = businessHours("Mon-Fri 07:30", BERLIN);
+        List<String> dry = new ArrayList<>();
+        boolean[] heldBack = {true};
+        Scheduler scheduler = new Scheduler(() -> List.of(schedule), () -> FLEET,
+                new ActionLog(database.dataSource(), clock), sent::add, clock, true,
+                (s, instance, component, size, at) -> {
+                    // web-2's cpu is held back once (a lock or a shadow cooldown): tried again on the next tick.
+                    if (instance.equals("web-2") && component == Component.CPU && heldBack[0]) {
+                        heldBack[0] = false;
+                        return false;
+                    }
+                    dry.add(instance + " " + component.wireName() + " " + size + " @" + Instant.ofEpochMilli(at));
+                    return true;
+                });
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(scheduler.tick()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(scheduler.tick()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(scheduler.tick()).isZero();
+
+        assertThat(dry).containsExactlyInAnyOrder("web-1 cpu 4 @2026-03-02T06:30:00Z",
+                "web-1 ram 8192 @2026-03-02T06:30:00Z", "web-2 ram 8192 @2026-03-02T06:30:00Z",
+                "web-2 cpu 4 @2026-03-02T06:30:00Z");
+        assertThat(actions()).isEmpty();
+        assertThat(sent).isEmpty();
     }
 
     @Test

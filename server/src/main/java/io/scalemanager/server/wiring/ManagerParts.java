@@ -214,7 +214,7 @@ final class ManagerParts {
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
         this.scheduler = new Scheduler(() -> rulesets.get().schedules(),
                 () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
-                clock);
+                clock, options.dryRun(), manager::dryRunSchedule);
     }
 
     /** The history as the shrink guard reads it: every sample of the span, up to a day at one per second. */

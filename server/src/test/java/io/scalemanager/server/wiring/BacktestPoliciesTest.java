@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code POST /v1/rules/backtest} on the all-in-one replays what the rules' own file and the operator added:
  * a pause made and ended through {@code /v1/pauses}, a schedule, a rule's {@code dry_run} and
- * {@code manager.dry_run}. The live ruleset watches nothing the test reports, so only the backtest acts.
+ * {@code manager.dry_run} (which makes the schedules dry runs too). The live ruleset watches nothing the test
+ * reports, so only the backtest acts.
  */
 class BacktestPoliciesTest {
     private static final String LIVE = """
@@ -136,6 +137,23 @@ class BacktestPoliciesTest {
                     "web-1 ram-up ram 4096→5120 dry");
             assertThat(rule(result, "cpu-up").path("fired").asLong()).isZero();
             assertThat(rule(result, "cpu-up").path("would_fire").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void managerDryRunMakesABacktestsScheduleADryRunAsLive() throws Exception {
+        try (TestServer server = TestServer.start(dir, LIVE, Map.of("SCALEMANAGER_MANAGER_DRY_RUN", "true"))) {
+            // The range starts with this minute, the schedule's moment, and goes past the next tick (every 10 s).
+            long fromMs = System.currentTimeMillis() / 60_000 * 60_000;
+            server.report("web-1", "load", System.currentTimeMillis() / 1000 - 1, 1);
+            long toS = System.currentTimeMillis() / 1000 + 12;
+
+            JsonNode result = backtest(server, rules(fromMs), fromMs / 1000, toS);
+
+            assertThat(actions(result)).containsExactly("web-1 morning storage 50→77 dry");
+            assertThat(rule(result, "morning").path("would_fire").asLong()).isEqualTo(1);
+            assertThat(rule(result, "morning").path("fired").asLong()).isZero();
+            assertThat(rule(result, "morning").path("up").asLong()).isZero();
         }
     }
 }

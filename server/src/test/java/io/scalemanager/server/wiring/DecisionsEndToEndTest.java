@@ -8,6 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -201,6 +204,42 @@ class DecisionsEndToEndTest {
             await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=web-4&status=succeeded")
                     .path("actions").size() == 1);
             assertThat(server.getJson("/v1/instances/web-4").path("cpu").asLong()).isEqualTo(3);
+        }
+    }
+
+    /**
+     * manager.dry_run covers the schedules: a due occurrence records would_fire with the resize a real one would
+     * make (clamped by the limits), once, and resizes nothing.
+     */
+    @Test
+    void underManagerDryRunADueScheduleRecordsWouldFireAndResizesNothing() throws Exception {
+        String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(Instant.now());
+        String rules = RULES.replace("limits:\n", "limits:\n  \"sched-*\": {cpu: [1, 3]}\n") + """
+                schedules:
+                  - name: morning
+                    instances: "sched-*"
+                    at: "%s"
+                    timezone: UTC
+                    set: {cpu: 8}
+                """.formatted(at);
+        try (TestServer server = TestServer.start(dir, rules, Map.of("SCALEMANAGER_MANAGER_DRY_RUN", "true"))) {
+            // Known to the manager (it has reported), so the scheduler's next tick (every 10 s) finds it due.
+            server.report("sched-1", "load", now(), 1);
+            await().atMost(WAIT).until(() -> decisions(server, "instance=sched-1&outcome=would_fire").size() == 1);
+            JsonNode would = decisions(server, "instance=sched-1&outcome=would_fire").get(0);
+            assertThat(would.path("rule").asText()).isEqualTo("morning");
+            // 8 cpus asked, clamped to the limit's 3, from the simulator's 2.
+            assertThat(would.path("reason").asText())
+                    .isEqualTo("would resize cpu 2 → 3 (dry run): schedule morning (" + at + " UTC)");
+            assertThat(would.path("action").isNull()).isTrue();
+            assertThat(server.get("/metrics").body()).containsPattern(
+                    "scalemanager_rule_outcomes_total\\{outcome=\"would_fire\",rule=\"morning\"} 1");
+
+            // Recorded once: the next tick records nothing more; nothing was sent or written as an action.
+            await().during(Duration.ofSeconds(12)).atMost(WAIT).until(() ->
+                    decisions(server, "instance=sched-1&outcome=would_fire").size() == 1);
+            assertThat(server.getJson("/v1/actions?instance=sched-1").path("actions").size()).isZero();
+            assertThat(server.getJson("/v1/instances/sched-1").path("cpu").asLong()).isEqualTo(2);
         }
     }
 
