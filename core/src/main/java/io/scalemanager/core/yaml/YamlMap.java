@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -109,6 +110,29 @@ public final class YamlMap {
     public Optional<String> textOrEmpty(String key, String expected) {
         return has(key) ? Optional.ofNullable(file.textOrEmpty(values.get(key), subject, key, expected))
                 : Optional.empty();
+    }
+
+    /**
+     * A required http or https URL with a host; null, with an error, when absent or not one. The error never
+     * repeats the text: a webhook's or an API's URL may carry a secret.
+     *
+     * @param form what to write, like {@code "an http or https URL like https://api.example.com/v1"}
+     */
+    public URI httpUrl(String key, String form) {
+        Optional<String> text = required(key, form);
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            URI u = URI.create(text.get());
+            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        error(key, "'" + key + "' must be " + form);
+        return null;
     }
 
     /** The key's text; empty, with an error {@code missing 'key' (expected)}, when absent. */

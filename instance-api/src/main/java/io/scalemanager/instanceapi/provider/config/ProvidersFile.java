@@ -404,22 +404,7 @@ public final class ProvidersFile {
         }
     }
 
-    /** An http(s) URL; the message never repeats it (a webhook or API URL may carry a secret). */
     private static URI url(YamlMap map, String key) {
-        String form = "an http or https URL like https://api.example.com/v1";
-        Optional<String> text = map.required(key, form);
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            URI u = URI.create(text.get());
-            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
-                return u;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        map.error(key, "'" + key + "' must be " + form);
-        return null;
+        return map.httpUrl(key, "an http or https URL like https://api.example.com/v1");
     }
 }

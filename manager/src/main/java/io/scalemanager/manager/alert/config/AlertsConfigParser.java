@@ -205,21 +205,7 @@ public final class AlertsConfigParser {
 
     /** The channel's URL; the message never repeats it: the URL of a chat webhook is its secret. */
     private static URI url(YamlMap keys) {
-        String form = "an http:// or https:// URL with a host";
-        Optional<String> text = keys.required("url", form);
-        if (text.isEmpty()) {
-            return null;
-        }
-        try {
-            URI u = URI.create(text.get());
-            if (("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null) {
-                return u;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        keys.error("url", "'url' must be " + form);
-        return null;
+        return keys.httpUrl("url", "an http:// or https:// URL with a host");
     }
 
     private Route route(Node node, String subject) {
