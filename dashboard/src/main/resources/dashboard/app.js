@@ -420,7 +420,7 @@
   async function actionsView(r) {
     const box = el('div');
     view.replaceChildren(el('h1', {}, 'Actions'), filterForm('actions', r.params, [['instance', 'instance'],
-      ['status', 'status', ['pending', 'running', 'succeeded', 'failed', 'guarded', 'verifying', 'unverified', 'needs_restart']]]), box);
+      ['status', 'status', ['pending', 'running', 'succeeded', 'failed', 'verifying', 'unverified', 'needs_restart']]]), box);
     async function load() {
       const q = new URLSearchParams({limit: 200});
       for (const k of ['instance', 'status']) if (r.params.get(k)) q.set(k, r.params.get(k));

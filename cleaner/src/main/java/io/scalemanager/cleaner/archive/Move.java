@@ -21,7 +21,7 @@ public record Move(String name, String table, String archive, String key, String
     /** Finished ActionLog rows whose action finished before the cutoff (epoch milliseconds). */
     public static Move actionLog() {
         return new Move("finished ActionLog rows", "action_log", "action_log_archive", "id",
-                "status IN ('succeeded', 'failed', 'guarded') AND finished_at < ?");
+                "status IN ('succeeded', 'failed') AND finished_at < ?");
     }
 
     /** Audit trail entries written before the cutoff (epoch milliseconds). */

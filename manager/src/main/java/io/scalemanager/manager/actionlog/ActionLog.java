@@ -178,9 +178,8 @@ public final class ActionLog {
             String like = likePattern(b.key());
             if (b.maxActions() > 0) {
                 long since = now - b.per().toMillis();
-                // A shrink the guard refused changed nothing: it spends no budget.
                 try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM action_log "
-                        + "WHERE created_at > ? AND instance LIKE ? ESCAPE '!' AND status <> 'guarded'")) {
+                        + "WHERE created_at > ? AND instance LIKE ? ESCAPE '!'")) {
                     ps.setLong(1, since);
                     ps.setString(2, like);
                     try (ResultSet rs = ps.executeQuery()) {

@@ -4,22 +4,20 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where an action stands. Every status but succeeded, failed and guarded holds the lock of (instance, component):
- * pending and running while the command is under way, and after the operation succeeded verifying (until the
- * instance shows its new size), unverified (it did not within the verify timeout) and needs_restart (the provider
- * stored the change for the next restart), so that a rule seeing the same usage again does not resize once more.
- * Guarded ends a shrink the shrink guard refused before anything was sent: not a failure (no alert), not a change
- * (no change budget counts it), but it starts the cooldown, so the rule is refused once per cooldown.
+ * Where an action stands. Every status but succeeded and failed holds the lock of (instance, component): pending
+ * and running while the command is under way, and after the operation succeeded verifying (until the instance
+ * shows its new size), unverified (it did not within the verify timeout) and needs_restart (the provider stored
+ * the change for the next restart), so that a rule seeing the same usage again does not resize once more.
  */
 public enum ActionStatus {
-    PENDING, RUNNING, VERIFYING, UNVERIFIED, NEEDS_RESTART, SUCCEEDED, FAILED, GUARDED;
+    PENDING, RUNNING, VERIFYING, UNVERIFIED, NEEDS_RESTART, SUCCEEDED, FAILED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     public boolean finished() {
-        return this == SUCCEEDED || this == FAILED || this == GUARDED;
+        return this == SUCCEEDED || this == FAILED;
     }
 
     /** The command is still to be sent or followed: what the executor resumes after a restart. */

@@ -142,12 +142,12 @@ public final class ActionFinisher {
     }
 
     /**
-     * The shrink guard refused the resize before it was sent: guarded, not failed, so no alert (the decision record
-     * {@code guard} carries the figures) and no change budget counts it; the cooldown starts, so a rule that keeps
-     * holding is refused once per cooldown. Empty when it was already finished.
+     * The shrink guard refused the resize before it was sent: failed, without an alert (the decision record
+     * {@code guard} carries the figures), and the cooldown starts, so a rule that keeps holding is refused once
+     * per cooldown. Empty when it was already finished.
      */
     public Optional<Long> guarded(Action a, String figures) {
-        return finish(a, ActionStatus.GUARDED, "not carried out: the shrink guard refused it: " + figures);
+        return finish(a, ActionStatus.FAILED, "not carried out: the shrink guard refused it: " + figures);
     }
 
     private Optional<Long> finish(Action a, ActionStatus status, String error) {

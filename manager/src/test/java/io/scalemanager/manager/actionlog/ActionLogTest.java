@@ -357,20 +357,6 @@ abstract class ActionLogTest {
     }
 
     @Test
-    void aShrinkTheGuardRefusedSpendsNoBudgetButAFailedActionDoes() {
-        Budget budget = new Budget(InstancePattern.parse("web-*"), 1, Duration.ofHours(1), 0, 1);
-        Action refused = started(log.start(budgeted("web-1", budget)));
-        assertThat(log.finish(refused.id(), ActionStatus.GUARDED, "not carried out: the shrink guard refused it"))
-                .as("a guarded end starts the cooldown like any end").isPresent();
-        assertThat(log.get(refused.id()).orElseThrow().status()).isEqualTo(ActionStatus.GUARDED);
-
-        Action failed = started(log.start(budgeted("web-2", budget)));
-        log.finish(failed.id(), ActionStatus.FAILED, "the instance API refused the command");
-        assertThat(log.start(budgeted("web-3", budget))).as("a failed command counts: it may have changed something")
-                .isInstanceOf(StartResult.OverBudget.class);
-    }
-
-    @Test
     void failedActionCoolsDownToo() {
         Action first = started(log.start(action("ram-up", "web-1", RAM_UP)));
 
