@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.scalemanager.cleaner.downsample.Downsample;
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import io.scalemanager.core.state.EventSequence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -503,29 +504,31 @@ public final class PartitionArchiver {
             if (upTo.isEmpty()) {
                 return;
             }
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
+            foldChunk(p, fold, after, upTo.getAsLong());
+            after = upTo.getAsLong();
+            steps.after("downsampled");
+        }
+    }
+
+    /** Folds the rows after {@code after} up to {@code upTo} and marks how far the partition is folded, at once. */
+    private void foldChunk(Partition p, String fold, long after, long upTo) {
+        try {
+            Transaction.run(dataSource, c -> {
                 try (PreparedStatement ps = c.prepareStatement(fold);
                      PreparedStatement mark = c.prepareStatement("REPLACE INTO " + STEPS + " (table_name, "
                              + "partition_name, step, up_to, done_at) VALUES (?, ?, 'downsample', ?, ?)")) {
                     ps.setLong(1, after);
-                    ps.setLong(2, upTo.getAsLong());
+                    ps.setLong(2, upTo);
                     ps.executeUpdate();
                     mark.setString(1, LIVE);
                     mark.setString(2, p.name());
-                    mark.setLong(3, upTo.getAsLong());
+                    mark.setLong(3, upTo);
                     mark.setLong(4, clock.millis());
                     mark.executeUpdate();
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
                 }
-            } catch (SQLException e) {
-                throw new DatabaseException("cannot downsample partition " + p.name() + ": " + e.getMessage(), e);
-            }
-            after = upTo.getAsLong();
-            steps.after("downsampled");
+            });
+        } catch (SQLException e) {
+            throw new DatabaseException("cannot downsample partition " + p.name() + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.scalemanager.history.jdbc;
 
 import io.scalemanager.core.condition.Operator;
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.history.EventLog;
@@ -18,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -48,28 +50,25 @@ public final class JdbcEventLog implements EventLog {
      */
     @Override
     public void append(List<Event> events) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                insert(c, events);
-            } catch (SQLException first) {
-                c.rollback();
-                if (!worthAnotherTry(first)) {
-                    throw first;
-                }
-                log.info("The database refused a batch of {} events before its commit ({}): trying it once more",
-                        events.size(), describe(first));
-                try {
-                    insert(c, events);
-                } catch (SQLException second) {
-                    c.rollback();
-                    second.addSuppressed(first);
-                    throw second;
-                }
+        try {
+            Transaction.run(dataSource, c -> insert(c, events));
+        } catch (SQLException first) {
+            if (!worthAnotherTry(first)) {
+                throw notStored(events, first);
             }
-        } catch (SQLException e) {
-            throw new DatabaseException("cannot store " + events.size() + " events: " + describe(e), e);
+            log.info("The database refused a batch of {} events before its commit ({}): trying it once more",
+                    events.size(), describe(first));
+            try {
+                Transaction.run(dataSource, c -> insert(c, events));
+            } catch (SQLException second) {
+                second.addSuppressed(first);
+                throw notStored(events, second);
+            }
         }
+    }
+
+    private static DatabaseException notStored(List<Event> events, SQLException e) {
+        return new DatabaseException("cannot store " + events.size() + " events: " + describe(e), e);
     }
 
     private static void insert(Connection c, List<Event> events) throws SQLException {
@@ -87,17 +86,17 @@ public final class JdbcEventLog implements EventLog {
             }
             ps.executeBatch();
         }
-        c.commit();
     }
 
     /**
      * Not a lost connection (SQLState class 08: the commit's outcome would be unknown), an integrity violation (23:
-     * a duplicate key stays one) or a bad value (22), nor a statement that ran out of time.
+     * a duplicate key stays one) or a bad value (22), nor a statement that ran out of time, nor a connection the
+     * pool could not give in time (no batch was sent: waiting as long again would only delay the answer).
      */
     private static boolean worthAnotherTry(SQLException e) {
         String state = e.getSQLState();
-        return !(e instanceof SQLTimeoutException) && (state == null
-                || !(state.startsWith("08") || state.startsWith("23") || state.startsWith("22")));
+        return !(e instanceof SQLTimeoutException) && !(e instanceof SQLTransientConnectionException)
+                && (state == null || !(state.startsWith("08") || state.startsWith("23") || state.startsWith("22")));
     }
 
     /** The message with the SQLState and the server's error code, which some failures' messages leave out. */

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.actionlog;
 
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import io.scalemanager.core.sizing.Change;
 import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
@@ -90,13 +91,11 @@ public final class ActionLog {
     private StartResult tryStart(NewAction a) {
         long now = clock.millis();
         String component = a.change().component().wireName();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        try {
             // Under REPEATABLE READ, InnoDB's update of a lock row that does not exist yet takes a gap lock, and
             // racing managers' inserts into that gap deadlock; READ COMMITTED takes no gap locks. The lock stays
             // exact: the conditional update locks the row it changes, the insert's primary key refuses a second.
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            try {
+            return Transaction.call(dataSource, Connection.TRANSACTION_READ_COMMITTED, c -> {
                 Direction direction = Direction.of(a.change());
                 if (!takeLock(c, a.instance(), component, direction, now)) {
                     c.rollback();
@@ -105,23 +104,17 @@ public final class ActionLog {
                 Optional<StartResult.OverBudget> over = overBudget(c, a, now);
                 if (over.isPresent()) {
                     c.rollback();
-                    StartResult.OverBudget result = claimBudgetAlert(c, over.get(), now);
-                    c.commit();
-                    return result;
+                    return claimBudgetAlert(c, over.get(), now);
                 }
                 long id = insertAction(c, a, now);
                 insertFiredDecision(c, a, id);
                 pointLockAt(c, id, a.instance(), component);
-                c.commit();
                 return new StartResult.Started(get(c, id).orElseThrow()); // one connection: others may wait for it
-            } catch (SQLException e) {
-                c.rollback();
-                if (isUniqueViolation(e)) {
-                    return new StartResult.AlreadyDecided();
-                }
-                throw e;
-            }
+            });
         } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return new StartResult.AlreadyDecided();
+            }
             throw new DatabaseException("cannot start an action: " + e.getMessage(), e);
         }
     }
@@ -460,12 +453,10 @@ public final class ActionLog {
 
     private Optional<Long> close(long id, ActionStatus status, String error, String verifiedBy) {
         long now = clock.millis();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transaction.call(dataSource, c -> {
                 Optional<Action> action = get(c, id);
                 if (action.isEmpty() || action.get().status().finished() || action.get().finishedAtMs() != null) {
-                    c.rollback();
                     return Optional.empty();
                 }
                 Action a = action.get();
@@ -489,7 +480,6 @@ public final class ActionLog {
                     }
                     ps.setLong(7, id);
                     if (ps.executeUpdate() == 0) {
-                        c.rollback();
                         return Optional.empty();
                     }
                 }
@@ -507,12 +497,8 @@ public final class ActionLog {
                     ps.setLong(6, id);
                     ps.executeUpdate();
                 }
-                c.commit();
                 return Optional.of(until);
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new DatabaseException("cannot finish action " + id + ": " + e.getMessage(), e);
         }
@@ -576,16 +562,13 @@ public final class ActionLog {
     public StartResult startRollback(long originalId, NewAction rollback) {
         long now = clock.millis();
         String component = rollback.change().component().wireName();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            try {
+        try {
+            return Transaction.call(dataSource, Connection.TRANSACTION_READ_COMMITTED, c -> {
                 try (PreparedStatement ps = c.prepareStatement("UPDATE action_lock SET blocked_until = NULL, "
                         + "action_id = 0 WHERE instance = ? AND component = ? AND blocked_until IS NOT NULL")) {
                     ps.setString(1, rollback.instance());
                     ps.setString(2, component);
                     if (ps.executeUpdate() == 0) {
-                        c.rollback();
                         return new StartResult.Blocked(Long.MAX_VALUE);
                     }
                 }
@@ -596,16 +579,12 @@ public final class ActionLog {
                     ps.executeUpdate();
                 }
                 pointLockAt(c, id, rollback.instance(), component);
-                c.commit();
                 return new StartResult.Started(get(c, id).orElseThrow());
-            } catch (SQLException e) {
-                c.rollback();
-                if (isUniqueViolation(e)) {
-                    return new StartResult.AlreadyDecided();
-                }
-                throw e;
-            }
+            });
         } catch (SQLException e) {
+            if (isUniqueViolation(e)) {
+                return new StartResult.AlreadyDecided();
+            }
             throw new DatabaseException("cannot start the rollback of action " + originalId + ": " + e.getMessage(),
                     e);
         }

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.alert;
 
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,9 +75,8 @@ public final class AlertLog {
     }
 
     private Alert record(long now, Severity severity, String instance, String rule, String kind, String message) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            return Transaction.call(dataSource, c -> {
                 Alert alert;
                 try (PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO alert_log (time, severity, instance, rule, kind, message) VALUES (?, ?, ?, ?, ?, ?)",
@@ -96,12 +96,8 @@ public final class AlertLog {
                 if (outbox != null) {
                     outbox.offer(c, alert);
                 }
-                c.commit();
                 return alert;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             if (outbox != null && e.getSQLState() != null && e.getSQLState().startsWith("23")) {
                 throw new DuplicateStateException(e);

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.alert;
 
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import io.scalemanager.manager.alert.config.AlertsConfig;
 
 import javax.sql.DataSource;
@@ -126,9 +127,8 @@ public final class AlertOutbox {
             return;
         }
         long now = clock.millis();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
+        try {
+            Transaction.run(dataSource, c -> {
                 String severity = null;
                 String message = null;
                 Long notifiedAt = null;
@@ -160,11 +160,7 @@ public final class AlertOutbox {
                                 instanceOrNull, ruleOrNull, kind, message);
                     }
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             open.add(key(instance, rule, kind));
             throw new DatabaseException("cannot resolve alert: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.decision;
 
 import io.scalemanager.core.db.DatabaseException;
+import io.scalemanager.core.db.Transaction;
 import io.scalemanager.manager.decide.OutcomeKind;
 
 import javax.sql.DataSource;
@@ -37,31 +38,30 @@ public final class DecisionLog {
         if (decisions.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_log (time, instance, rule, outcome, "
-                    + "reason, action) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Decision d : decisions) {
-                    ps.setLong(1, d.timeMs());
-                    ps.setString(2, d.instance());
-                    ps.setString(3, d.rule());
-                    ps.setString(4, d.outcome().wireName());
-                    ps.setString(5, d.reason().length() <= 1000 ? d.reason() : d.reason().substring(0, 999) + "…");
-                    if (d.actionId() == null) {
-                        ps.setNull(6, Types.BIGINT);
-                    } else {
-                        ps.setLong(6, d.actionId());
-                    }
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            Transaction.run(dataSource, c -> insert(c, decisions));
         } catch (SQLException e) {
             throw new DatabaseException("cannot write the decision log: " + e.getMessage(), e);
+        }
+    }
+
+    private static void insert(Connection c, List<Decision> decisions) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_log (time, instance, rule, outcome, "
+                + "reason, action) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Decision d : decisions) {
+                ps.setLong(1, d.timeMs());
+                ps.setString(2, d.instance());
+                ps.setString(3, d.rule());
+                ps.setString(4, d.outcome().wireName());
+                ps.setString(5, d.reason().length() <= 1000 ? d.reason() : d.reason().substring(0, 999) + "…");
+                if (d.actionId() == null) {
+                    ps.setNull(6, Types.BIGINT);
+                } else {
+                    ps.setLong(6, d.actionId());
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
