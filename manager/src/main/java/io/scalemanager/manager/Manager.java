@@ -37,6 +37,9 @@ import io.scalemanager.queue.EventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The manager's handling of one event: remember it in the fleet view and its window, ask the {@link Decider}
@@ -75,6 +78,8 @@ public final class Manager implements EventHandler {
     private final Counter overBudget;
     private final Duration maxEventAge;
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(7);
+    /** At most this long a schedule's dry run waits for the instance's size (the instance API times out first). */
+    private static final Duration PREVIEW_WAIT = Duration.ofSeconds(30);
     private final long forgetAfterMs;
     /** Per partition, when its thread next looks for silent instances; each entry is touched by its thread only. */
     private final long[] nextSweepMs;
@@ -325,40 +330,50 @@ public final class Manager implements EventHandler {
     /**
      * A schedule's occurrence that runs dry (manager.dry_run, or the schedule's own {@code dry_run}): the same
      * path as a rule's dry run. Nothing is sent and no lock taken; a lock this process knows of, or a dry run's
-     * shadow cooldown, holds it back as a lock holds back the live occurrence (false: try again on the next tick).
-     * Otherwise the component waits the schedule's cooldown for dry runs, and {@code would_fire} is recorded with
-     * the resize worked out exactly as the command executor would (the instance's size, the limits).
+     * shadow cooldown, holds it back as a lock holds back the live occurrence ({@link Outcome.Blocked}: the
+     * scheduler tries again on the next tick). Otherwise the component waits the schedule's cooldown for dry runs,
+     * and the answer is the {@link Outcome.WouldFire} with the resize worked out exactly as the command executor
+     * would (the instance's size, the limits), which the scheduler records once per occurrence. It waits for the
+     * instance's size (bounded by the instance API's timeout): the scheduler has a thread of its own.
      *
      * @param atMs the occurrence, the moment the outcome is recorded at
-     * @return whether it was recorded (true) or is held back (false)
      */
-    public boolean dryRunSchedule(Schedule schedule, String instance, Component component, long size, long atMs) {
+    public Outcome dryRunSchedule(Schedule schedule, String instance, Component component, long size, long atMs) {
         Change change = new Change(component, ChangeMode.ABS, size);
         long now = clock.millis();
-        if (circumstances.blockOf(instance, change, true, now) != null) {
-            return false;
+        Block block = circumstances.blockOf(instance, change, true, now);
+        if (block != null) {
+            return new Outcome.Blocked(schedule.name(), null, atMs, block);
         }
         long until = now + schedule.cooldown().toMillis();
         circumstances.startShadowCooldown(instance, change.component(), schedule.name(), until);
         String why = schedule.occurrenceReason();
         String set = "set " + component.wireName() + " to " + size;
-        executor.preview(instance, change).whenComplete((plan, error) -> {
-            if (plan instanceof ResizePlan.Resize r) {
-                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, r, until, set));
-            } else if (plan instanceof ResizePlan.Unchanged u) {
-                // As live: the occurrence's action would find nothing to change (and end, its cooldown starting).
-                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until,
-                        set + ", but " + u.describe()));
-            } else {
-                wouldFire(instance, new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set));
-            }
-        });
-        return true;
+        ResizePlan plan = previewNow(instance, change);
+        if (plan instanceof ResizePlan.Resize r) {
+            return new Outcome.WouldFire(schedule.name(), null, atMs, why, r, until, set);
+        }
+        if (plan instanceof ResizePlan.Unchanged u) {
+            // As live: the occurrence's action would find nothing to change (and end, its cooldown starting).
+            return new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set + ", but " + u.describe());
+        }
+        return new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set);
+    }
+
+    /** The would-be resize, or null when the size could not be read in time. */
+    private ResizePlan previewNow(String instance, Change change) {
+        try {
+            return executor.preview(instance, change).get(PREVIEW_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
     }
 
     private void wouldFire(String instance, Outcome.WouldFire outcome) {
-        log.info("{}: {} ({} {})", instance, outcome.reason(), outcome.rule() == null ? "schedule" : "rule",
-                outcome.ruleName());
+        log.info("{}: {} (rule {})", instance, outcome.reason(), outcome.ruleName());
         outcomes.record(instance, outcome);
     }
 

@@ -261,7 +261,9 @@ public final class FleetSummary {
         Status s = fromActions != null ? fromActions : Status.OK;
         for (LatestOutcomes.Entry e : latest.of(instance).values()) {
             Outcome o = e.outcome();
-            if (o.atMs() < now - o.rule().forDuration().toMillis() - OUTCOME_FRESH_FOR.toMillis()) {
+            // A schedule's occurrence (no rule) has no 'for': fresh for as long after its moment.
+            long heldMs = o.rule() == null ? 0 : o.rule().forDuration().toMillis();
+            if (o.atMs() < now - heldMs - OUTCOME_FRESH_FOR.toMillis()) {
                 continue;
             }
             InstanceStatus st = switch (o.kind()) {
@@ -275,7 +277,7 @@ public final class FleetSummary {
                 case NOT_HELD, STALE, TOO_OLD -> null;
             };
             if (st != null) {
-                s = s.morePressing(new Status(st, () -> o.rule().name() + ": " + o.reason()));
+                s = s.morePressing(new Status(st, () -> o.ruleName() + ": " + o.reason()));
             }
         }
         return s;

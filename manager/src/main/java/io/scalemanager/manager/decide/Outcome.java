@@ -18,7 +18,10 @@ import java.time.Duration;
  */
 public sealed interface Outcome {
 
-    /** The rule decided on; null only for a schedule's {@link WouldFire}, which {@link #ruleName()} names. */
+    /**
+     * The rule decided on; null for a schedule's occurrence ({@link Fired}, {@link WouldFire} or {@link Blocked}),
+     * which {@link #ruleName()} names: a schedule is no rule, but shares the rules' names and outcomes.
+     */
     Rule rule();
 
     /** The name of the rule (or schedule) the outcome is recorded under. */
@@ -69,8 +72,13 @@ public sealed interface Outcome {
         }
     }
 
-    /** An action was started. */
-    record Fired(Rule rule, long atMs, String reason, Long actionId) implements Outcome {
+    /** An action was started (by a rule, or by a schedule's occurrence: then {@code rule} is null). */
+    record Fired(String ruleName, Rule rule, long atMs, String reason, Long actionId) implements Outcome {
+        /** A rule started an action (or raised its alert). */
+        public Fired(Rule rule, long atMs, String reason, Long actionId) {
+            this(rule.name(), rule, atMs, reason, actionId);
+        }
+
         @Override
         public OutcomeKind kind() {
             return OutcomeKind.FIRED;
@@ -156,8 +164,16 @@ public sealed interface Outcome {
         }
     }
 
-    /** The condition held, but an action, a cooldown or a dry run's shadow cooldown blocks the component. */
-    record Blocked(Rule rule, long atMs, Block block) implements Outcome {
+    /**
+     * The condition held (or a schedule's occurrence is due: then {@code rule} is null), but an action, a cooldown
+     * or a dry run's shadow cooldown blocks the component.
+     */
+    record Blocked(String ruleName, Rule rule, long atMs, Block block) implements Outcome {
+        /** A rule that holds is blocked. */
+        public Blocked(Rule rule, long atMs, Block block) {
+            this(rule.name(), rule, atMs, block);
+        }
+
         @Override
         public OutcomeKind kind() {
             return OutcomeKind.BLOCKED;

@@ -16,6 +16,7 @@ import io.scalemanager.manager.fleet.Fleet;
 import io.scalemanager.manager.fleet.FleetPeers;
 import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Rule;
+import io.scalemanager.manager.rules.Schedule;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import java.util.Optional;
 
 /**
  * Why and why not: {@code GET /v1/instances/{instance}/why} (the latest outcome of every rule that applies to
- * the instance; a manager that does not decide for the instance asks the others, as the fleet listing does) and
+ * the instance, then that of every schedule that has had an occurrence on it; a manager that does not decide for
+ * the instance asks the others, as the fleet listing does) and
  * {@code GET /v1/decisions} (the decision log, newest first).
  */
 public final class DecisionRoutes implements Routes {
@@ -107,11 +109,23 @@ public final class DecisionRoutes implements Routes {
                 o = e.outcome();
                 since = e.sinceMs();
             }
-            rules.add(new WhyRule(rule.name(), o.kind().wireName(), o.reason(), EpochSeconds.fromMillis(o.atMs()),
-                    EpochSeconds.fromMillis(since), o.actionId(), o.untilMs() == null ? null
-                    : EpochSeconds.fromMillis(o.untilMs())));
+            rules.add(line(rule.name(), o, since));
+        }
+        // A schedule's latest occurrence on the instance, under the schedule's name (as in the decision log). It
+        // stays until the next occurrence: it is what the schedule last did, however long ago.
+        for (Schedule schedule : rulesets.get().schedules()) {
+            LatestOutcomes.Entry e = known.get(schedule.name());
+            if (e != null && schedule.instances().matches(instance)) {
+                rules.add(line(schedule.name(), e.outcome(), e.sinceMs()));
+            }
         }
         return new Why(instance, rules);
+    }
+
+    private static WhyRule line(String name, Outcome o, long sinceMs) {
+        return new WhyRule(name, o.kind().wireName(), o.reason(), EpochSeconds.fromMillis(o.atMs()),
+                EpochSeconds.fromMillis(sinceMs), o.actionId(), o.untilMs() == null ? null
+                : EpochSeconds.fromMillis(o.untilMs()));
     }
 
     /** The first peer that knows the instance answers for it. */

@@ -7,8 +7,13 @@ import io.scalemanager.core.state.Event;
 import io.scalemanager.core.state.State;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
+import io.scalemanager.manager.actionlog.Direction;
 import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.decide.Block;
+import io.scalemanager.manager.decide.Outcome;
+import io.scalemanager.manager.decide.OutcomeKind;
+import io.scalemanager.manager.decision.OutcomeRecorder;
 import io.scalemanager.manager.rules.Schedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +39,12 @@ import java.util.function.Supplier;
  * is decided by {@link ScheduleTicks}, which a backtest runs too.
  *
  * <p>Under manager.dry_run, or a schedule's own {@code dry_run}, an occurrence starts nothing: it goes to the
- * manager's dry-run path ({@link DryRuns}), which records {@code would_fire} with the resize it would have made,
- * sends nothing, takes no lock and waits the schedule's cooldown as a shadow cooldown.
+ * manager's dry-run path ({@link DryRuns}), which works out the resize it would have made, sends nothing, takes
+ * no lock and waits the schedule's cooldown as a shadow cooldown.
+ *
+ * <p>Each occurrence's outcome on an instance ({@code fired}, {@code would_fire}, or {@code blocked} while a lock
+ * holds it back) is recorded under the schedule's name as a rule's is, so the instance's {@code why}, the
+ * decision log and {@code scalemanager_rule_outcomes_total} show it.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -51,16 +60,18 @@ public final class Scheduler implements AutoCloseable {
     private final ScheduleStarts starts = new LiveStarts();
     private final boolean dryRunAll;
     private final DryRuns dryRuns;
+    private final OutcomeRecorder outcomes;
     private ScheduledExecutorService timer;
 
     /** Where an occurrence that runs dry goes: the manager's dry-run path (see {@code Manager.dryRunSchedule}). */
     @FunctionalInterface
     public interface DryRuns {
         /**
-         * Records what the occurrence would do to the instance's component, sending nothing; false when a lock or
-         * a dry run's shadow cooldown holds it back (then it is tried again on the next tick, as a live start).
+         * What the occurrence would do to the instance's component, sending nothing: an {@link Outcome.WouldFire},
+         * or an {@link Outcome.Blocked} when a lock or a dry run's shadow cooldown holds it back (then it is tried
+         * again on the next tick, as a live start).
          */
-        boolean wouldStart(Schedule schedule, String instance, Component component, long size, long occurrenceMs);
+        Outcome wouldStart(Schedule schedule, String instance, Component component, long size, long occurrenceMs);
     }
 
     /**
@@ -68,9 +79,11 @@ public final class Scheduler implements AutoCloseable {
      * @param execute   sends a started action (the CommandExecutor)
      * @param dryRunAll manager.dry_run: every schedule runs dry
      * @param dryRuns   where the occurrences that run dry go
+     * @param outcomes  where the occurrences' outcomes are recorded, under the schedule's name
      */
     public Scheduler(Supplier<List<Schedule>> schedules, Supplier<Collection<String>> instances, ActionLog actionLog,
-                     Consumer<Action> execute, Clock clock, boolean dryRunAll, DryRuns dryRuns) {
+                     Consumer<Action> execute, Clock clock, boolean dryRunAll, DryRuns dryRuns,
+                     OutcomeRecorder outcomes) {
         this.schedules = schedules;
         this.instances = instances;
         this.actionLog = actionLog;
@@ -78,6 +91,7 @@ public final class Scheduler implements AutoCloseable {
         this.clock = clock;
         this.dryRunAll = dryRunAll;
         this.dryRuns = dryRuns;
+        this.outcomes = outcomes;
     }
 
     /** Ticks every interval on its own thread until closed. */
@@ -110,24 +124,51 @@ public final class Scheduler implements AutoCloseable {
         public Result start(Schedule s, Instant occurrence, String instance, Component component, long size) {
             long at = occurrence.toEpochMilli();
             if (dryRunAll || s.dryRun()) {
-                return dryRuns.wouldStart(s, instance, component, size, at) ? Result.STARTED : Result.BLOCKED;
+                return dryRun(s, at, instance, component, size);
             }
+            Change change = new Change(component, ChangeMode.ABS, size);
             Event trigger = new Event(at * 8 + component.ordinal(), new State(instance, "schedule", size, at));
-            StartResult result = actionLog.start(new NewAction(s.name(), new Change(component, ChangeMode.ABS, size),
-                    s.occurrenceReason(), s.cooldown(), trigger));
+            StartResult result = actionLog.start(new NewAction(s.name(), change, s.occurrenceReason(), s.cooldown(),
+                    trigger));
             if (result instanceof StartResult.Started st) {
                 log.info("{}: {} {} → {} ({})", instance, s.reason(), component, size, occurrence);
+                // Its decision row was written with the action; this is the latest outcome and the count.
+                outcomes.record(instance, new Outcome.Fired(s.name(), null, at,
+                        ActionLog.firedReason(change, s.occurrenceReason()), st.action().id()));
                 execute.accept(st.action());
                 return Result.STARTED;
             }
             if (result instanceof StartResult.Blocked blocked) {
                 log.debug("{}: {} waits for the lock of {} until {}", instance, s.reason(), component,
                         blocked.untilMs());
+                outcomes.record(instance, new Outcome.Blocked(s.name(), null, at, lockBlock(instance, change,
+                        blocked.untilMs())));
                 return Result.BLOCKED;
             }
             // AlreadyDecided: another manager, or this one before a restart, carried it out. A schedule names
             // no budgets, so it is never over one.
             return Result.ALREADY_DONE;
+        }
+
+        private Result dryRun(Schedule s, long at, String instance, Component component, long size) {
+            Outcome outcome = dryRuns.wouldStart(s, instance, component, size, at);
+            if (outcome.kind() == OutcomeKind.WOULD_FIRE) {
+                log.info("{}: {} (schedule {})", instance, outcome.reason(), s.name());
+            }
+            outcomes.record(instance, outcome);
+            return outcome.kind() == OutcomeKind.WOULD_FIRE ? Result.STARTED : Result.BLOCKED;
+        }
+
+        /** What holds the component: the lock's action when it can be read, else only until when. */
+        private Block lockBlock(String instance, Change change, long untilMs) {
+            Block.Kind kind = untilMs == Long.MAX_VALUE ? Block.Kind.RUNNING : Block.Kind.COOLDOWN;
+            try {
+                return actionLog.lockHolder(instance, change.component(), Direction.of(change))
+                        .map(l -> new Block(kind, l.actionId() == 0 ? null : l.actionId(), l.rule(), l.untilMs()))
+                        .orElse(new Block(kind, null, null, untilMs));
+            } catch (RuntimeException e) {
+                return new Block(kind, null, null, untilMs);
+            }
         }
 
         @Override

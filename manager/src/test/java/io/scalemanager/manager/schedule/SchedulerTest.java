@@ -1,12 +1,26 @@
 package io.scalemanager.manager.schedule;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.scalemanager.core.db.Database;
 import io.scalemanager.core.pattern.InstancePattern;
+import io.scalemanager.core.sizing.Change;
+import io.scalemanager.core.sizing.ChangeMode;
 import io.scalemanager.core.sizing.Component;
+import io.scalemanager.core.state.Event;
+import io.scalemanager.core.state.State;
 import io.scalemanager.core.time.MutableClock;
 import io.scalemanager.manager.actionlog.Action;
 import io.scalemanager.manager.actionlog.ActionLog;
 import io.scalemanager.manager.actionlog.ActionStatus;
+import io.scalemanager.manager.actionlog.NewAction;
+import io.scalemanager.manager.actionlog.StartResult;
+import io.scalemanager.manager.decide.Block;
+import io.scalemanager.manager.decide.Outcome;
+import io.scalemanager.manager.decide.OutcomeKind;
+import io.scalemanager.manager.decision.DecisionLog;
+import io.scalemanager.manager.decision.DecisionWriter;
+import io.scalemanager.manager.decision.LatestOutcomes;
+import io.scalemanager.manager.decision.OutcomeRecorder;
 import io.scalemanager.manager.rules.Schedule;
 import io.scalemanager.manager.rules.WeekTime;
 import org.junit.jupiter.api.AfterEach;
@@ -39,14 +53,22 @@ abstract class SchedulerTest {
     private Database database;
     private final MutableClock clock = new MutableClock(BEFORE);
     private final List<Action> sent = new ArrayList<>();
+    private final LatestOutcomes latest = new LatestOutcomes();
+    private DecisionWriter writer;
+    private OutcomeRecorder outcomes;
 
     @BeforeEach
     void open() {
         database = openDatabase(dir);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        writer = new DecisionWriter(new DecisionLog(database.dataSource()), Duration.ofMillis(20), 1000, registry)
+                .start();
+        outcomes = new OutcomeRecorder(latest, writer, registry);
     }
 
     @AfterEach
     void close() {
+        writer.close();
         database.close();
     }
 
@@ -59,7 +81,7 @@ abstract class SchedulerTest {
         return new Scheduler(() -> List.of(schedule), () -> FLEET, new ActionLog(database.dataSource(), clock),
                 sent::add, clock, false, (s, instance, component, size, at) -> {
                     throw new AssertionError("a live schedule ran dry: " + s.name());
-                });
+                }, outcomes);
     }
 
     private List<Action> actions() {
@@ -88,6 +110,44 @@ abstract class SchedulerTest {
                         + "Europe/Berlin)", ActionStatus.PENDING));
         assertThat(sent).hasSize(4);
         assertThat(actions()).allSatisfy(a -> assertThat(a.rule()).isEqualTo("business-hours"));
+        // The instance's latest outcome of the schedule, as its why shows it: fired, with the action.
+        LatestOutcomes.Entry web1 = latest.of("web-1").get("business-hours");
+        assertThat(web1.outcome().kind()).isEqualTo(OutcomeKind.FIRED);
+        assertThat(web1.outcome().atMs()).isEqualTo(Instant.parse("2026-03-02T06:30:00Z").toEpochMilli());
+        assertThat(web1.outcome().reason()).matches("(cpu =4|ram =8192): schedule business-hours \\(07:30 "
+                + "Europe/Berlin\\)");
+        assertThat(actions()).extracting(Action::id).contains(web1.outcome().actionId());
+        assertThat(latest.of("db-1")).isEmpty();
+    }
+
+    @Test
+    void anOccurrenceHeldBackByALockIsBlockedNamingTheActionThenFiresWhenTheLockEnds() {
+        ActionLog actionLog = new ActionLog(database.dataSource(), clock);
+        clock.advance(Duration.ofSeconds(30)); // 07:29:30: a rule grows web-1's cpu, cooling down 2 minutes
+        Action cpuUp = ((StartResult.Started) actionLog.start(new NewAction("cpu-up",
+                new Change(Component.CPU, ChangeMode.REL, 1), "load > 4 for 20s", Duration.ofMinutes(2),
+                new Event(1, new State("web-1", "load", 6, clock.millis()))))).action();
+        actionLog.finish(cpuUp.id(), ActionStatus.SUCCEEDED, null);
+        Scheduler scheduler = scheduler(businessHours("Mon-Fri 07:30", BERLIN));
+
+        clock.advance(Duration.ofSeconds(40)); // 07:30:10
+        assertThat(scheduler.tick()).isEqualTo(3);
+        // web-1's line is the latest of its components: its ram fired after its cpu was held back. From the next
+        // tick on, only the cpu is tried, and its line says what holds it.
+        assertThat(latest.of("web-1").get("business-hours").outcome().kind()).isEqualTo(OutcomeKind.FIRED);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(scheduler.tick()).isZero();
+        LatestOutcomes.Entry blocked = latest.of("web-1").get("business-hours");
+        assertThat(blocked.outcome().kind()).isEqualTo(OutcomeKind.BLOCKED);
+        assertThat(blocked.outcome().actionId()).isEqualTo(cpuUp.id());
+        assertThat(blocked.outcome().reason()).startsWith("blocked: action " + cpuUp.id() + " (cpu-up) cooling down "
+                + "until ");
+
+        clock.advance(Duration.ofMinutes(2)); // 07:32:20: the cooldown is over
+        assertThat(scheduler.tick()).isEqualTo(1);
+        LatestOutcomes.Entry fired = latest.of("web-1").get("business-hours");
+        assertThat(fired.outcome().kind()).isEqualTo(OutcomeKind.FIRED);
+        assertThat(fired.outcome().reason()).startsWith("cpu =4: schedule business-hours");
     }
 
     @Test
@@ -101,11 +161,13 @@ abstract class SchedulerTest {
                     // web-2's cpu is held back once (a lock or a shadow cooldown): tried again on the next tick.
                     if (instance.equals("web-2") && component == Component.CPU && heldBack[0]) {
                         heldBack[0] = false;
-                        return false;
+                        return new Outcome.Blocked(s.name(), null, at, new Block(Block.Kind.SHADOW_COOLDOWN, null,
+                                "cpu-up", at + 60_000));
                     }
                     dry.add(instance + " " + component.wireName() + " " + size + " @" + Instant.ofEpochMilli(at));
-                    return true;
-                });
+                    return new Outcome.WouldFire(s.name(), null, at, s.occurrenceReason(), null, null,
+                            "set " + component.wireName() + " to " + size);
+                }, outcomes);
         clock.advance(Duration.ofMinutes(1));
         assertThat(scheduler.tick()).isEqualTo(3);
         clock.advance(Duration.ofSeconds(10));

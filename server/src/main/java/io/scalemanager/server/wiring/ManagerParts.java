@@ -207,14 +207,15 @@ final class ManagerParts {
         this.decisionLog = new DecisionLog(db.dataSource());
         this.decisions = new DecisionWriter(decisionLog, DECISION_BATCH_INTERVAL, DECISION_BACKLOG, registry).start();
         this.pauses = new Pauses(db.dataSource(), clock).start(PAUSE_REFRESH);
+        OutcomeRecorder outcomes = new OutcomeRecorder(latest, decisions, registry);
         this.manager = new Manager(rulesets, partitions, actionLog, locks, executor, alertLog, fleet, clock,
-                options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry,
-                new OutcomeRecorder(latest, decisions, registry), pauses, options.dryRun());
+                options.maxEventAge(), options.maxGap(), options.forgetAfter(), registry, outcomes, pauses,
+                options.dryRun());
         this.reloader = new RulesReloader(rules.file(), rulesets, alertLog, clock, registry);
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
         this.scheduler = new Scheduler(() -> rulesets.get().schedules(),
                 () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
-                clock, options.dryRun(), manager::dryRunSchedule);
+                clock, options.dryRun(), manager::dryRunSchedule, outcomes);
     }
 
     /** The history as the shrink guard reads it: every sample of the span, up to a day at one per second. */

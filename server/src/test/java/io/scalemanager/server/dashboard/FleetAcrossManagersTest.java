@@ -209,8 +209,9 @@ class FleetAcrossManagersTest {
                 Long.MAX_VALUE)));
         b.latest().record("vm-06", new Outcome.Paused(cpuUp, at, new Pause(1, InstancePattern.parse("vm-06"), "*",
                 now + 3_600_000, "maintenance", now, "test"), true));
-        a.latest().record("vm-07", new Outcome.WouldFire(cpuUp, at, "cpu 95 > 90 for 1m",
-                new ResizePlan.Resize(Component.CPU, 2, 3), null));
+        // A schedule's dry run: an outcome of no rule, named by the schedule.
+        a.latest().record("vm-07", new Outcome.WouldFire("morning", null, at, "schedule morning (07:30 UTC)",
+                new ResizePlan.Resize(Component.CPU, 2, 3), null, "set cpu to 3"));
         b.latest().record("vm-08", new Outcome.AtLimit(cpuUp, at, new ResizePlan.Unchanged(
                 new Change(Component.CPU, ChangeMode.REL, 1), 4, 5, new Bounds(1, 4)), "vm-*", null));
         b.latest().record("vm-10", new Outcome.Fired(cpuUp, at, "cpu 95 > 90 for 1m", null));
@@ -257,6 +258,8 @@ class FleetAcrossManagersTest {
         assertThat(fromA.path("instances").get(4).path("status_why").asText())
                 .contains("cpu-up").contains("action 77");
         assertThat(fromA.path("instances").get(5).path("status_why").asText()).contains("maintenance");
+        assertThat(fromA.path("instances").get(6).path("status_why").asText())
+                .isEqualTo("morning: would resize cpu 2 → 3 (dry run): schedule morning (07:30 UTC)");
     }
 
     @Test

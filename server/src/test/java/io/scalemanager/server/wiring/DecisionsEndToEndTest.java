@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -213,7 +214,8 @@ class DecisionsEndToEndTest {
      */
     @Test
     void underManagerDryRunADueScheduleRecordsWouldFireAndResizesNothing() throws Exception {
-        String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(Instant.now());
+        Instant occurrence = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(occurrence);
         String rules = RULES.replace("limits:\n", "limits:\n  \"sched-*\": {cpu: [1, 3]}\n") + """
                 schedules:
                   - name: morning
@@ -234,12 +236,61 @@ class DecisionsEndToEndTest {
             assertThat(would.path("action").isNull()).isTrue();
             assertThat(server.get("/metrics").body()).containsPattern(
                     "scalemanager_rule_outcomes_total\\{outcome=\"would_fire\",rule=\"morning\"} 1");
+            // The instance's why shows it too, under the schedule's name, after the rules' lines.
+            JsonNode whyLines = server.getJson("/v1/instances/sched-1/why").path("rules");
+            assertThat(whyLines).extracting(r -> r.path("rule").asText()).containsExactly("cpu-up", "morning");
+            JsonNode morning = whyLines.get(1);
+            assertThat(morning.path("outcome").asText()).isEqualTo("would_fire");
+            assertThat(morning.path("reason").asText()).isEqualTo(would.path("reason").asText());
+            assertThat(morning.path("at").asLong()).isEqualTo(would.path("time").asLong())
+                    .isEqualTo(occurrence.getEpochSecond());
+            assertThat(morning.path("action").isNull()).isTrue();
+            assertThat(morning.path("until").asLong()).as("its shadow cooldown, 5m by default")
+                    .isBetween(now() + 240, now() + 300);
 
             // Recorded once: the next tick records nothing more; nothing was sent or written as an action.
             await().during(Duration.ofSeconds(12)).atMost(WAIT).until(() ->
                     decisions(server, "instance=sched-1&outcome=would_fire").size() == 1);
             assertThat(server.getJson("/v1/actions?instance=sched-1").path("actions").size()).isZero();
             assertThat(server.getJson("/v1/instances/sched-1").path("cpu").asLong()).isEqualTo(2);
+        }
+    }
+
+    /**
+     * A live schedule's occurrence shows in the instance's why as fired, with its action; a manager restarted
+     * within the occurrence's catch_up does not apply it again (the ActionLog's unique key on its trigger).
+     */
+    @Test
+    void aLiveScheduleShowsInWhyAndARestartWithinCatchUpDoesNotApplyItAgain() throws Exception {
+        Instant occurrence = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(occurrence);
+        String rules = RULES + """
+                schedules:
+                  - name: morning
+                    instances: "sched-*"
+                    at: "%s"
+                    timezone: UTC
+                    set: {cpu: 3}
+                """.formatted(at);
+        long actionId;
+        try (TestServer server = TestServer.start(dir, rules, Map.of())) {
+            server.report("sched-1", "load", now(), 1);
+            await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=sched-1").path("actions").size() == 1);
+            actionId = server.getJson("/v1/actions?instance=sched-1").path("actions").get(0).path("id").asLong();
+            JsonNode morning = why(server, "sched-1", "morning");
+            assertThat(morning.path("outcome").asText()).isEqualTo("fired");
+            assertThat(morning.path("reason").asText()).isEqualTo("cpu =3: schedule morning (" + at + " UTC)");
+            assertThat(morning.path("action").asLong()).isEqualTo(actionId);
+            assertThat(morning.path("at").asLong()).isEqualTo(occurrence.getEpochSecond());
+            await().atMost(WAIT).until(() -> server.getJson("/v1/instances/sched-1").path("cpu").asLong() == 3);
+        }
+        try (TestServer restarted = TestServer.start(dir, rules, Map.of())) {
+            restarted.report("sched-1", "load", now(), 1);
+            // A tick (every 10 s) with sched-1 known finds the occurrence done: no second action, no second row.
+            await().during(Duration.ofSeconds(12)).atMost(WAIT).until(() ->
+                    restarted.getJson("/v1/actions?instance=sched-1").path("actions").size() == 1);
+            assertThat(decisions(restarted, "instance=sched-1&rule=morning&outcome=fired"))
+                    .singleElement().satisfies(d -> assertThat(d.path("action").asLong()).isEqualTo(actionId));
         }
     }
 
