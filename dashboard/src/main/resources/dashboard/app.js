@@ -339,7 +339,7 @@
         el('th', {}, 'rule'), el('th', {}, 'when'), el('th', {}, 'latest action'))), el('tbody', {},
         chart.thresholds.filter((t, i, all) => all.findIndex(x => x.rule === t.rule) === i).map(t => {
           const a = latest.actions.find(x => x.rule === t.rule);
-          return el('tr', {'data-rule': t.rule}, el('td', {}, t.rule), el('td', {}, t.condition + ' → ' + t.then), el('td', {class: 'wrap'}, a ? [status(a.status), ' ' + (a.reason || '') + ' '
+          return el('tr', {'data-rule': t.rule}, el('td', {}, t.rule), el('td', {}, t.condition + ' → ' + t.then), el('td', {class: 'wrap'}, a ? [actionStatus(a), ' ' + (a.reason || '') + ' '
             + ago(a.created_at)] : 'none'));
         }))));
     }
@@ -386,13 +386,22 @@
 
   // ---- actions, decisions, alerts ---------------------------------------------------------------------------------
 
+  // An action the manager refused before sending (refused_by: the shrink guard) is failed in the API, but it is no
+  // failed command: it changed nothing and raised no alert, so it is not shown in the failure colour.
+  function actionStatus(a) {
+    return a.refused_by
+      ? el('span', {class: 'status refused',
+        title: 'failed: refused by the ' + a.refused_by + ' before anything was sent'}, 'refused: ' + a.refused_by)
+      : status(a.status);
+  }
+
   function actionsTable(list, withInstance) {
     return el('table', {class: 'actions'}, el('thead', {}, el('tr', {}, el('th', {}, 'id'),
       withInstance ? el('th', {}, 'instance') : null, el('th', {}, 'rule'), el('th', {}, 'change'),
       el('th', {}, 'status'), el('th', {}, 'created'), el('th', {}, 'reason / error'))),
     el('tbody', {}, list.map(a => el('tr', {'data-action': a.id}, el('td', {}, a.id),
       withInstance ? el('td', {}, instanceLink(a.instance)) : null, el('td', {}, a.rule),
-      el('td', {}, a.component + ' ' + (a.from ?? '?') + ' → ' + (a.to ?? '?')), el('td', {}, status(a.status)),
+      el('td', {}, a.component + ' ' + (a.from ?? '?') + ' → ' + (a.to ?? '?')), el('td', {}, actionStatus(a)),
       el('td', {title: time(a.created_at)}, ago(a.created_at)), el('td', {class: 'wrap'}, a.error || a.reason || '')))));
   }
 

@@ -18,11 +18,17 @@ import io.scalemanager.core.state.Event;
  * @param rollbackOf   the action this one undoes, or null
  * @param requestedBy  who asked for a direct resize (rule {@code api}): token name and client address, e.g.
  *                     {@code admin from 127.0.0.1}; null for a rule's action (its rule decided it)
+ * @param refusedBy    what refused the action before anything was sent ({@code guard}: the shrink guard); such an
+ *                     action is failed, but changed nothing and spends no change budget. Null for every other
+ *                     action
  */
 public record Action(long id, String instance, String rule, Change change, Long fromValue, Long toValue,
                      ActionStatus status, String reason, long createdAtMs, Long finishedAtMs, long cooldownMs,
                      String operation, String error, Event event, Long verifyUntilMs,
-                     Long verifiedAtMs, String verifiedBy, Long rollbackOf, String requestedBy) {
+                     Long verifiedAtMs, String verifiedBy, Long rollbackOf, String requestedBy,
+                     String refusedBy) {
+    /** {@link #refusedBy()} of a shrink the projected-utilization guard refused. */
+    public static final String REFUSED_BY_GUARD = "guard";
 
     public String lockKey() {
         return ActionLocks.key(instance, change.component());

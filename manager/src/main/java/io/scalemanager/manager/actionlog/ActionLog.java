@@ -40,7 +40,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ActionLog {
     private static final String COLUMNS = "id, instance, rule, component, mode, val, from_value, to_value, status, "
             + "reason, created_at, finished_at, cooldown_ms, operation, error, event_seq, event_type, event_value, "
-            + "event_ts, verify_until, verified_at, verified_by, rollback_of, requested_by";
+            + "event_ts, verify_until, verified_at, verified_by, rollback_of, requested_by, refused_by";
     /** Statuses in which an action holds its lock (see {@link ActionStatus}). */
     private static final String HOLDING = "('pending', 'running', 'verifying', 'unverified', 'needs_restart')";
     private static final String AWAITING_SIZE = "('verifying', 'unverified', 'needs_restart')";
@@ -171,8 +171,9 @@ public final class ActionLog {
             String like = likePattern(b.key());
             if (b.maxActions() > 0) {
                 long since = now - b.per().toMillis();
+                // An action the manager refused before sending (the shrink guard) changed nothing: it spends none.
                 try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(created_at) FROM action_log "
-                        + "WHERE created_at > ? AND instance LIKE ? ESCAPE '!'")) {
+                        + "WHERE created_at > ? AND instance LIKE ? ESCAPE '!' AND refused_by IS NULL")) {
                     ps.setLong(1, since);
                     ps.setString(2, like);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -426,7 +427,16 @@ public final class ActionLog {
         if (!status.finished()) {
             throw new IllegalArgumentException("not a final status: " + status);
         }
-        return close(id, status, error, null);
+        return close(id, status, error, null, null);
+    }
+
+    /**
+     * The manager refused the action itself before sending anything ({@code refusedBy}, e.g.
+     * {@link Action#REFUSED_BY_GUARD}): failed with {@code error} and the refusal's kind, so it spends no change
+     * budget, and its lock turns into the cooldown as for any end. Empty when it was already finished.
+     */
+    public Optional<Long> refuse(long id, String refusedBy, String error) {
+        return close(id, ActionStatus.FAILED, error, null, refusedBy);
     }
 
     /**
@@ -434,24 +444,27 @@ public final class ActionLog {
      * confirmed it ({@code instance} or {@code provider}). Empty when it was already finished or released.
      */
     public Optional<Long> verified(long id, String verifiedBy) {
-        return close(id, ActionStatus.SUCCEEDED, null, verifiedBy);
+        return close(id, ActionStatus.SUCCEEDED, null, verifiedBy, null);
     }
 
     /**
-     * An operator gave up waiting for the size of an action that awaits it: it keeps its status (the size never
-     * showed), its error says who released it, and its lock turns into the cooldown. Empty when the action does
-     * not await its size (any more).
+     * An operator gave up waiting for the size of an action that awaits it: it ends failed (its new size was never
+     * seen; a status that awaits the size would leave it unfinished for good, and the cleaner would never archive
+     * it), its error says it was released after what it awaited, and its lock turns into the cooldown. Empty when
+     * the action does not await its size (any more).
      */
     public Optional<Long> release(long id, String note) {
         Optional<Action> a = get(id);
         if (a.isEmpty() || !a.get().status().awaitingSize() || a.get().finishedAtMs() != null) {
             return Optional.empty();
         }
-        String error = a.get().error() == null ? note : a.get().error() + "; " + note;
-        return close(id, a.get().status(), error, null);
+        // The status it had is lost to the final one: the error keeps it, after what it said while awaiting.
+        String released = note + " while it was " + a.get().status().wireName();
+        String error = a.get().error() == null ? released : a.get().error() + "; " + released;
+        return close(id, ActionStatus.FAILED, error, null, null);
     }
 
-    private Optional<Long> close(long id, ActionStatus status, String error, String verifiedBy) {
+    private Optional<Long> close(long id, ActionStatus status, String error, String verifiedBy, String refusedBy) {
         long now = clock.millis();
         try {
             return Transaction.call(dataSource, c -> {
@@ -461,8 +474,8 @@ public final class ActionLog {
                 }
                 Action a = action.get();
                 try (PreparedStatement ps = c.prepareStatement("UPDATE action_log SET status = ?, error = ?, "
-                        + "finished_at = ?, updated_at = ?, verified_at = ?, verified_by = ? WHERE id = ? AND status "
-                        + "IN " + HOLDING + " AND finished_at IS NULL")) {
+                        + "finished_at = ?, updated_at = ?, verified_at = ?, verified_by = ?, refused_by = ? "
+                        + "WHERE id = ? AND status IN " + HOLDING + " AND finished_at IS NULL")) {
                     ps.setString(1, status.wireName());
                     if (error == null) {
                         ps.setNull(2, Types.VARCHAR);
@@ -478,7 +491,12 @@ public final class ActionLog {
                         ps.setLong(5, now);
                         ps.setString(6, verifiedBy);
                     }
-                    ps.setLong(7, id);
+                    if (refusedBy == null) {
+                        ps.setNull(7, Types.VARCHAR);
+                    } else {
+                        ps.setString(7, refusedBy);
+                    }
+                    ps.setLong(8, id);
                     if (ps.executeUpdate() == 0) {
                         return Optional.empty();
                     }
@@ -754,7 +772,7 @@ public final class ActionLog {
                 rs.getLong("created_at"), nullableLong(rs, "finished_at"), rs.getLong("cooldown_ms"),
                 rs.getString("operation"), rs.getString("error"), event, nullableLong(rs, "verify_until"),
                 nullableLong(rs, "verified_at"), rs.getString("verified_by"), nullableLong(rs, "rollback_of"),
-                rs.getString("requested_by"));
+                rs.getString("requested_by"), rs.getString("refused_by"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  */
 public final class ActionFinisher {
     private static final Logger log = LoggerFactory.getLogger(ActionFinisher.class);
+    /** The alerts a release clears: those that said the component stays locked until the size shows or a release. */
+    private static final List<AlertKind> RESOLVED_BY_RELEASE = List.of(AlertKind.UNVERIFIED, AlertKind.NEEDS_RESTART);
     /** The alerts a success clears: whatever kept the rule from working on this instance. */
     private static final List<AlertKind> CLEARED_BY_SUCCESS = List.of(AlertKind.COMMAND_FAILED,
             AlertKind.LIMIT_REACHED, AlertKind.NOTHING_TO_CHANGE, AlertKind.UNVERIFIED, AlertKind.NEEDS_RESTART);
@@ -90,15 +92,23 @@ public final class ActionFinisher {
     }
 
     /**
-     * An operator released the lock of an action that awaits its size: its cooldown starts now. Empty when it
-     * does not await its size (any more).
+     * An operator released the lock of an action that awaits its size: it ends failed (the size was never seen)
+     * and its cooldown starts now. No alert is raised (the operator did it), and the alerts that asked for the
+     * release (unverified, needs_restart) are resolved. Empty when it does not await its size (any more).
      */
     public Optional<Long> released(Action a, String note) {
         Optional<Long> until = actionLog.release(a.id(), note);
         until.ifPresent(u -> {
-            ended(a, a.status(), u);
+            ended(a, ActionStatus.FAILED, u);
             SizeCheck.count(registry, "released");
             log.info("{}: action {} released ({}), size not verified", a.instance(), a.id(), note);
+            try {
+                for (AlertKind kind : RESOLVED_BY_RELEASE) {
+                    alerts.resolve(a.instance(), a.rule(), kind);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not resolve the alerts of rule {} on {}: {}", a.rule(), a.instance(), e.getMessage());
+            }
         });
         return until;
     }
@@ -142,12 +152,17 @@ public final class ActionFinisher {
     }
 
     /**
-     * The shrink guard refused the resize before it was sent: failed, without an alert (the decision record
-     * {@code guard} carries the figures), and the cooldown starts, so a rule that keeps holding is refused once
-     * per cooldown. Empty when it was already finished.
+     * The shrink guard refused the resize before it was sent: failed with {@code refused_by: guard}, which is not a
+     * failed command — no alert (the decision record {@code guard} carries the figures), no count among the failed
+     * actions of {@code scalemanager_manager_actions_finished} (the outcome metric counts it), no change budget
+     * spent — and the cooldown starts, so a rule that keeps holding is refused once per cooldown. Empty when it
+     * was already finished.
      */
     public Optional<Long> guarded(Action a, String figures) {
-        return finish(a, ActionStatus.FAILED, "not carried out: the shrink guard refused it: " + figures);
+        Optional<Long> until = actionLog.refuse(a.id(), Action.REFUSED_BY_GUARD,
+                "not carried out: the shrink guard refused it: " + figures);
+        until.ifPresent(u -> ended(a, Optional.empty(), u));
+        return until;
     }
 
     private Optional<Long> finish(Action a, ActionStatus status, String error) {
@@ -157,12 +172,18 @@ public final class ActionFinisher {
     }
 
     private void ended(Action a, ActionStatus status, long cooldownUntil) {
+        ended(a, Optional.of(status), cooldownUntil);
+    }
+
+    /** {@code counted} empty: an action refused before sending, which is no finished command to count. */
+    private void ended(Action a, Optional<ActionStatus> counted, long cooldownUntil) {
         for (Consumer<Action> listener : endListeners) {
             listener.accept(a);
         }
         locks.ifPresent(l -> l.coolingDown(a.instance(), a.change().component(),
                 new ActionLocks.Lock(a.id(), a.rule(), cooldownUntil), clock.millis()));
-        Counter.builder("scalemanager_manager_actions_finished").description("Actions finished, by final status")
-                .tag("status", status.wireName()).register(registry).increment();
+        counted.ifPresent(status -> Counter.builder("scalemanager_manager_actions_finished")
+                .description("Actions finished, by final status (not those the shrink guard refused)")
+                .tag("status", status.wireName()).register(registry).increment());
     }
 }

@@ -94,7 +94,8 @@ public final class ManagerRoutes implements Routes {
                       String error, EventView event, String reason, Long from, Long to, String operation,
                       @JsonProperty("verified_at") Number verifiedAt, @JsonProperty("verified_by") String verifiedBy,
                       @JsonProperty("rollback_of") Long rollbackOf,
-                      @JsonProperty("requested_by") String requestedBy) {
+                      @JsonProperty("requested_by") String requestedBy,
+                      @JsonProperty("refused_by") String refusedBy) {
         static ActionView of(Action a) {
             Event e = a.event();
             return new ActionView(a.id(), a.instance(), a.rule(), a.change().component().wireName(),
@@ -105,7 +106,7 @@ public final class ManagerRoutes implements Routes {
                             EpochSeconds.fromMillis(e.state().timestampMs())),
                     a.reason(), a.fromValue(), a.toValue(), a.operation(),
                     a.verifiedAtMs() == null ? null : EpochSeconds.fromMillis(a.verifiedAtMs()), a.verifiedBy(),
-                    a.rollbackOf(), a.requestedBy());
+                    a.rollbackOf(), a.requestedBy(), a.refusedBy());
         }
     }
 

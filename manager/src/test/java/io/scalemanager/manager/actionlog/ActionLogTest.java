@@ -166,7 +166,7 @@ abstract class ActionLogTest {
     }
 
     @Test
-    void aReleasedActionKeepsItsStatusAndItsCooldownStarts() {
+    void aReleasedActionEndsFailedAndItsCooldownStarts() {
         Action a = started(log.start(action("cpu-up", "web-2", CPU_UP)));
         log.plan(a.id(), 2, 3);
         log.markRunning(a.id(), "op-2");
@@ -174,14 +174,42 @@ abstract class ActionLogTest {
                 .isTrue();
         assertThat(log.start(action("cpu-up", "web-2", CPU_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
 
-        assertThat(log.release(a.id(), "released by an operator")).contains(clock.millis() + COOLDOWN.toMillis());
+        long until = clock.millis() + COOLDOWN.toMillis();
+        assertThat(log.release(a.id(), "released by an operator")).contains(until);
         Action released = log.get(a.id()).orElseThrow();
-        assertThat(released.status()).isEqualTo(ActionStatus.NEEDS_RESTART);
+        assertThat(released.status()).isEqualTo(ActionStatus.FAILED);
         assertThat(released.finishedAtMs()).isEqualTo(clock.millis());
-        assertThat(released.error()).contains("needs a restart", "released by an operator");
+        assertThat(released.refusedBy()).isNull();
+        assertThat(released.error()).isEqualTo("config only, needs a restart: above the live maximum of 2 vcpus; "
+                + "released by an operator while it was needs_restart");
         assertThat(log.awaitingSize()).isEmpty();
+        // Ended once: a second release, or the size showing after all, changes nothing.
+        assertThat(log.release(a.id(), "released again")).isEmpty();
+        assertThat(log.verified(a.id(), "instance")).isEmpty();
+        assertThat(log.get(a.id()).orElseThrow()).isEqualTo(released);
+        // The lock is the cooldown now, not a hold without end, and it ends with the cooldown.
+        assertThat(count("SELECT COUNT(*) FROM action_lock WHERE instance = 'web-2' AND component = 'cpu' "
+                + "AND blocked_until = ? AND action_id = ?", until, a.id())).isEqualTo(1);
+        assertThat(log.start(action("cpu-up", "web-2", CPU_UP))).isEqualTo(new StartResult.Blocked(until));
         clock.advance(COOLDOWN.plusSeconds(1));
         started(log.start(action("cpu-up", "web-2", CPU_UP)));
+    }
+
+    @Test
+    void onlyAnActionAwaitingItsSizeIsReleased() {
+        Action running = started(log.start(action("ram-up", "web-1", RAM_UP)));
+        log.markRunning(running.id(), "op-1");
+        assertThat(log.release(running.id(), "released by an operator")).isEmpty();
+        assertThat(log.get(running.id()).orElseThrow().status()).isEqualTo(ActionStatus.RUNNING);
+        assertThat(log.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+
+        Action verifying = started(log.start(action("cpu-up", "web-1", CPU_UP)));
+        log.markRunning(verifying.id(), "op-2");
+        assertThat(log.verifying(verifying.id(), clock.millis() + 300_000)).isTrue();
+        assertThat(log.release(verifying.id(), "released by an operator")).isPresent();
+        assertThat(log.get(verifying.id()).orElseThrow().error())
+                .isEqualTo("released by an operator while it was verifying");
+        assertThat(log.get(running.id()).orElseThrow().status()).isEqualTo(ActionStatus.RUNNING);
     }
 
     @Test
@@ -343,6 +371,36 @@ abstract class ActionLogTest {
                 .isEqualTo("budget \"web-*\" (10 actions per 10m) is spent: 10 actions in the last 10m");
         clock.advance(Duration.ofMinutes(1));
         started(log.start(budgeted("web-99", budget)));
+    }
+
+    @Test
+    void aShrinkTheGuardRefusedSpendsNoChangeBudgetButCoolsItsComponentDown() {
+        Budget budget = new Budget(InstancePattern.parse("web-*"), 1, Duration.ofMinutes(10), 0, 1);
+        Action refused = started(log.start(budgetedDown("web-1", budget)));
+        log.plan(refused.id(), 4, 3);
+
+        long until = clock.millis() + COOLDOWN.toMillis();
+        assertThat(log.refuse(refused.id(), Action.REFUSED_BY_GUARD, "not carried out: the shrink guard refused it"))
+                .contains(until);
+        Action done = log.get(refused.id()).orElseThrow();
+        assertThat(done.status()).isEqualTo(ActionStatus.FAILED);
+        assertThat(done.refusedBy()).isEqualTo("guard");
+        assertThat(done.finishedAtMs()).isEqualTo(clock.millis());
+        assertThat(log.refuse(refused.id(), Action.REFUSED_BY_GUARD, "again")).isEmpty();
+
+        // The refusal's cooldown holds the component like any shrink's: no second shrink within it.
+        assertThat(log.start(budgetedDown("web-1", budget))).isEqualTo(new StartResult.Blocked(until));
+        // The budget of one action is still there for a resize that is sent; after that it is spent.
+        Action sent = started(log.start(budgetedDown("web-2", budget)));
+        log.finish(sent.id(), ActionStatus.FAILED, "operation op-1 failed: the hoster said no");
+        assertThat(log.start(budgetedDown("web-3", budget))).isInstanceOf(StartResult.OverBudget.class);
+        assertThat(log.list(Optional.empty(), Optional.of(ActionStatus.FAILED), 10)).extracting(Action::refusedBy)
+                .containsExactly(null, "guard");
+    }
+
+    private NewAction budgetedDown(String instance, Budget budget) {
+        Event event = new Event(nextSeq++, new State(instance, "cpu", 5, clock.millis()));
+        return new NewAction("cpu-down", CPU_DOWN, "cpu < 10 for 5m, latest 5", COOLDOWN, event, List.of(budget));
     }
 
     @Test

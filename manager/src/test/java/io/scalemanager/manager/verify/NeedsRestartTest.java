@@ -279,7 +279,9 @@ class NeedsRestartTest {
 
         HttpResponse<String> byOperator = release(a.id(), OPERATE_TOKEN);
         assertThat(byOperator.statusCode()).isEqualTo(200);
-        assertThat(json.readTree(byOperator.body()).get("status").asText()).isEqualTo("needs_restart");
+        // Ended: failed (the size was never seen), not left needs_restart for good where the cleaner never looks.
+        assertThat(json.readTree(byOperator.body()).get("status").asText()).isEqualTo("failed");
+        assertThat(json.readTree(byOperator.body()).get("error").asText()).contains("while it was needs_restart");
         assertThat(checks("released")).isEqualTo(1);
         clock.advance(COOLDOWN.plusSeconds(1));
         assertThat(lockHeld("test")).isFalse();

@@ -29,6 +29,8 @@ import io.scalemanager.manager.actionlog.NewAction;
 import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.alert.Alert;
 import io.scalemanager.manager.alert.AlertLog;
+import io.scalemanager.manager.alert.AlertOutbox;
+import io.scalemanager.manager.alert.config.AlertsConfig;
 import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
@@ -97,7 +99,10 @@ class ResizeVerifierTest {
         instanceApi = new ApiServer(new HttpSettings("127.0.0.1", 0, 1_000_000, Optional.of(TOKEN)), registry)
                 .add(new InstanceApiRoutes(operations, simulator, Duration.ofSeconds(10))).start();
         actionLog = new ActionLog(database.dataSource(), clock);
-        alerts = new AlertLog(database.dataSource(), clock);
+        // With its outbox, which keeps each problem's state: open until resolved.
+        alerts = new AlertLog(database.dataSource(), clock, new AlertOutbox(database.dataSource(), clock,
+                new AlertsConfig(List.of(), List.of(), Duration.ZERO, Duration.ofHours(4), Duration.ofMinutes(5),
+                        Duration.ofSeconds(60))));
         InstanceApiClient client = new InstanceApiClient(() -> URI.create("http://127.0.0.1:" + instanceApi.port()),
                 Optional.of(TOKEN), Duration.ofSeconds(5));
         ActionFinisher finisher = ActionFinisher.withLockCache(actionLog, alerts, new ActionLocks(), clock, registry);
@@ -164,6 +169,17 @@ class ResizeVerifierTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private boolean unverifiedProblemResolved(String instance) throws Exception {
+        try (var c = database.connection(); var ps = c.prepareStatement("SELECT resolved_at FROM alert_state "
+                + "WHERE instance = ? AND kind = 'unverified'")) {
+            ps.setString(1, instance);
+            try (var rs = ps.executeQuery()) {
+                assertThat(rs.next()).as("the unverified problem of " + instance).isTrue();
+                return rs.getObject(1) != null;
+            }
+        }
+    }
+
     private JsonNode actionOverHttp(long id) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managerApi.port()
                 + "/v1/actions?instance=" + actionLog.get(id).orElseThrow().instance())).build(),
@@ -221,11 +237,24 @@ class ResizeVerifierTest {
         assertThat(lockHeld("web-2")).isTrue();
         assertThat(alerts.list(Optional.of("web-2"), 10)).hasSize(1);
 
+        assertThat(unverifiedProblemResolved("web-2")).isFalse();
         HttpResponse<String> released = release(a.id());
         assertThat(released.statusCode()).isEqualTo(200);
-        assertThat(json.readTree(released.body()).get("status").asText()).isEqualTo("unverified");
-        assertThat(json.readTree(released.body()).get("finished_at").isNull()).isFalse();
-        // Released: the cooldown runs from now, then the component is free.
+        // Released: it ends failed (the size was never seen), says so, and raises no alert of its own.
+        JsonNode ended = json.readTree(released.body());
+        assertThat(ended.get("status").asText()).isEqualTo("failed");
+        assertThat(ended.get("finished_at").isNull()).isFalse();
+        assertThat(ended.get("refused_by").isNull()).isTrue();
+        assertThat(ended.get("error").asText()).contains("still reports 3973 MiB", "released by an operator",
+                "while it was unverified");
+        assertThat(alerts.list(Optional.of("web-2"), 10)).hasSize(1);
+        assertThat(unverifiedProblemResolved("web-2")).isTrue(); // the alert that asked for the release is over
+        assertThat(actionLog.awaitingSize()).isEmpty();
+        // The size showing after the release changes nothing: the action has ended.
+        reportRamOf("web-2", 5120);
+        verifier.checkAll();
+        assertThat(statusOf(a.id())).isEqualTo(ActionStatus.FAILED);
+        // The cooldown runs from the release, then the component is free.
         assertThat(lockHeld("web-2")).isTrue();
         clock.advance(COOLDOWN.plusSeconds(1));
         StartResult next = actionLog.start(new NewAction("ram-up", RAM_UP, "ram > 80", COOLDOWN,

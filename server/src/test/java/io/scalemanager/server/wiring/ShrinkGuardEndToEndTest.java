@@ -1,6 +1,7 @@
 package io.scalemanager.server.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.core.db.TestMariaDb;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,12 +14,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shrink guard on the all-in-one, through its HTTP API: a day of ram use in the history (the simulator's VMs
- * start at 4096 MiB), then a rule that wants ram -1024. The guard projects the p99 of the day onto 3072 MiB.
+ * The shrink guard on the all-in-one, through its HTTP API, on H2 and MariaDB: a day of ram use in the history (the
+ * simulator's VMs start at 4096 MiB), then a rule that wants ram -1024. The guard projects the p99 of the day onto
+ * 3072 MiB. A change budget of one action covers the guarded VMs: a refusal must not spend it.
  */
 class ShrinkGuardEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String RULES = """
+            budgets:
+              - {instances: "vm-*", max_actions: 1, per: 1h}
             rules:
               - name: ram-down
                 instances: "vm-*"
@@ -68,15 +72,24 @@ class ShrinkGuardEndToEndTest {
     }
 
     @Test
-    void aShrinkTheDayWouldNotFitIsRefusedOncePerCooldownAndOneThatFitsIsMade() throws Exception {
-        try (TestServer server = TestServer.start(dir, RULES, Map.of())) {
+    void aShrinkTheDayWouldNotFitIsRefusedOncePerCooldownWithoutSpendingTheBudgetOnH2() throws Exception {
+        refusedOncePerCooldownWithoutSpendingTheBudget(Map.of());
+    }
+
+    @Test
+    void aShrinkTheDayWouldNotFitIsRefusedOncePerCooldownWithoutSpendingTheBudgetOnMariaDb() throws Exception {
+        String url = TestMariaDb.url("guard_" + Integer.toHexString(dir.toString().hashCode()));
+        refusedOncePerCooldownWithoutSpendingTheBudget(Map.of("SCALEMANAGER_DB_URL", url,
+                "SCALEMANAGER_DB_USER", "root"));
+    }
+
+    private void refusedOncePerCooldownWithoutSpendingTheBudget(Map<String, String> env) throws Exception {
+        try (TestServer server = TestServer.start(dir, RULES, env)) {
             dayOfRamUse(server, "vm-full", 0.90 * 3072);   // p99 at 90% of the target size
             dayOfRamUse(server, "vm-light", 0.60 * 3072);  // p99 at 60%
+            dayOfRamUse(server, "vm-more", 0.60 * 3072);   // 60% too, but after the budget is spent
             dayOfRamUse(server, "free-full", 0.90 * 3072); // 90%, but its rule says guard: false
-            long t = now();
-            for (String vm : new String[] {"vm-full", "vm-light", "free-full"}) {
-                server.report(vm, "ram", t, 20, 20, 20, 20, 20);
-            }
+            server.report("vm-full", "ram", now(), 20, 20, 20, 20, 20);
 
             await().atMost(WAIT).until(() -> decisions(server, "instance=vm-full&outcome=guard").size() == 1);
             JsonNode guard = decisions(server, "instance=vm-full&outcome=guard").get(0);
@@ -85,7 +98,9 @@ class ShrinkGuardEndToEndTest {
                     + "run at 90% (p99 of 24h, guard_max 85%)");
             JsonNode action = server.getJson("/v1/actions?instance=vm-full").path("actions").get(0);
             assertThat(action.path("id").asLong()).isEqualTo(guard.path("action").asLong());
+            // Failed (the contract's statuses), but refused before sending: no failed command.
             assertThat(action.path("status").asText()).isEqualTo("failed");
+            assertThat(action.path("refused_by").asText()).isEqualTo("guard");
             assertThat(action.path("error").asText()).contains("the shrink guard refused it");
             assertThat(ram(server, "vm-full")).isEqualTo(4096);
             // The guard starts the rule's cooldown: the rule keeps holding and records no second guard.
@@ -95,13 +110,29 @@ class ShrinkGuardEndToEndTest {
             assertThat(server.getJson("/v1/actions?instance=vm-full").path("actions").size()).isEqualTo(1);
             assertThat(server.getJson("/v1/alerts?instance=vm-full").path("alerts").size()).isZero();
 
+            // The refusal spent no budget: the one action of the hour is still there for vm-light.
+            long t = now();
+            for (String vm : new String[] {"vm-light", "free-full"}) {
+                server.report(vm, "ram", t, 20, 20, 20, 20, 20);
+            }
             await().atMost(WAIT).until(() -> ram(server, "vm-light") == 3072);
             assertThat(decisions(server, "instance=vm-light&outcome=guard").size()).isZero();
+            assertThat(decisions(server, "instance=vm-light&outcome=budget").size()).isZero();
+            JsonNode made = server.getJson("/v1/actions?instance=vm-light").path("actions").get(0);
+            assertThat(made.path("refused_by").isNull()).isTrue();
             await().atMost(WAIT).until(() -> ram(server, "free-full") == 3072);
             assertThat(decisions(server, "instance=free-full&outcome=guard").size()).isZero();
+            // vm-light's resize did spend it: a third shrink waits for the budget.
+            server.report("vm-more", "ram", now(), 20, 20, 20, 20, 20);
+            await().atMost(WAIT).until(() -> decisions(server, "instance=vm-more&outcome=budget").size() >= 1);
+            assertThat(ram(server, "vm-more")).isEqualTo(4096);
+            assertThat(server.getJson("/v1/actions?instance=vm-more").path("actions").size()).isZero();
 
-            assertThat(server.get("/metrics").body()).containsPattern(
+            String metrics = server.get("/metrics").body();
+            assertThat(metrics).containsPattern(
                     "scalemanager_rule_outcomes_total\\{outcome=\"guard\",rule=\"ram-down\"} 1");
+            assertThat(metrics).doesNotContain("scalemanager_manager_actions_finished_total{status=\"failed\"}");
+            assertThat(server.getJson("/v1/alerts?instance=vm-full").path("alerts").size()).isZero();
         }
     }
 }
