@@ -69,6 +69,12 @@ class DashboardBrowserTest {
                 when: load > 1000
                 for: 10s
                 then: alert
+              - name: ram-down
+                instances: "guard-*"
+                when: ram < 30
+                for: 3s
+                then: ram -1024
+                cooldown: 10m
             """.formatted(ODD_RULE);
 
     private Path dir;
@@ -263,6 +269,34 @@ class DashboardBrowserTest {
         assertThat(text("#instance-actions tr[data-action='" + actionId + "']")).contains("cpu-up");
     }
 
+    @Test
+    void aShrinkTheGuardRefusedShowsAsRefusedNotAsAFailure() throws Exception {
+        // A day of guard-1 using 90% of the size ram-down would leave it (3072 MiB of the simulator's 4096), then
+        // the usage the rule shrinks on: the shrink guard refuses it before anything is sent.
+        long now = Instant.now().getEpochSecond();
+        StringBuilder states = new StringBuilder("[");
+        for (int i = 0; i < 100; i++) {
+            states.append(i == 0 ? "" : ",").append("{\"instance\":\"guard-1\",\"type\":\"ram_used_mb\",\"value\":")
+                    .append(0.9 * 3072).append(",\"timestamp\":").append(now - 23 * 3600 + i * 800L).append('}');
+        }
+        for (long t = now - 5; t <= now; t++) {
+            states.append(",{\"instance\":\"guard-1\",\"type\":\"ram\",\"value\":20,\"timestamp\":").append(t)
+                    .append('}');
+        }
+        server.postStates(states.append(']').toString());
+        JsonNode refused = await().atMost(Duration.ofSeconds(60)).until(
+                () -> server.getJson("/v1/actions?instance=guard-1").path("actions").path(0),
+                a -> a.path("refused_by").asText().equals("guard"));
+        assertThat(refused.path("status").asText()).isEqualTo("failed");
+
+        browser.open(server.url("/#/instance/guard-1"));
+        String cell = "#instance-actions tr[data-action='" + refused.path("id").asLong() + "'] .status";
+        await().atMost(Duration.ofSeconds(30)).until(() -> text(cell).equals("refused: guard"));
+        assertThat(attribute(cell, "class")).isEqualTo("status refused");
+        assertThat(attribute(cell, "title")).contains("before anything was sent");
+        assertNoConsoleErrors();
+    }
+
     private JsonNode pause(String comment) throws Exception {
         for (JsonNode p : server.getJson("/v1/pauses").path("pauses")) {
             if (p.path("comment").asText().equals(comment)) {
@@ -313,7 +347,7 @@ class DashboardBrowserTest {
         assertThat(browser.one("#why-table tbody").getText()).contains(ODD_RULE);
 
         browser.open(server.url("/#/rules"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#rules tbody tr").size() == 3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#rules tbody tr").size() == 4);
         assertThat(browser.one("#rules tbody tr[data-rule='" + ODD_RULE + "'] td").getText()).isEqualTo(ODD_RULE);
 
         String json = "{\"instances\":\"" + id + "\",\"duration\":\"1h\",\"comment\":"
