@@ -331,10 +331,11 @@ public final class Manager implements EventHandler {
      * A schedule's occurrence that runs dry (manager.dry_run, or the schedule's own {@code dry_run}): the same
      * path as a rule's dry run. Nothing is sent and no lock taken; a lock this process knows of, or a dry run's
      * shadow cooldown, holds it back as a lock holds back the live occurrence ({@link Outcome.Blocked}: the
-     * scheduler tries again on the next tick). Otherwise the component waits the schedule's cooldown for dry runs,
-     * and the answer is the {@link Outcome.WouldFire} with the resize worked out exactly as the command executor
-     * would (the instance's size, the limits), which the scheduler records once per occurrence. It waits for the
-     * instance's size (bounded by the instance API's timeout): the scheduler has a thread of its own.
+     * scheduler tries again on the next tick). Otherwise the answer is the {@link Outcome.WouldFire} with the
+     * resize worked out exactly as the command executor would (the instance's size, the limits), which the
+     * scheduler records once per occurrence and then starts its shadow cooldown
+     * ({@link #startScheduleShadowCooldown}). It waits for the instance's size (bounded by the instance API's
+     * timeout): the scheduler has a thread of its own.
      *
      * @param atMs the occurrence, the moment the outcome is recorded at
      */
@@ -346,7 +347,6 @@ public final class Manager implements EventHandler {
             return new Outcome.Blocked(schedule.name(), null, atMs, block);
         }
         long until = now + schedule.cooldown().toMillis();
-        circumstances.startShadowCooldown(instance, change.component(), schedule.name(), until);
         String why = schedule.occurrenceReason();
         String set = "set " + component.wireName() + " to " + size;
         ResizePlan plan = previewNow(instance, change);
@@ -358,6 +358,11 @@ public final class Manager implements EventHandler {
             return new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set + ", but " + u.describe());
         }
         return new Outcome.WouldFire(schedule.name(), null, atMs, why, null, until, set);
+    }
+
+    /** A schedule's dry occurrence was recorded: the component waits its cooldown for dry runs, until then. */
+    public void startScheduleShadowCooldown(Schedule schedule, String instance, Component component, long untilMs) {
+        circumstances.startShadowCooldown(instance, component, schedule.name(), untilMs);
     }
 
     /** The would-be resize, or null when the size could not be read in time. */

@@ -45,7 +45,11 @@ public final class DecisionLog {
         }
     }
 
-    private static void insert(Connection c, List<Decision> decisions) throws SQLException {
+    /**
+     * Writes the decisions on the caller's connection, in its transaction: for what must be written together with
+     * its decision row (a schedule's dry-run occurrence, {@code schedule/DryRunOccurrences}).
+     */
+    public static void insert(Connection c, List<Decision> decisions) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO decision_log (time, instance, rule, outcome, "
                 + "reason, action) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Decision d : decisions) {

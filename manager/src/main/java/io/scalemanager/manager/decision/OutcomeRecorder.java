@@ -53,6 +53,15 @@ public final class OutcomeRecorder {
         }
     }
 
+    /**
+     * An outcome whose decision row is already written, in the transaction of what it records (a schedule's dry
+     * occurrence): the latest outcome and the count only.
+     */
+    public void recordWritten(String instance, Outcome outcome) {
+        counter(outcome.ruleName(), outcome.kind()).increment();
+        latest.record(instance, outcome);
+    }
+
     private Counter counter(String rule, OutcomeKind kind) {
         Counter[] byKind = counters.get(rule);
         if (byKind == null) {

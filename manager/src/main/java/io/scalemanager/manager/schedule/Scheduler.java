@@ -13,6 +13,7 @@ import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Outcome;
 import io.scalemanager.manager.decide.OutcomeKind;
+import io.scalemanager.manager.decision.Decision;
 import io.scalemanager.manager.decision.OutcomeRecorder;
 import io.scalemanager.manager.rules.Schedule;
 import org.slf4j.Logger;
@@ -40,7 +41,8 @@ import java.util.function.Supplier;
  *
  * <p>Under manager.dry_run, or a schedule's own {@code dry_run}, an occurrence starts nothing: it goes to the
  * manager's dry-run path ({@link DryRuns}), which works out the resize it would have made, sends nothing, takes
- * no lock and waits the schedule's cooldown as a shadow cooldown.
+ * no lock and waits the schedule's cooldown as a shadow cooldown. Its {@code would_fire} is recorded once per
+ * instance and component across restarts and managers ({@link DryRunOccurrences}).
  *
  * <p>Each occurrence's outcome on an instance ({@code fired}, {@code would_fire}, or {@code blocked} while a lock
  * holds it back) is recorded under the schedule's name as a rule's is, so the instance's {@code why}, the
@@ -50,6 +52,7 @@ public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
     /** How often the manager ticks; a backtest ticks as often in replayed time. */
     public static final Duration TICK = Duration.ofSeconds(10);
+    private static final Duration FORGET_INTERVAL = Duration.ofHours(1);
 
     private final Supplier<List<Schedule>> schedules;
     private final Supplier<Collection<String>> instances;
@@ -61,17 +64,21 @@ public final class Scheduler implements AutoCloseable {
     private final boolean dryRunAll;
     private final DryRuns dryRuns;
     private final OutcomeRecorder outcomes;
+    private final DryRunOccurrences dryRecords;
+    private long forgottenAtMs;
     private ScheduledExecutorService timer;
 
     /** Where an occurrence that runs dry goes: the manager's dry-run path (see {@code Manager.dryRunSchedule}). */
-    @FunctionalInterface
     public interface DryRuns {
         /**
-         * What the occurrence would do to the instance's component, sending nothing: an {@link Outcome.WouldFire},
-         * or an {@link Outcome.Blocked} when a lock or a dry run's shadow cooldown holds it back (then it is tried
-         * again on the next tick, as a live start).
+         * What the occurrence would do to the instance's component, changing and sending nothing: an
+         * {@link Outcome.WouldFire}, or an {@link Outcome.Blocked} when a lock or a dry run's shadow cooldown holds
+         * it back (then it is tried again on the next tick, as a live start).
          */
         Outcome wouldStart(Schedule schedule, String instance, Component component, long size, long occurrenceMs);
+
+        /** The would_fire was recorded: the component waits the schedule's cooldown for dry runs, until then. */
+        void recorded(Schedule schedule, String instance, Component component, long untilMs);
     }
 
     /**
@@ -80,10 +87,11 @@ public final class Scheduler implements AutoCloseable {
      * @param dryRunAll manager.dry_run: every schedule runs dry
      * @param dryRuns   where the occurrences that run dry go
      * @param outcomes  where the occurrences' outcomes are recorded, under the schedule's name
+     * @param dryRecords which dry occurrences were recorded, so each is recorded once
      */
     public Scheduler(Supplier<List<Schedule>> schedules, Supplier<Collection<String>> instances, ActionLog actionLog,
                      Consumer<Action> execute, Clock clock, boolean dryRunAll, DryRuns dryRuns,
-                     OutcomeRecorder outcomes) {
+                     OutcomeRecorder outcomes, DryRunOccurrences dryRecords) {
         this.schedules = schedules;
         this.instances = instances;
         this.actionLog = actionLog;
@@ -92,6 +100,7 @@ public final class Scheduler implements AutoCloseable {
         this.dryRunAll = dryRunAll;
         this.dryRuns = dryRuns;
         this.outcomes = outcomes;
+        this.dryRecords = dryRecords;
     }
 
     /** Ticks every interval on its own thread until closed. */
@@ -113,9 +122,26 @@ public final class Scheduler implements AutoCloseable {
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over the schedules as of the clock's now; returns how many actions it started. */
+    /** One pass over the schedules as of the clock's now; returns how many actions (or dry runs) it started. */
     public int tick() {
-        return ticks.tick(clock.instant(), schedules.get(), instances.get(), starts);
+        List<Schedule> current = schedules.get();
+        int started = ticks.tick(clock.instant(), current, instances.get(), starts);
+        forgetOldDryRuns(current);
+        return started;
+    }
+
+    /** Once an hour: the dry occurrences past every schedule's catch-up can never be due again. */
+    private void forgetOldDryRuns(List<Schedule> current) {
+        long now = clock.millis();
+        if (now - forgottenAtMs < FORGET_INTERVAL.toMillis()) {
+            return;
+        }
+        Duration longest = Duration.ZERO;
+        for (Schedule s : current) {
+            longest = s.catchUp().compareTo(longest) > 0 ? s.catchUp() : longest;
+        }
+        dryRecords.forgetBefore(now - longest.plus(TICK).toMillis());
+        forgottenAtMs = now;
     }
 
     /** The live side of a start: the ActionLog's unique key makes an occurrence happen once across managers. */
@@ -150,13 +176,29 @@ public final class Scheduler implements AutoCloseable {
             return Result.ALREADY_DONE;
         }
 
+        /**
+         * Recorded once: a key taken by this manager before a restart, or by another, means done. The would_fire
+         * row and the key are written in one transaction; only then does the shadow cooldown start, so a failed
+         * write leaves the occurrence to the next tick.
+         */
         private Result dryRun(Schedule s, long at, String instance, Component component, long size) {
-            Outcome outcome = dryRuns.wouldStart(s, instance, component, size, at);
-            if (outcome.kind() == OutcomeKind.WOULD_FIRE) {
-                log.info("{}: {} (schedule {})", instance, outcome.reason(), s.name());
+            DryRunOccurrences.Key key = new DryRunOccurrences.Key(at, s.name(), instance, component);
+            if (dryRecords.recorded(key)) {
+                return Result.ALREADY_DONE;
             }
-            outcomes.record(instance, outcome);
-            return outcome.kind() == OutcomeKind.WOULD_FIRE ? Result.STARTED : Result.BLOCKED;
+            Outcome outcome = dryRuns.wouldStart(s, instance, component, size, at);
+            if (outcome.kind() != OutcomeKind.WOULD_FIRE) {
+                outcomes.record(instance, outcome);
+                return Result.BLOCKED;
+            }
+            if (!dryRecords.record(key, new Decision(0, at, instance, s.name(), OutcomeKind.WOULD_FIRE,
+                    outcome.reason(), null))) {
+                return Result.ALREADY_DONE;
+            }
+            dryRuns.recorded(s, instance, component, outcome.untilMs());
+            log.info("{}: {} (schedule {})", instance, outcome.reason(), s.name());
+            outcomes.recordWritten(instance, outcome);
+            return Result.STARTED;
         }
 
         /** What holds the component: the lock's action when it can be read, else only until when. */

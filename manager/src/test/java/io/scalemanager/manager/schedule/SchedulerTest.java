@@ -17,6 +17,7 @@ import io.scalemanager.manager.actionlog.StartResult;
 import io.scalemanager.manager.decide.Block;
 import io.scalemanager.manager.decide.Outcome;
 import io.scalemanager.manager.decide.OutcomeKind;
+import io.scalemanager.manager.decision.Decision;
 import io.scalemanager.manager.decision.DecisionLog;
 import io.scalemanager.manager.decision.DecisionWriter;
 import io.scalemanager.manager.decision.LatestOutcomes;
@@ -79,9 +80,17 @@ abstract class SchedulerTest {
 
     private Scheduler scheduler(Schedule schedule) {
         return new Scheduler(() -> List.of(schedule), () -> FLEET, new ActionLog(database.dataSource(), clock),
-                sent::add, clock, false, (s, instance, component, size, at) -> {
-                    throw new AssertionError("a live schedule ran dry: " + s.name());
-                }, outcomes);
+                sent::add, clock, false, new Scheduler.DryRuns() {
+                    @Override
+                    public Outcome wouldStart(Schedule s, String instance, Component component, long size, long at) {
+                        throw new AssertionError("a live schedule ran dry: " + s.name());
+                    }
+
+                    @Override
+                    public void recorded(Schedule s, String instance, Component component, long untilMs) {
+                        throw new AssertionError("a live schedule ran dry: " + s.name());
+                    }
+                }, outcomes, new DryRunOccurrences(database.dataSource()));
     }
 
     private List<Action> actions() {
@@ -150,36 +159,104 @@ abstract class SchedulerTest {
         assertThat(fired.outcome().reason()).startsWith("cpu =4: schedule business-hours");
     }
 
+    /** The test's dry-run path: keeps what went dry; holds web-2's cpu back once when asked to. */
+    private static final class RecordingDryRuns implements Scheduler.DryRuns {
+        final List<String> dry = new ArrayList<>();
+        final List<String> shadowCooldowns = new ArrayList<>();
+        boolean holdBackWeb2Cpu;
+
+        @Override
+        public Outcome wouldStart(Schedule s, String instance, Component component, long size, long at) {
+            // A lock or a shadow cooldown holds it back: tried again on the next tick.
+            if (holdBackWeb2Cpu && instance.equals("web-2") && component == Component.CPU) {
+                holdBackWeb2Cpu = false;
+                return new Outcome.Blocked(s.name(), null, at, new Block(Block.Kind.SHADOW_COOLDOWN, null, "cpu-up",
+                        at + 60_000));
+            }
+            dry.add(instance + " " + component.wireName() + " " + size + " @" + Instant.ofEpochMilli(at));
+            return new Outcome.WouldFire(s.name(), null, at, s.occurrenceReason(), null, at + 300_000,
+                    "set " + component.wireName() + " to " + size);
+        }
+
+        @Override
+        public void recorded(Schedule s, String instance, Component component, long untilMs) {
+            shadowCooldowns.add(instance + " " + component.wireName() + " until " + Instant.ofEpochMilli(untilMs));
+        }
+    }
+
+    private Scheduler dryScheduler(Schedule schedule, RecordingDryRuns dryRuns) {
+        return new Scheduler(() -> List.of(schedule), () -> FLEET, new ActionLog(database.dataSource(), clock),
+                sent::add, clock, true, dryRuns, outcomes, new DryRunOccurrences(database.dataSource()));
+    }
+
+    private List<Decision> wouldFireRows() {
+        return new DecisionLog(database.dataSource()).list(new DecisionLog.Query(Optional.empty(),
+                Optional.of("business-hours"), Optional.of(OutcomeKind.WOULD_FIRE), Optional.empty(), 100));
+    }
+
     @Test
     void underManagerDryRunAnOccurrenceGoesToTheDryRunsOnceAndNothingIsStartedOrSent() {
-        Schedule schedule = businessHours("Mon-Fri 07:30", BERLIN);
-        List<String> dry = new ArrayList<>();
-        boolean[] heldBack = {true};
-        Scheduler scheduler = new Scheduler(() -> List.of(schedule), () -> FLEET,
-                new ActionLog(database.dataSource(), clock), sent::add, clock, true,
-                (s, instance, component, size, at) -> {
-                    // web-2's cpu is held back once (a lock or a shadow cooldown): tried again on the next tick.
-                    if (instance.equals("web-2") && component == Component.CPU && heldBack[0]) {
-                        heldBack[0] = false;
-                        return new Outcome.Blocked(s.name(), null, at, new Block(Block.Kind.SHADOW_COOLDOWN, null,
-                                "cpu-up", at + 60_000));
-                    }
-                    dry.add(instance + " " + component.wireName() + " " + size + " @" + Instant.ofEpochMilli(at));
-                    return new Outcome.WouldFire(s.name(), null, at, s.occurrenceReason(), null, null,
-                            "set " + component.wireName() + " to " + size);
-                }, outcomes);
+        RecordingDryRuns dryRuns = new RecordingDryRuns();
+        dryRuns.holdBackWeb2Cpu = true;
+        Scheduler scheduler = dryScheduler(businessHours("Mon-Fri 07:30", BERLIN), dryRuns);
         clock.advance(Duration.ofMinutes(1));
         assertThat(scheduler.tick()).isEqualTo(3);
+        assertThat(latest.of("web-2").get("business-hours").outcome().kind()).isEqualTo(OutcomeKind.WOULD_FIRE);
         clock.advance(Duration.ofSeconds(10));
         assertThat(scheduler.tick()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(10));
         assertThat(scheduler.tick()).isZero();
 
-        assertThat(dry).containsExactlyInAnyOrder("web-1 cpu 4 @2026-03-02T06:30:00Z",
+        assertThat(dryRuns.dry).containsExactlyInAnyOrder("web-1 cpu 4 @2026-03-02T06:30:00Z",
                 "web-1 ram 8192 @2026-03-02T06:30:00Z", "web-2 ram 8192 @2026-03-02T06:30:00Z",
                 "web-2 cpu 4 @2026-03-02T06:30:00Z");
+        // Each would_fire is written with the occurrence's key, and then its shadow cooldown starts.
+        assertThat(wouldFireRows()).hasSize(4).allSatisfy(d -> assertThat(d.reason())
+                .startsWith("would set ").endsWith(" (dry run): schedule business-hours (07:30 Europe/Berlin)"));
+        assertThat(dryRuns.shadowCooldowns).hasSize(4).contains("web-2 cpu until 2026-03-02T06:35:00Z");
         assertThat(actions()).isEmpty();
         assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void aDryOccurrenceIsRecordedOnceAcrossARestartWithinCatchUp() {
+        Schedule schedule = businessHours("Mon-Fri 07:30", BERLIN);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(dryScheduler(schedule, new RecordingDryRuns()).tick()).isEqualTo(4);
+
+        // The manager restarts (kill -9 or not, what was recorded is committed) and is back at 07:33: its memory
+        // of the occurrence is gone, the database's is not.
+        clock.advance(Duration.ofMinutes(3));
+        RecordingDryRuns afterRestart = new RecordingDryRuns();
+        assertThat(dryScheduler(schedule, afterRestart).tick()).isZero();
+        assertThat(afterRestart.dry).isEmpty();
+        assertThat(afterRestart.shadowCooldowns).isEmpty();
+        assertThat(wouldFireRows()).hasSize(4);
+        assertThat(actions()).isEmpty();
+    }
+
+    @Test
+    void aDryOccurrenceKeyIsTakenOnceWithItsRowAndForgottenPastCatchUp() {
+        DryRunOccurrences occurrences = new DryRunOccurrences(database.dataSource());
+        long at = Instant.parse("2026-03-02T06:30:00Z").toEpochMilli();
+        DryRunOccurrences.Key key = new DryRunOccurrences.Key(at, "business-hours", "web-1", Component.CPU);
+        Decision row = new Decision(0, at, "web-1", "business-hours", OutcomeKind.WOULD_FIRE,
+                "would set cpu to 4 (dry run): schedule business-hours (07:30 Europe/Berlin)", null);
+
+        assertThat(occurrences.recorded(key)).isFalse();
+        assertThat(occurrences.record(key, row)).isTrue();
+        // Two managers racing past recorded(): the second takes nothing and writes no second row.
+        assertThat(occurrences.record(key, row)).isFalse();
+        assertThat(occurrences.recorded(key)).isTrue();
+        assertThat(occurrences.recorded(new DryRunOccurrences.Key(at, "business-hours", "web-1", Component.RAM)))
+                .isFalse();
+        assertThat(wouldFireRows()).singleElement().satisfies(d -> assertThat(d.instance()).isEqualTo("web-1"));
+
+        // An hour later the scheduler forgets the occurrences past the longest catch_up (10m).
+        clock.advance(Duration.ofMinutes(61));
+        dryScheduler(businessHours("Mon-Fri 07:30", BERLIN), new RecordingDryRuns()).tick();
+        assertThat(occurrences.recorded(key)).isFalse();
+        assertThat(wouldFireRows()).as("the decision log keeps its row").hasSize(1);
     }
 
     @Test

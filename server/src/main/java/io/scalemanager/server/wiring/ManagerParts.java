@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.core.audit.AuditLog;
 import io.scalemanager.core.db.Database;
+import io.scalemanager.core.sizing.Component;
 import io.scalemanager.core.sizing.RestartPolicy;
 import io.scalemanager.core.state.Event;
 import io.scalemanager.core.web.ApiServer;
@@ -27,6 +28,7 @@ import io.scalemanager.manager.command.ActionFinisher;
 import io.scalemanager.manager.command.CommandExecutor;
 import io.scalemanager.manager.command.CommandSettings;
 import io.scalemanager.manager.command.InstanceApiClient;
+import io.scalemanager.manager.decide.Outcome;
 import io.scalemanager.manager.decision.DecisionLog;
 import io.scalemanager.manager.decision.DecisionWriter;
 import io.scalemanager.manager.decision.LatestOutcomes;
@@ -52,6 +54,8 @@ import io.scalemanager.manager.reload.RulesReloader;
 import io.scalemanager.manager.rollback.RollbackWatch;
 import io.scalemanager.manager.rules.CurrentRuleset;
 import io.scalemanager.manager.rules.Ruleset;
+import io.scalemanager.manager.rules.Schedule;
+import io.scalemanager.manager.schedule.DryRunOccurrences;
 import io.scalemanager.manager.schedule.Scheduler;
 import io.scalemanager.manager.verify.ResizeVerifier;
 import io.scalemanager.queue.ReplaySource;
@@ -215,7 +219,18 @@ final class ManagerParts {
         this.roster = new ManagerRoster(db.dataSource(), clock, ROSTER_INTERVAL);
         this.scheduler = new Scheduler(() -> rulesets.get().schedules(),
                 () -> fleet.all().stream().map(Fleet.InstanceView::instance).toList(), actionLog, executor::execute,
-                clock, options.dryRun(), manager::dryRunSchedule, outcomes);
+                clock, options.dryRun(), new Scheduler.DryRuns() {
+                    @Override
+                    public Outcome wouldStart(Schedule schedule, String instance, Component component, long size,
+                                              long occurrenceMs) {
+                        return manager.dryRunSchedule(schedule, instance, component, size, occurrenceMs);
+                    }
+
+                    @Override
+                    public void recorded(Schedule schedule, String instance, Component component, long untilMs) {
+                        manager.startScheduleShadowCooldown(schedule, instance, component, untilMs);
+                    }
+                }, outcomes, new DryRunOccurrences(db.dataSource()));
     }
 
     /** The history as the shrink guard reads it: every sample of the span, up to a day at one per second. */

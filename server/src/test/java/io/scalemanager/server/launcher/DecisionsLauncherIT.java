@@ -14,6 +14,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Pauses and reloads of the all-in-one started by the real launcher: a pause survives {@code kill -9}; SIGHUP
- * reloads a valid rules file and refuses an invalid one, keeping the ruleset in use.
+ * Pauses, reloads and schedules of the all-in-one started by the real launcher: a pause survives {@code kill -9};
+ * SIGHUP reloads a valid rules file and refuses an invalid one, keeping the ruleset in use; a schedule's
+ * occurrence, dry or live, happens once across {@code kill -9}.
  */
 class DecisionsLauncherIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -93,6 +98,61 @@ class DecisionsLauncherIT {
         await().atMost(WAIT).until(() -> outcome("web-1", "ram-up").startsWith("paused"));
         assertThat(outcome("web-1", "ram-up")).contains("by pause " + id + " (release 4.2); the condition holds");
         assertThat(json(send("GET", "/v1/actions", null)).path("actions")).isEmpty();
+    }
+
+    /**
+     * A schedule's occurrence is carried out once across {@code kill -9} within its catch_up: a dry-run one's
+     * would_fire is recorded once, a live one's resize is applied once.
+     */
+    @Test
+    void scheduleOccurrencesHappenOnceAcrossKillMinusNine() throws Exception {
+        Instant occurrence = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        String at = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC).format(occurrence);
+        Files.writeString(dir.resolve("rules.yaml"), RULES + """
+                schedules:
+                  - name: dry-morning
+                    instances: "dry-*"
+                    at: "%1$s"
+                    timezone: UTC
+                    set: {cpu: 3}
+                    dry_run: true
+                  - name: live-morning
+                    instances: "live-*"
+                    at: "%1$s"
+                    timezone: UTC
+                    set: {cpu: 3}
+                """.formatted(at));
+        int port = Launcher.freePort();
+        Process first = launch(port);
+        reportLoad("dry-1", "live-1");
+        // The scheduler ticks every 10 s; once it has seen both instances, each occurrence is done.
+        await().atMost(WAIT).until(() -> decisions("rule=dry-morning&outcome=would_fire").size() == 1
+                && json(send("GET", "/v1/actions?instance=live-1", null)).path("actions").size() == 1);
+
+        ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly(); // SIGKILL: no shutdown hook runs
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        launch(port);
+        reportLoad("dry-1", "live-1");
+        // More than a tick with both instances known, well within the catch_up (10m): nothing again.
+        await().during(Duration.ofSeconds(15)).atMost(WAIT).until(() ->
+                decisions("rule=dry-morning&outcome=would_fire").size() == 1
+                        && json(send("GET", "/v1/actions?instance=live-1", null)).path("actions").size() == 1);
+        assertThat(decisions("rule=live-morning&outcome=fired")).hasSize(1);
+        assertThat(json(send("GET", "/v1/actions?instance=dry-1", null)).path("actions")).isEmpty();
+    }
+
+    private void reportLoad(String... instances) throws Exception {
+        long t = System.currentTimeMillis() / 1000;
+        StringBuilder states = new StringBuilder("[");
+        for (int i = 0; i < instances.length; i++) {
+            states.append(i == 0 ? "" : ",").append("{\"instance\":\"").append(instances[i])
+                    .append("\",\"type\":\"load\",\"value\":1,\"timestamp\":").append(t).append('}');
+        }
+        assertThat(send("POST", "/v1/states", states.append(']').toString()).statusCode()).isEqualTo(202);
+    }
+
+    private JsonNode decisions(String query) throws Exception {
+        return json(send("GET", "/v1/decisions?" + query, null)).path("decisions");
     }
 
     @Test

@@ -210,7 +210,8 @@ class DecisionsEndToEndTest {
 
     /**
      * manager.dry_run covers the schedules: a due occurrence records would_fire with the resize a real one would
-     * make (clamped by the limits), once, and resizes nothing.
+     * make (clamped by the limits), shown in the instance's why, once (a restart within catch_up records it not
+     * again), and resizes nothing.
      */
     @Test
     void underManagerDryRunADueScheduleRecordsWouldFireAndResizesNothing() throws Exception {
@@ -248,11 +249,14 @@ class DecisionsEndToEndTest {
             assertThat(morning.path("until").asLong()).as("its shadow cooldown, 5m by default")
                     .isBetween(now() + 240, now() + 300);
 
-            // Recorded once: the next tick records nothing more; nothing was sent or written as an action.
+        }
+        // Recorded once, also by a manager restarted within the catch_up: its ticks find the occurrence recorded.
+        try (TestServer restarted = TestServer.start(dir, rules, Map.of("SCALEMANAGER_MANAGER_DRY_RUN", "true"))) {
+            restarted.report("sched-1", "load", now(), 1);
             await().during(Duration.ofSeconds(12)).atMost(WAIT).until(() ->
-                    decisions(server, "instance=sched-1&outcome=would_fire").size() == 1);
-            assertThat(server.getJson("/v1/actions?instance=sched-1").path("actions").size()).isZero();
-            assertThat(server.getJson("/v1/instances/sched-1").path("cpu").asLong()).isEqualTo(2);
+                    decisions(restarted, "instance=sched-1&outcome=would_fire").size() == 1);
+            assertThat(restarted.getJson("/v1/actions?instance=sched-1").path("actions").size()).isZero();
+            assertThat(restarted.getJson("/v1/instances/sched-1").path("cpu").asLong()).isEqualTo(2);
         }
     }
 
