@@ -2,9 +2,8 @@ package io.scalemanager.server.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
-import io.scalemanager.server.config.ConfigLoader;
-import io.scalemanager.server.config.Settings;
 import io.scalemanager.server.wiring.AllInOne;
+import io.scalemanager.server.wiring.TestServer;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,18 +30,7 @@ final class DashboardServer implements AutoCloseable {
     }
 
     static DashboardServer start(Path dir, String rules, Map<String, String> extraEnv) throws Exception {
-        Files.createDirectories(dir);
-        Path rulesFile = dir.resolve("rules.yaml");
-        Files.writeString(rulesFile, rules);
-        Map<String, String> env = new HashMap<>();
-        env.put("SCALEMANAGER_LISTEN", "127.0.0.1:0");
-        env.put("SCALEMANAGER_DATA", dir.resolve("data").toString());
-        env.put("SCALEMANAGER_RULES", rulesFile.toString());
-        env.put("SCALEMANAGER_SIMULATOR_RESIZE_DELAY", "100ms");
-        env.put("SCALEMANAGER_MANAGER_POLL_INTERVAL", "50ms");
-        env.putAll(extraEnv);
-        Settings settings = new ConfigLoader(env).load(Optional.empty(), Map.of());
-        AllInOne app = AllInOne.start(settings);
+        AllInOne app = TestServer.startAllInOne(Files.createDirectories(dir), rules, extraEnv);
         // Changes always need a token: the server's own admin token (api.token or the generated one).
         return new DashboardServer(app, Optional.of(app.adminToken()));
     }

@@ -2,6 +2,7 @@ package io.scalemanager.server.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +36,7 @@ class DecisionsLauncherIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TOKEN = "decisions-launcher-it-token";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 3s
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("3s", "10m");
 
     @TempDir
     Path dir;

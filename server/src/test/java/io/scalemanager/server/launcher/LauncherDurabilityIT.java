@@ -2,6 +2,7 @@ package io.scalemanager.server.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,14 +27,7 @@ import static org.awaitility.Awaitility.await;
 class LauncherDurabilityIT {
     private static final Path REPO = Launcher.REPO;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 5s
-                then: ram +1024
-                cooldown: 0
-            """;
+    private static final String RULES = TestRules.ramUp("5s", "0");
 
     @TempDir
     Path dir;

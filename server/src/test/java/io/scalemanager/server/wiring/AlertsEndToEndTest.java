@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.manager.alert.channel.webhook.WebhookNotifier;
+import io.scalemanager.server.TestRules;
 import io.scalemanager.server.cli.ScaleManagerCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,14 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The all-in-one with an alerts file: a failed command reaches a webhook on loopback. */
 class AlertsEndToEndTest {
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 5s
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("5s", "10m");
 
     @TempDir
     Path dir;

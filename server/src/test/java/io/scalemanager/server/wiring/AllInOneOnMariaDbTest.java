@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.db.TestMariaDb;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,14 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 /** `scalemanager run` against a real MariaDB server instead of the embedded H2 file. */
 class AllInOneOnMariaDbTest {
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 5s
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("5s", "10m");
 
     @TempDir
     Path dir;

@@ -3,6 +3,7 @@ package io.scalemanager.server.wiring;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.web.ApiServer;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +31,7 @@ class ApiDescriptionTest {
     private static final Path DESCRIPTION = Path.of(System.getProperty("user.dir")).getParent()
             .resolve("docs/openapi.yaml");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 2s
-                then: ram +1024
-                cooldown: 0s
-            """;
+    private static final String RULES = TestRules.ramUp("2s", "0s");
 
     @TempDir
     Path dir;

@@ -1,6 +1,7 @@
 package io.scalemanager.server.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,14 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 class AuditTrailTest {
     private static final String TOKEN = "audit-admin-token";
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 1m
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("1m", "10m");
 
     @TempDir
     Path dir;

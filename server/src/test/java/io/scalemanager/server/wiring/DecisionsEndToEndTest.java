@@ -44,16 +44,6 @@ class DecisionsEndToEndTest {
         return System.currentTimeMillis() / 1000;
     }
 
-    /** The why line of one rule. */
-    private static JsonNode why(TestServer server, String instance, String rule) throws Exception {
-        for (JsonNode r : server.getJson("/v1/instances/" + instance + "/why").path("rules")) {
-            if (r.path("rule").asText().equals(rule)) {
-                return r;
-            }
-        }
-        throw new AssertionError("no rule " + rule + " in why of " + instance);
-    }
-
     private static JsonNode decisions(TestServer server, String query) throws Exception {
         return server.getJson("/v1/decisions?" + query).path("decisions");
     }
@@ -64,10 +54,9 @@ class DecisionsEndToEndTest {
             long t = now();
             // not_held, with the value and the threshold it failed; stale for a rule whose type never came.
             server.report("web-1", "load", t - 20, 1.5);
-            await().atMost(WAIT).until(() -> why(server, "web-1", "cpu-up").path("outcome").asText()
-                    .equals("not_held"));
-            assertThat(why(server, "web-1", "cpu-up").path("reason").asText()).startsWith("load 1.5 ≤ 4 at ");
-            JsonNode stale = why(server, "web-1", "ram-up");
+            await().atMost(WAIT).until(() -> server.outcomeOf("web-1", "cpu-up").equals("not_held"));
+            assertThat(server.whyOf("web-1", "cpu-up").path("reason").asText()).startsWith("load 1.5 ≤ 4 at ");
+            JsonNode stale = server.whyOf("web-1", "ram-up");
             assertThat(stale.path("outcome").asText()).isEqualTo("stale");
             assertThat(stale.path("reason").asText()).isEqualTo("no ram reported yet");
 
@@ -81,9 +70,8 @@ class DecisionsEndToEndTest {
             assertThat(fired.path("reason").asText()).isEqualTo("cpu +1: load > 4 for 3s, latest 6");
 
             server.report("web-1", "load", t - 4, 7, 7);
-            await().atMost(WAIT).until(() -> why(server, "web-1", "cpu-up").path("outcome").asText()
-                    .equals("blocked"));
-            JsonNode blocked = why(server, "web-1", "cpu-up");
+            await().atMost(WAIT).until(() -> server.outcomeOf("web-1", "cpu-up").equals("blocked"));
+            JsonNode blocked = server.whyOf("web-1", "cpu-up");
             assertThat(blocked.path("reason").asText()).startsWith("blocked: action " + actionId
                     + " (cpu-up) cooling down until ");
             assertThat(blocked.path("action").asLong()).isEqualTo(actionId);
@@ -102,8 +90,7 @@ class DecisionsEndToEndTest {
 
             // too_old: older than manager.max_event_age (10m).
             server.report("old-1", "load", t - 3600, 9);
-            await().atMost(WAIT).until(() -> why(server, "old-1", "cpu-up").path("outcome").asText()
-                    .equals("too_old"));
+            await().atMost(WAIT).until(() -> server.outcomeOf("old-1", "cpu-up").equals("too_old"));
 
             // The fleet listing shows each instance's most pressing outcome; the metric counts them.
             JsonNode instances = server.getJson("/v1/instances").path("instances");
@@ -139,9 +126,8 @@ class DecisionsEndToEndTest {
 
             long t = now();
             server.report("web-2", "load", t - 8, 6, 6, 6, 6, 6, 6);
-            await().atMost(WAIT).until(() -> why(server, "web-2", "cpu-up").path("outcome").asText()
-                    .equals("paused"));
-            JsonNode paused = why(server, "web-2", "cpu-up");
+            await().atMost(WAIT).until(() -> server.outcomeOf("web-2", "cpu-up").equals("paused"));
+            JsonNode paused = server.whyOf("web-2", "cpu-up");
             assertThat(paused.path("reason").asText()).contains("by pause " + pauseId + " (release 4.2)")
                     .endsWith("the condition holds");
             assertThat(paused.path("until").asLong()).isGreaterThan(now() + 3000);
@@ -188,9 +174,8 @@ class DecisionsEndToEndTest {
 
             // The shadow cooldown: more crossings record blocked, not a second would_fire; nothing is resized.
             server.report("web-4", "load", t - 6, 7, 7, 7);
-            await().atMost(WAIT).until(() -> why(server, "web-4", "cpu-up").path("outcome").asText()
-                    .equals("blocked"));
-            assertThat(why(server, "web-4", "cpu-up").path("reason").asText())
+            await().atMost(WAIT).until(() -> server.outcomeOf("web-4", "cpu-up").equals("blocked"));
+            assertThat(server.whyOf("web-4", "cpu-up").path("reason").asText())
                     .startsWith("blocked: the dry run of rule cpu-up cooling down until ");
             assertThat(decisions(server, "instance=web-4&outcome=would_fire").size()).isEqualTo(1);
             assertThat(server.getJson("/v1/actions?instance=web-4").path("actions").size()).isZero();
@@ -281,7 +266,7 @@ class DecisionsEndToEndTest {
             server.report("sched-1", "load", now(), 1);
             await().atMost(WAIT).until(() -> server.getJson("/v1/actions?instance=sched-1").path("actions").size() == 1);
             actionId = server.getJson("/v1/actions?instance=sched-1").path("actions").get(0).path("id").asLong();
-            JsonNode morning = why(server, "sched-1", "morning");
+            JsonNode morning = server.whyOf("sched-1", "morning");
             assertThat(morning.path("outcome").asText()).isEqualTo("fired");
             assertThat(morning.path("reason").asText()).isEqualTo("cpu =3: schedule morning (" + at + " UTC)");
             assertThat(morning.path("action").asLong()).isEqualTo(actionId);

@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.db.TestMariaDb;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,29 +22,13 @@ import static org.awaitility.Awaitility.await;
 /** Pauses shared by two managers on one database; a reload while states pour in loses none of them. */
 class PausesAndReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 3s
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("3s", "10m");
 
     @TempDir
     Path dir;
 
     private static long now() {
         return System.currentTimeMillis() / 1000;
-    }
-
-    private static String outcome(TestServer server, String instance, String rule) throws Exception {
-        for (JsonNode r : server.getJson("/v1/instances/" + instance + "/why").path("rules")) {
-            if (r.path("rule").asText().equals(rule)) {
-                return r.path("outcome").asText();
-            }
-        }
-        return "none";
     }
 
     @Test
@@ -61,7 +46,7 @@ class PausesAndReloadTest {
             for (TestServer manager : List.of(a, b)) {
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
                     manager.report("web-probe", "ram", now(), 50);
-                    return outcome(manager, "web-probe", "ram-up").equals("paused");
+                    return manager.outcomeOf("web-probe", "ram-up").equals("paused");
                 });
             }
 
@@ -69,8 +54,8 @@ class PausesAndReloadTest {
             long t = now();
             b.report("web-1", "ram", t, 85, 86, 87, 88, 89);
             a.report("web-2", "ram", t, 85, 86, 87, 88, 89);
-            await().atMost(WAIT).until(() -> outcome(b, "web-1", "ram-up").equals("paused")
-                    && outcome(a, "web-2", "ram-up").equals("paused"));
+            await().atMost(WAIT).until(() -> b.outcomeOf("web-1", "ram-up").equals("paused")
+                    && a.outcomeOf("web-2", "ram-up").equals("paused"));
             assertThat(a.getJson("/v1/actions").path("actions").size()).isZero();
 
             // Ended at the other manager: the first one acts at its next sample, its window kept all along.
@@ -81,7 +66,7 @@ class PausesAndReloadTest {
             });
             JsonNode action = b.getJson("/v1/actions?instance=web-2").path("actions").get(0);
             assertThat(action.path("rule").asText()).isEqualTo("ram-up");
-            assertThat(outcome(b, "web-1", "ram-up")).isEqualTo("paused"); // no sample since: its outcome stands
+            assertThat(b.outcomeOf("web-1", "ram-up")).isEqualTo("paused"); // no sample since: its outcome stands
         }
     }
 

@@ -6,6 +6,7 @@ import io.scalemanager.core.db.TestMariaDb;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.tls.TestPki;
 import io.scalemanager.queue.kafka.TestKafka;
+import io.scalemanager.server.TestRules;
 import io.scalemanager.server.config.ConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,14 +41,7 @@ class PeerTokenTest {
     private static final String ADMIN = "peer-test-admin-token";
     private static final String MANAGERS = "peer-test-managers-read-token";
     private static final String AGENTS = "peer-test-agents-ingest-token";
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 1m
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("1m", "10m");
 
     @TempDir
     Path dir;

@@ -2,6 +2,7 @@ package io.scalemanager.server.wiring;
 
 import org.junit.jupiter.api.condition.EnabledIf;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +19,7 @@ import static org.awaitility.Awaitility.await;
 @EnabledIf(value = "io.scalemanager.core.process.Installed#virsh",
         disabledReason = "needs virsh: apt-get install libvirt-clients (.ci/run does)")
 class ProvidersPipelineTest {
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 3s
-                then: ram +1024
-                cooldown: 10m
+    private static final String RULES = TestRules.ramUp("3s", "10m") + """
               - name: cpu-down
                 when: cpu < 10
                 for: 3s

@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.access.Credentials;
 import io.scalemanager.instanceapi.operation.OperationService;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,14 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ResizeCallerTest {
     private static final String RESIZE = "{\"component\": \"cpu\", \"mode\": \"rel\", \"value\": 1}";
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 2s
-                then: ram +1024
-                cooldown: 0s
-            """;
+    private static final String RULES = TestRules.ramUp("2s", "0s");
 
     @TempDir
     Path dir;

@@ -20,7 +20,7 @@ import java.util.Optional;
  * An all-in-one on a free loopback port with its data in a test directory, and an HTTP client for it that sends
  * the server's admin token with every change (its api.token, or the one it generated into DATA/admin.token).
  */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final AllInOne app;
@@ -35,6 +35,15 @@ final class TestServer implements AutoCloseable {
     }
 
     static TestServer start(Path dir, String rules, Map<String, String> extraEnv) throws Exception {
+        return new TestServer(startAllInOne(dir, rules, extraEnv));
+    }
+
+    /**
+     * An all-in-one configured as {@code scalemanager run} is by its environment: on a free loopback port, its data
+     * and rules.yaml (holding {@code rules}) in {@code dir}, a quick simulator and manager poll, then
+     * {@code extraEnv} over that.
+     */
+    public static AllInOne startAllInOne(Path dir, String rules, Map<String, String> extraEnv) throws Exception {
         Path rulesFile = dir.resolve("rules.yaml");
         Files.writeString(rulesFile, rules);
         Map<String, String> env = new HashMap<>();
@@ -45,7 +54,7 @@ final class TestServer implements AutoCloseable {
         env.put("SCALEMANAGER_MANAGER_POLL_INTERVAL", "50ms");
         env.putAll(extraEnv);
         Settings settings = new ConfigLoader(env).load(Optional.empty(), Map.of());
-        return new TestServer(AllInOne.start(settings));
+        return AllInOne.start(settings);
     }
 
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
@@ -90,6 +99,24 @@ final class TestServer implements AutoCloseable {
             throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }
         return Json.mapper().readTree(r.body());
+    }
+
+    /**
+     * The line of one rule, or of one schedule by its name, in {@code GET /v1/instances/{instance}/why} (its outcome,
+     * reason, until...); fails naming the rule and the instance when the answer has no line for it.
+     */
+    JsonNode whyOf(String instance, String rule) throws IOException, InterruptedException {
+        for (JsonNode line : getJson("/v1/instances/" + instance + "/why").path("rules")) {
+            if (line.path("rule").asText().equals(rule)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no rule " + rule + " in why of " + instance);
+    }
+
+    /** The latest outcome of one rule (or schedule) in {@code why}: {@code fired}, {@code paused}, ... */
+    String outcomeOf(String instance, String rule) throws IOException, InterruptedException {
+        return whyOf(instance, rule).path("outcome").asText();
     }
 
     /** Posts one state per second of the given values, ending at endEpochSeconds; expects 202. */

@@ -3,8 +3,7 @@ package io.scalemanager.server.wiring;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalemanager.core.json.Json;
 import io.scalemanager.core.tls.TestPki;
-import io.scalemanager.server.config.ConfigLoader;
-import io.scalemanager.server.config.Settings;
+import io.scalemanager.server.TestRules;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,12 +12,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,31 +28,15 @@ import static org.awaitility.Awaitility.await;
  */
 class TlsEndToEndTest {
     private static final String ADMIN = "tls-admin-token";
-    private static final String RULES = """
-            rules:
-              - name: ram-up
-                when: ram > 80
-                for: 5s
-                then: ram +1024
-                cooldown: 10m
-            """;
+    private static final String RULES = TestRules.ramUp("5s", "10m");
 
     @TempDir
     Path dir;
 
     private AllInOne start(Map<String, String> extra) throws Exception {
-        Path rulesFile = dir.resolve("rules.yaml");
-        Files.writeString(rulesFile, RULES);
-        Map<String, String> env = new HashMap<>();
-        env.put("SCALEMANAGER_LISTEN", "127.0.0.1:0");
-        env.put("SCALEMANAGER_DATA", dir.resolve("data").toString());
-        env.put("SCALEMANAGER_RULES", rulesFile.toString());
-        env.put("SCALEMANAGER_SIMULATOR_RESIZE_DELAY", "100ms");
-        env.put("SCALEMANAGER_MANAGER_POLL_INTERVAL", "50ms");
-        env.put("SCALEMANAGER_API_TOKEN", ADMIN);
-        env.putAll(extra);
-        Settings settings = new ConfigLoader(env).load(Optional.empty(), Map.of());
-        return AllInOne.start(settings);
+        Map<String, String> env = new HashMap<>(extra);
+        env.putIfAbsent("SCALEMANAGER_API_TOKEN", ADMIN);
+        return TestServer.startAllInOne(dir, RULES, env);
     }
 
     private static String state(String instance, String type, double value, long ts) {
