@@ -98,7 +98,9 @@ public final class ActionLog {
             return Transaction.call(dataSource, Connection.TRANSACTION_READ_COMMITTED, c -> {
                 Direction direction = Direction.of(a.change());
                 if (!takeLock(c, a.instance(), component, direction, now)) {
-                    c.rollback();
+                    // Nothing was changed (the update matched no row, the refused insert was undone), so the
+                    // transaction ends with the helper's commit, which writes nothing, not with a rollback: on H2
+                    // (WRITE_DELAY=0) a rollback always writes the store, under its one lock.
                     return new StartResult.Blocked(blockedUntil(c, a.instance(), component, direction).orElse(now));
                 }
                 Optional<StartResult.OverBudget> over = overBudget(c, a, now);
@@ -109,7 +111,10 @@ public final class ActionLog {
                 long id = insertAction(c, a, now);
                 insertFiredDecision(c, a, id);
                 pointLockAt(c, id, a.instance(), component);
-                return new StartResult.Started(get(c, id).orElseThrow()); // one connection: others may wait for it
+                // Read back inside the transaction: a read after its commit would leave one open that the pool
+                // rolls back when the connection returns, and on H2 (WRITE_DELAY=0) every rollback writes the
+                // store under its one lock: a second write per start, which a wave of starts queues up behind.
+                return new StartResult.Started(get(c, id).orElseThrow());
             });
         } catch (SQLException e) {
             if (isUniqueViolation(e)) {

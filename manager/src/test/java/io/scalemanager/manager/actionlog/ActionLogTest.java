@@ -195,6 +195,29 @@ abstract class ActionLogTest {
         started(log.start(action("cpu-up", "web-2", CPU_UP)));
     }
 
+    /**
+     * A wave of starts (a rule holding on a whole fleet at once) made each start two writes of H2's store, its
+     * commit and the pool's rollback of the read after it, every one queued behind the store's one lock: the
+     * queue partitions stalled for seconds. A start, taken or refused, now ends with its commit alone.
+     */
+    @Test
+    void startsTakenOrRefusedEndTheirTransactionWithACommitAlone() {
+        TransactionEnds ends = new TransactionEnds(database.dataSource());
+        ActionLog watched = new ActionLog(ends.dataSource(), clock);
+
+        Action a = started(watched.start(action("ram-up", "web-1", RAM_UP)));
+        assertThat(watched.start(action("ram-up", "web-1", RAM_UP))).isEqualTo(new StartResult.Blocked(Long.MAX_VALUE));
+        watched.finish(a.id(), ActionStatus.SUCCEEDED, null);
+        assertThat(watched.start(action("ram-up", "web-1", RAM_UP)))
+                .isEqualTo(new StartResult.Blocked(clock.millis() + COOLDOWN.toMillis()));
+        Action rollback = started(watched.startRollback(a.id(), action("ram-up", "web-1",
+                new Change(Component.RAM, ChangeMode.REL, -1024))));
+
+        assertThat(ends.rollbacks()).isZero();
+        assertThat(rollback.rollbackOf()).isEqualTo(a.id());
+        assertThat(count("SELECT COUNT(*) FROM action_log")).isEqualTo(2);
+    }
+
     @Test
     void onlyAnActionAwaitingItsSizeIsReleased() {
         Action running = started(log.start(action("ram-up", "web-1", RAM_UP)));
