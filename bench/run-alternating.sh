@@ -6,10 +6,11 @@
 #   e.g. bench/run-alternating.sh /tmp/guard 3 \
 #          "guard|$PWD|$PWD/bench/load-rules-shrink.yaml|--duration 40s --rate 6000" \
 #          "noguard|$PWD|/tmp/unguarded.yaml|--duration 40s --rate 6000"
-# Each run's full report is kept in OUT_DIR/rROUND-LABEL.txt (its per-second log in .err), the lines in summary.txt.
+# Each run's full report is kept in OUT_DIR/rROUND-LABEL.txt (its per-second log in .err, the server's ActionLog
+# at its end in .actions.json), the lines in summary.txt.
 set -uo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,9p' "$0" >&2
+  sed -n '2,10p' "$0" >&2
   exit 2
 fi
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
@@ -30,7 +31,8 @@ for round in $(seq 1 "$rounds"); do
     report="$out/r$round-$label.txt"
     started=$(date +%s)
     # shellcheck disable=SC2086
-    SERVER_HOME="$server_home" RULES="$rules" "$home/bench/run-load.sh" $options >"$report" 2>"$report.err"
+    SERVER_HOME="$server_home" RULES="$rules" ACTIONS_OUT="${report%.txt}.actions.json" "$home/bench/run-load.sh" \
+      $options >"$report" 2>"$report.err"
     status=$?
     printf '%s round %d %-12s exit %d, %3d s | %s | %s | %s | %s\n' "$(date -u +%T)" "$round" "$label" "$status" \
       $(($(date +%s) - started)) "$(grep '^states/s:' "$report")" \

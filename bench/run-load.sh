@@ -4,8 +4,9 @@
 # Usage: bench/run-load.sh [LoadGenerator options...]   e.g. bench/run-load.sh --duration 60s --batch 500
 # Environment: PORT (default 8080), RULES (default bench/load-rules.yaml), SCALEMANAGER_JAVA_OPTS (server JVM),
 # LOAD_JAVA_OPTS (generator JVM), SERVER_HOME (the built tree whose bin/scalemanager is started, default this one:
-# another worktree of an older commit measures it side by side with the same generator). The server log is kept
-# in bench/target/load-server.log.
+# another worktree of an older commit measures it side by side with the same generator), ACTIONS_OUT (a file that
+# gets the server's ActionLog, GET /v1/actions, once the load is over: runs of two builds compared action for
+# action). The server log is kept in bench/target/load-server.log.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 port="${PORT:-8080}"
@@ -75,5 +76,8 @@ set +e
 java ${LOAD_JAVA_OPTS:--Xms256m -Xmx1g} -cp "$home/bench/target/lib/*:$home/bench/target/classes" \
   io.scalemanager.bench.LoadGenerator --url "$url" "$@"
 status=$?
+if [ -n "${ACTIONS_OUT:-}" ]; then
+  curl -s -H "Authorization: Bearer ${SCALEMANAGER_API_TOKEN:-}" "$url/v1/actions?limit=10000" >"$ACTIONS_OUT"
+fi
 set -e
 exit "$status"
