@@ -3,6 +3,7 @@ package io.scalemanager.manager.alert.config;
 import io.scalemanager.core.pattern.InstancePattern;
 import io.scalemanager.core.secret.Secrets;
 import io.scalemanager.core.tls.ClientTls;
+import io.scalemanager.core.yaml.YamlError;
 import io.scalemanager.core.yaml.YamlFile;
 import io.scalemanager.core.yaml.YamlMap;
 import io.scalemanager.manager.alert.Severity;
@@ -12,6 +13,8 @@ import io.scalemanager.manager.alert.channel.mail.SmtpNotifier;
 import io.scalemanager.manager.alert.channel.slack.SlackNotifier;
 import io.scalemanager.manager.alert.channel.teams.TeamsNotifier;
 import io.scalemanager.manager.alert.channel.webhook.WebhookNotifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
@@ -36,6 +39,7 @@ import java.util.regex.Pattern;
  * by the environment variable. Secret values (passwords, webhook URLs and secrets) never appear in errors.
  */
 public final class AlertsConfigParser {
+    private static final Logger log = LoggerFactory.getLogger(AlertsConfigParser.class);
     private static final List<String> TOP_KEYS = List.of("channels", "routes", "group_window", "repeat_interval",
             "stopped_reporting_after", "max_lag");
     private static final Map<String, Set<String>> CHANNEL_KEYS = Map.of(
@@ -53,27 +57,31 @@ public final class AlertsConfigParser {
     private final Set<String> declaredNames = new HashSet<>();
     /** How the slack, teams and webhook channels post. */
     private final JsonPost post;
+    /** What the channels' servers are checked against: the JDK's CAs and tls.ca (the web channels' JsonPost too). */
+    private final ClientTls tls;
 
-    private AlertsConfigParser(YamlFile file, JsonPost post) {
+    private AlertsConfigParser(YamlFile file, JsonPost post, ClientTls tls) {
         this.file = file;
         this.post = post;
+        this.tls = tls;
     }
 
     /**
      * Reads the alerts file.
      *
-     * @param tls what the slack, teams and webhook channels trust over https (the server's: the JDK's CAs and
-     *            tls.ca)
+     * @param tls what the channels trust over TLS: slack, teams and webhook over https, smtp over STARTTLS or TLS
+     *            (the server's: the JDK's CAs and tls.ca)
      */
     public static AlertsConfig parse(Path file, Map<String, String> env, ClientTls tls)
             throws IOException, AlertsConfigException {
-        return parse(new AlertsConfigParser(YamlFile.read(file, env), new JsonPost(tls)));
+        return parse(new AlertsConfigParser(YamlFile.read(file, env), new JsonPost(tls), tls));
     }
 
-    /** Parses alerts YAML whose web channels trust the JDK's CAs; {@code sourceName} is named in errors. */
+    /** Parses alerts YAML whose channels trust the JDK's CAs; {@code sourceName} is named in errors. */
     public static AlertsConfig parse(String yaml, String sourceName, Map<String, String> env)
             throws AlertsConfigException {
-        return parse(new AlertsConfigParser(YamlFile.parse(yaml, sourceName, env), JsonPost.JDK_CAS));
+        return parse(new AlertsConfigParser(YamlFile.parse(yaml, sourceName, env), JsonPost.JDK_CAS,
+                ClientTls.SYSTEM));
     }
 
     private static AlertsConfig parse(AlertsConfigParser p) throws AlertsConfigException {
@@ -190,8 +198,16 @@ public final class AlertsConfigParser {
         if (host == null || from == null) {
             return null;
         }
+        Optional<String> sslTrust = keys.text("ssl_trust", "hosts whose certificate is trusted without checking");
+        if (sslTrust.isPresent()) {
+            log.warn("{}", new YamlError(file.name(), YamlFile.line(keys.get("ssl_trust")), keys.subject(),
+                    "'ssl_trust' is deprecated: it trusts the certificate of " + sslTrust.get() + " as it is, "
+                            + "unchecked. Put the mail server's CA certificate (or its self-signed certificate) "
+                            + "in tls.ca instead and remove 'ssl_trust': mail then trusts the JDK's CAs and "
+                            + "tls.ca, as webhooks do, and checks the host name"));
+        }
         return new SmtpNotifier(name, new SmtpNotifier.Settings(host, port, security, username, password, from, to,
-                keys.text("ssl_trust", "hosts whose certificate is trusted without checking")));
+                sslTrust), tls);
     }
 
     private static boolean validAddress(String text) {

@@ -1,6 +1,7 @@
 package io.scalemanager.manager.alert.channel.mail;
 
 import io.scalemanager.core.net.HostPort;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.manager.alert.channel.DeliveryException;
 import io.scalemanager.manager.alert.channel.Notification;
 import io.scalemanager.manager.alert.channel.Notifier;
@@ -19,15 +20,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** Mail over SMTP (Angus Mail), plain text and HTML in one message, with STARTTLS, TLS or neither. */
+/**
+ * Mail over SMTP (Angus Mail), plain text and HTML in one message, with STARTTLS, TLS or neither. Over STARTTLS
+ * and TLS the server's certificate and host name are checked with the trust of every service outside
+ * ScaleManager, as webhooks are ({@link ClientTls#publicAnd}: the JDK's CAs and those of {@code tls.ca}), unless
+ * the channel still names hosts in the deprecated {@code ssl_trust}.
+ */
 public final class SmtpNotifier implements Notifier {
 
     /** How the connection is protected: STARTTLS (required, port 587), TLS from the start (465), or NONE. */
     public enum Security { STARTTLS, TLS, NONE }
 
     /**
-     * @param sslTrust hosts whose certificate is trusted without a CA chain ({@code mail.smtp.ssl.trust}), for
-     *                 servers with a self-signed certificate; empty: the JVM's trust store decides
+     * @param sslTrust deprecated ({@code ssl_trust}): hosts whose certificate is trusted as it is, without a CA chain
+     *                 or a host name check ({@code mail.smtp.ssl.trust}); empty: the notifier's {@link ClientTls}
+     *                 decides, which is how a private CA or a self-signed certificate is trusted now
      */
     public record Settings(String host, int port, Security security, Optional<String> username,
                            Optional<String> password, String from, List<String> to, Optional<String> sslTrust) {
@@ -37,7 +44,8 @@ public final class SmtpNotifier implements Notifier {
     private final Settings settings;
     private final Session session;
 
-    public SmtpNotifier(String name, Settings settings) {
+    /** @param trust what the mail server's certificate is checked against (the JDK's CAs and tls.ca) */
+    public SmtpNotifier(String name, Settings settings, ClientTls trust) {
         this.name = name;
         this.settings = settings;
         Properties p = new Properties();
@@ -54,12 +62,20 @@ public final class SmtpNotifier implements Notifier {
             p.put("mail.smtp.starttls.enable", "true");
             p.put("mail.smtp.starttls.required", "true");
         }
-        // A host trusted by name (a self-signed certificate) is accepted as it is; otherwise the certificate must
-        // name the host.
         if (settings.security() != Security.NONE) {
-            p.put("mail." + proto + ".ssl.checkserveridentity", Boolean.toString(settings.sslTrust().isEmpty()));
+            p.put("mail." + proto + ".ssl.protocols", "TLSv1.3 TLSv1.2");
+            if (settings.sslTrust().isPresent()) {
+                // The deprecated ssl_trust, as it always worked: those hosts' certificates as they are, unchecked.
+                // Angus Mail applies it only where no socket factory is given.
+                p.put("mail." + proto + ".ssl.trust", settings.sslTrust().get());
+                p.put("mail." + proto + ".ssl.checkserveridentity", "false");
+            } else {
+                // One trust for every service outside ScaleManager; Angus Mail uses this factory for TLS from the
+                // start and for STARTTLS alike, and then checks that the certificate names the host.
+                p.put("mail." + proto + ".ssl.socketFactory", trust.sslContext().getSocketFactory());
+                p.put("mail." + proto + ".ssl.checkserveridentity", "true");
+            }
         }
-        settings.sslTrust().ifPresent(t -> p.put("mail." + proto + ".ssl.trust", t));
         this.session = Session.getInstance(p);
     }
 

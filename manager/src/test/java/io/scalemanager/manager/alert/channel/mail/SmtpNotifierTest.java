@@ -4,6 +4,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.scalemanager.core.tls.ClientTls;
 import io.scalemanager.manager.alert.Severity;
 import io.scalemanager.manager.alert.channel.DeliveryException;
 import io.scalemanager.manager.alert.channel.Notification;
@@ -39,7 +40,8 @@ class SmtpNotifierTest {
     @Test
     void mailArrivesOverStartTlsWithSubjectBodiesAndRecipients() throws Exception {
         try (StartTlsProxy front = new StartTlsProxy(greenMail.getSmtp().getPort())) {
-            new SmtpNotifier("ops-mail", settings(front.port(), SmtpNotifier.Security.STARTTLS)).send(FAILED);
+            new SmtpNotifier("ops-mail", settings(front.port(), SmtpNotifier.Security.STARTTLS), ClientTls.SYSTEM)
+                    .send(FAILED);
 
             assertThat(front.tlsSessions()).isEqualTo(1);
         }
@@ -64,7 +66,7 @@ class SmtpNotifierTest {
     @Test
     void startTlsIsRequiredSoAServerWithoutItGetsNoMailAndNoPassword() {
         SmtpNotifier plainServer = new SmtpNotifier("ops-mail",
-                settings(greenMail.getSmtp().getPort(), SmtpNotifier.Security.STARTTLS));
+                settings(greenMail.getSmtp().getPort(), SmtpNotifier.Security.STARTTLS), ClientTls.SYSTEM);
 
         assertThatThrownBy(() -> plainServer.send(FAILED)).isInstanceOf(DeliveryException.class)
                 .hasMessageContaining("STARTTLS");
@@ -76,7 +78,8 @@ class SmtpNotifierTest {
         try (StartTlsProxy front = new StartTlsProxy(greenMail.getSmtp().getPort())) {
             SmtpNotifier.Settings s = settings(front.port(), SmtpNotifier.Security.STARTTLS);
             SmtpNotifier wrong = new SmtpNotifier("ops-mail", new SmtpNotifier.Settings(s.host(), s.port(),
-                    s.security(), s.username(), Optional.of("wrong"), s.from(), s.to(), s.sslTrust()));
+                    s.security(), s.username(), Optional.of("wrong"), s.from(), s.to(), s.sslTrust()),
+                    ClientTls.SYSTEM);
 
             assertThatThrownBy(() -> wrong.send(FAILED)).isInstanceOf(DeliveryException.class)
                     .hasMessageNotContaining("wrong");
@@ -92,7 +95,7 @@ class SmtpNotifierTest {
         try {
             new SmtpNotifier("ops-mail", new SmtpNotifier.Settings("127.0.0.1", smtps.getSmtps().getPort(),
                     SmtpNotifier.Security.TLS, Optional.empty(), Optional.empty(), "alerts@example.com",
-                    List.of("ops@example.com"), Optional.of("127.0.0.1"))).send(FAILED);
+                    List.of("ops@example.com"), Optional.of("127.0.0.1")), ClientTls.SYSTEM).send(FAILED);
 
             assertThat(smtps.getReceivedMessages()).singleElement()
                     .satisfies(m -> assertThat(m.getSubject()).isEqualTo("[ScaleManager] critical: web-1 command_failed"));
@@ -109,7 +112,7 @@ class SmtpNotifierTest {
         try {
             SmtpNotifier strict = new SmtpNotifier("ops-mail", new SmtpNotifier.Settings("127.0.0.1",
                     smtps.getSmtps().getPort(), SmtpNotifier.Security.TLS, Optional.empty(), Optional.empty(),
-                    "alerts@example.com", List.of("ops@example.com"), Optional.empty()));
+                    "alerts@example.com", List.of("ops@example.com"), Optional.empty()), ClientTls.SYSTEM);
 
             assertThatThrownBy(() -> strict.send(FAILED)).isInstanceOf(DeliveryException.class);
             assertThat(smtps.getReceivedMessages()).isEmpty();
@@ -127,7 +130,7 @@ class SmtpNotifierTest {
                         "web-1: it broke", true)));
         new SmtpNotifier("m", new SmtpNotifier.Settings("127.0.0.1", greenMail.getSmtp().getPort(),
                 SmtpNotifier.Security.NONE, Optional.empty(), Optional.empty(), "a@example.com",
-                List.of("ops@example.com"), Optional.empty())).send(n);
+                List.of("ops@example.com"), Optional.empty()), ClientTls.SYSTEM).send(n);
 
         MimeMessage m = greenMail.getReceivedMessages()[0];
         assertThat(m.getSubject()).isEqualTo("[ScaleManager] 1 firing, 1 resolved");

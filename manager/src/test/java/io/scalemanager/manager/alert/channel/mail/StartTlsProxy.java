@@ -17,29 +17,44 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * GreenMail's SMTP server does not offer STARTTLS, so this front speaks the start of an SMTP session itself
- * (greeting, EHLO offering only STARTTLS, the TLS handshake with GreenMail's test certificate) and then relays
- * the encrypted session's plain text to GreenMail. Mail that arrives at GreenMail through it went over STARTTLS.
+ * (greeting, EHLO offering only STARTTLS, the TLS handshake) and then relays the encrypted session's plain text
+ * to GreenMail. Mail that arrives at GreenMail through it went over STARTTLS. With {@code implicitTls} it is an
+ * SMTPS front instead: the TLS handshake comes first, then the whole session, GreenMail's greeting included, is
+ * relayed. Its certificate is GreenMail's test certificate, or one a test's own CA issued ({@code tls}).
  */
 final class StartTlsProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final SSLContext tls;
+    private final boolean implicitTls;
     private final AtomicInteger tlsSessions = new AtomicInteger();
 
+    /** STARTTLS with GreenMail's test certificate. */
     StartTlsProxy(int targetPort) throws Exception {
+        this(targetPort, greenMailCertificate(), false);
+    }
+
+    /** STARTTLS, or TLS from the start when {@code implicitTls}, presenting the certificate of {@code tls}. */
+    StartTlsProxy(int targetPort, SSLContext tls, boolean implicitTls) throws IOException {
         this.targetPort = targetPort;
+        this.tls = tls;
+        this.implicitTls = implicitTls;
+        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(this::acceptLoop, "starttls-proxy");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static SSLContext greenMailCertificate() throws Exception {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = StartTlsProxy.class.getResourceAsStream("/greenmail.p12")) {
             ks.load(in, "changeit".toCharArray());
         }
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, "changeit".toCharArray());
-        tls = SSLContext.getInstance("TLS");
-        tls.init(kmf.getKeyManagers(), null, null);
-        server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::acceptLoop, "starttls-proxy");
-        t.setDaemon(true);
-        t.start();
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
     }
 
     int port() {
@@ -64,6 +79,10 @@ final class StartTlsProxy implements AutoCloseable {
     }
 
     private void session(Socket client) {
+        if (implicitTls) {
+            relayOverTls(client);
+            return;
+        }
         try (client) {
             OutputStream out = client.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
@@ -106,6 +125,25 @@ final class StartTlsProxy implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client went away
+        }
+    }
+
+    /** SMTPS: the handshake first, then the whole session relayed as it is. */
+    private void relayOverTls(Socket client) {
+        try (client) {
+            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, "127.0.0.1", client.getPort(),
+                    false);
+            secure.setUseClientMode(false);
+            secure.startHandshake();
+            tlsSessions.incrementAndGet();
+            try (secure; Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+                Thread up = new Thread(() -> pump(secure, target), "smtps-up");
+                up.setDaemon(true);
+                up.start();
+                pump(target, secure);
+            }
+        } catch (IOException e) {
+            // the client went away, or refused the certificate
         }
     }
 
