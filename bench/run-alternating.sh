@@ -34,10 +34,10 @@ for round in $(seq 1 "$rounds"); do
     SERVER_HOME="$server_home" RULES="$rules" ACTIONS_OUT="${report%.txt}.actions.json" "$home/bench/run-load.sh" \
       $options >"$report" 2>"$report.err"
     status=$?
-    printf '%s round %d %-12s exit %d, %3d s | %s | %s | %s | %s\n' "$(date -u +%T)" "$round" "$label" "$status" \
+    printf '%s round %d %-12s exit %d, %3d s | %s | %s | %s | %s | %s\n' "$(date -u +%T)" "$round" "$label" "$status" \
       $(($(date +%s) - started)) "$(grep '^states/s:' "$report")" \
       "$(grep '^latency ms:' "$report" | sed 's/ *(mean.*//')" "$(grep '^delivery delay p99:' "$report")" \
-      "$(grep '^queue lag max:' "$report")" | tee -a "$out/summary.txt"
+      "$(grep '^queue lag max:' "$report")" "$(grep '^server CPU:' "$report" | sed 's/ (.*//')" | tee -a "$out/summary.txt"
   done
 done
 echo "end $(date -u +%T) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/summary.txt"

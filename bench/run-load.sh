@@ -6,7 +6,12 @@
 # LOAD_JAVA_OPTS (generator JVM), SERVER_HOME (the built tree whose bin/scalemanager is started, default this one:
 # another worktree of an older commit measures it side by side with the same generator), ACTIONS_OUT (a file that
 # gets the server's ActionLog, GET /v1/actions, once the load is over: runs of two builds compared action for
-# action). The server log is kept in bench/target/load-server.log.
+# action). The server log is kept in bench/target/load-server.log. CPU_WAIT / CPU_WINDOW (seconds, default 10 / 20):
+# after the first accepted state and CPU_WAIT more, the server's CPU time and its accepted-states counter are read
+# CPU_WINDOW apart, and the report ends with 'server CPU:' per accepted state, in all and without the JIT compiler's
+# threads, then by thread. The throughput of one build moves by +-15% between runs of 35 s: the JIT compiler still
+# takes a third of the server's CPU 10-30 s into a run, and the EventLog's group commits follow it; CPU per state
+# without the compiler does not.
 set -euo pipefail
 home="$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)"
 port="${PORT:-8080}"
@@ -71,6 +76,48 @@ if [ -z "${SCALEMANAGER_API_TOKEN:-}" ] && [ -f "$data/admin.token" ]; then
   export SCALEMANAGER_API_TOKEN
 fi
 
+# The server's CPU per accepted state over a steady window of the load (see CPU_WAIT / CPU_WINDOW above), in all
+# and by thread: the JIT compiler's threads are still busy 10-30 s into a run, so the figure without them is the
+# one that compares builds.
+cpu_report="$data/server-cpu.txt"
+(
+  accepted() {
+    curl -s ${SCALEMANAGER_API_TOKEN:+-H "Authorization: Bearer $SCALEMANAGER_API_TOKEN"} "$url/metrics" |
+      awk '/^scalemanager_collector_states_accepted_total/ {printf "%d", $2}'
+  }
+  # One line per thread: name (digits folded, so a pool's threads add up) and CPU ticks.
+  threads() {
+    for task in /proc/"$server_pid"/task/*; do
+      printf '%s\t%s\n' "$(sed 's/[0-9][0-9]*/N/g' "$task/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null)"
+    done
+  }
+  for _ in $(seq 1 600); do
+    a="$(accepted)"
+    if [ -n "$a" ] && [ "$a" -gt 0 ]; then break; fi
+    sleep 0.2
+  done
+  sleep "${CPU_WAIT:-10}"
+  a0=$(accepted) t0=$(date +%s.%N)
+  threads > "$data/threads.0"
+  sleep "${CPU_WINDOW:-20}"
+  threads > "$data/threads.1"
+  a1=$(accepted) t1=$(date +%s.%N)
+  awk -F'\t' -v n=$((a1 - a0)) -v dt="$t1 $t0" -v hz="$(getconf CLK_TCK)" '
+    FNR == NR { before[$1] += $2; next }
+    { after[$1] += $2 }
+    END {
+      if (n <= 0) exit
+      split(dt, span, " "); dt = span[1] - span[2]
+      for (t in after) { used[t] = (after[t] - before[t]) / hz; all += used[t]; if (t ~ /^C[N12] CompilerThre/) jit += used[t] }
+      printf "server CPU: %.1f us per accepted state, %.1f without the JIT compiler (%.2f s of CPU for %d states in %.1f s, %.2f cores)\n", all / n * 1e6, (all - jit) / n * 1e6, all, n, dt, all / dt
+      line = "server CPU by thread, us per accepted state:"
+      while (1) { best = ""; for (t in used) if (best == "" || used[t] > used[best]) best = t; if (best == "" || used[best] / n * 1e6 < 0.1) break
+        line = line sprintf(" %s %.1f;", best, used[best] / n * 1e6); delete used[best] }
+      print line
+    }' "$data/threads.0" "$data/threads.1" > "$cpu_report"
+) 2>/dev/null &
+cpu_probe=$!
+
 set +e
 # shellcheck disable=SC2086
 java ${LOAD_JAVA_OPTS:--Xms256m -Xmx1g} -cp "$home/bench/target/lib/*:$home/bench/target/classes" \
@@ -80,4 +127,6 @@ if [ -n "${ACTIONS_OUT:-}" ]; then
   curl -s -H "Authorization: Bearer ${SCALEMANAGER_API_TOKEN:-}" "$url/v1/actions?limit=10000" >"$ACTIONS_OUT"
 fi
 set -e
+wait "$cpu_probe" 2>/dev/null || true
+cat "$cpu_report" 2>/dev/null || true
 exit "$status"
