@@ -106,11 +106,7 @@ final class StartTlsProxy implements AutoCloseable {
                     write(out, "530 must issue STARTTLS first\r\n");
                 }
             }
-            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, "127.0.0.1", client.getPort(),
-                    false);
-            secure.setUseClientMode(false);
-            secure.startHandshake();
-            tlsSessions.incrementAndGet();
+            SSLSocket secure = handshake(client);
             try (secure; Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
                 InputStream fromTarget = target.getInputStream();
                 // Swallow GreenMail's greeting: the client had ours.
@@ -128,14 +124,19 @@ final class StartTlsProxy implements AutoCloseable {
         }
     }
 
+    /** The server side of a TLS handshake on the client's connection, counted. */
+    private SSLSocket handshake(Socket client) throws IOException {
+        SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, "127.0.0.1", client.getPort(), false);
+        secure.setUseClientMode(false);
+        secure.startHandshake();
+        tlsSessions.incrementAndGet();
+        return secure;
+    }
+
     /** SMTPS: the handshake first, then the whole session relayed as it is. */
     private void relayOverTls(Socket client) {
         try (client) {
-            SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, "127.0.0.1", client.getPort(),
-                    false);
-            secure.setUseClientMode(false);
-            secure.startHandshake();
-            tlsSessions.incrementAndGet();
+            SSLSocket secure = handshake(client);
             try (secure; Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
                 Thread up = new Thread(() -> pump(secure, target), "smtps-up");
                 up.setDaemon(true);
