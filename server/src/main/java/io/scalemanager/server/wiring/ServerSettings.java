@@ -150,9 +150,9 @@ final class ServerSettings {
     }
 
     /**
-     * What this process's clients of services outside ScaleManager (chat webhooks, the HTTP hoster provider)
-     * trust over https: the JDK's CAs, and tls.ca's too when it is set (a chat server or hoster behind the
-     * operator's own CA).
+     * What this process's clients of services outside ScaleManager (chat webhooks, SMTP mail, the HTTP hoster
+     * provider) trust over TLS: the JDK's CAs, and tls.ca's too when it is set (a chat or mail server or hoster
+     * behind the operator's own CA).
      */
     static ClientTls outsideTls(Settings settings) {
         Optional<Path> ca = path(settings, ConfigKeys.TLS_CA);
